@@ -1,0 +1,104 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The base class of every cloudops.cbr module: shared options, connection, errors, results.
+
+Private to this collection: the interface may change without notice.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.cloudops.cbr.plugins.module_utils._client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    CbrApiError,
+    CbrConfigError,
+    connect,
+)
+
+# Declared once here, documented once in plugins/doc_fragments/auth.py.
+AUTH_ARGUMENT_SPEC = dict(
+    auth_url=dict(type="str", fallback=(env_fallback, ["OS_AUTH_URL"])),
+    username=dict(type="str", fallback=(env_fallback, ["OS_USERNAME"])),
+    password=dict(type="str", no_log=True, fallback=(env_fallback, ["OS_PASSWORD"])),
+    domain_name=dict(type="str", fallback=(env_fallback, ["OS_USER_DOMAIN_NAME"])),
+    project_id=dict(type="str", fallback=(env_fallback, ["OS_PROJECT_ID"])),
+    project_name=dict(type="str", fallback=(env_fallback, ["OS_PROJECT_NAME"])),
+    region=dict(type="str", fallback=(env_fallback, ["OS_REGION_NAME"])),
+    token=dict(type="str", no_log=True, fallback=(env_fallback, ["OS_TOKEN"])),
+    access_key=dict(type="str", no_log=False, fallback=(env_fallback, ["OS_ACCESS_KEY"])),
+    secret_key=dict(type="str", no_log=True, fallback=(env_fallback, ["OS_SECRET_KEY"])),
+    security_token=dict(type="str", no_log=True, fallback=(env_fallback, ["OS_SECURITY_TOKEN"])),
+    endpoint=dict(type="str"),
+    validate_certs=dict(type="bool", default=True),
+    ca_cert=dict(type="path"),
+    timeout=dict(type="float", default=30),
+)
+
+PROJECT_ID_RE = re.compile(r"^[0-9a-f]{32}$")
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def project_id_problem(name, value):
+    """A message naming the option when value is not a 32-hex project id, else None."""
+    if not PROJECT_ID_RE.match(value or ""):
+        return "%s must be a project id of 32 lowercase hex characters, got %r" % (name, value)
+    return None
+
+
+def uuid_problem(name, value):
+    """A message naming the option when value is not a lowercase UUID, else None."""
+    if not UUID_RE.match(value or ""):
+        return "%s must be a UUID such as 0b07081e-3ec7-4e77-8571-54e2947da422, got %r" % (name, value)
+    return None
+
+
+class CbrModule:
+    """Subclasses set argument_spec / module_kwargs and implement run(), filling self.result.
+
+    execute() validates the options (Ansible's checks, then validate()) before any request,
+    connects, calls run(), turns CbrApiError into fail_json and ends with exit_json.
+    """
+
+    argument_spec = {}
+    module_kwargs = {}
+    service = "cbr"
+
+    def __init__(self):
+        spec = dict(AUTH_ARGUMENT_SPEC)
+        spec.update(self.argument_spec)
+        self.module = AnsibleModule(argument_spec=spec, **self.module_kwargs)
+        self.params = self.module.params
+        self.check_mode = self.module.check_mode
+        self.result = dict(changed=False)
+        self.client = None
+
+    def validate(self):
+        """Return a list of problems with the module's own options (each naming the option)."""
+        return []
+
+    def run(self):
+        raise NotImplementedError
+
+    def execute(self):
+        if not HAS_REQUESTS:
+            self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        problems = self.validate()
+        if problems:
+            self.module.fail_json(msg="; ".join(problems))
+        if not self.params["validate_certs"]:
+            self.module.warn("validate_certs is false: the endpoint's TLS certificate is not checked.")
+        try:
+            self.client = connect(self.params, self.service)
+            self.run()
+        except CbrConfigError as error:
+            self.module.fail_json(msg=str(error))
+        except CbrApiError as error:
+            self.module.fail_json(**error.fail_kwargs())
+        self.module.exit_json(**self.result)
