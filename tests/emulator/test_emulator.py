@@ -1,0 +1,475 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The emulator against the contract, with plain requests and the official Huawei SDK signer."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import os
+import subprocess
+import sys
+
+import pytest
+import requests
+
+OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
+DR = "0761a1f0e5b34c9b8c2f0f0a7d1e0002"
+GOLDEN = "0761a1f0e5b34c9b8c2f0f0a7d1e0003"
+CUSTOMER = "0761a1f0e5b34c9b8c2f0f0a7d1e0004"
+WEB = "a5200000-0000-4000-8000-000000000001"
+DISK_BACKUP = "a5200000-0000-4000-8000-000000000003"
+ENCRYPTED = "a5200000-0000-4000-8000-000000000004"
+PROTECTING = "a5200000-0000-4000-8000-000000000005"
+DR_VAULT = "3a1f0c1e-0000-4000-8000-000000000002"
+CUSTOMER_DISK_VAULT = "3a1f0c1e-0000-4000-8000-000000000004"
+CUSTOMER_FULL_VAULT = "3a1f0c1e-0000-4000-8000-000000000005"
+CUSTOMER_VAULT = "3a1f0c1e-0000-4000-8000-000000000006"
+CUSTOMER_FROZEN_VAULT = "3a1f0c1e-0000-4000-8000-000000000007"
+USERS = {OWNER: ("ops-source", "source-pass"), DR: ("ops-dr", "dr-pass"), GOLDEN: ("ops-golden", "golden-pass"),
+         CUSTOMER: ("ops-customer", "customer-pass")}
+
+
+def login(emulator, project_id, password=None, scope=None):
+    user, right_password = USERS[project_id]
+    body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": user, "password": password or right_password, "domain": {"name": "acme"}}}},
+        "scope": {"project": scope or {"id": project_id}}}}
+    return requests.post(emulator.url + "/v3/auth/tokens", json=body, timeout=5)
+
+
+class Api:
+    """Plain HTTP calls as one project, with its token."""
+
+    def __init__(self, emulator, project_id):
+        self.base = "%s/v3/%s" % (emulator.url, project_id)
+        self.v2 = "%s/v2/%s/os-vendor-backup-sharing" % (emulator.url, project_id)
+        self.headers = {"X-Auth-Token": login(emulator, project_id).headers["X-Subject-Token"]}
+
+    def __call__(self, method, url, **kwargs):
+        return requests.request(method, url, headers=self.headers, timeout=5, **kwargs)
+
+    def add(self, backup_id, *projects):
+        return self("POST", "%s/backups/%s/members" % (self.base, backup_id), json={"members": list(projects)})
+
+    def members(self, backup_id, **params):
+        return self("GET", "%s/backups/%s/members" % (self.base, backup_id), params=params)
+
+    def member(self, method, backup_id, member_id, **kwargs):
+        return self(method, "%s/backups/%s/members/%s" % (self.base, backup_id, member_id), **kwargs)
+
+
+def error_code(response):
+    return response.json()["error_code"]
+
+
+@pytest.fixture
+def owner(emulator):
+    return Api(emulator, OWNER)
+
+
+# ------------------------------------------------------------------ IAM
+
+def test_command_line_prints_its_base_url_first(tmp_path):
+    script = os.path.join(os.path.dirname(__file__), "cbr_emulator.py")
+    fixture = os.path.join(os.path.dirname(__file__), "fixtures", "demo.yml")
+    process = subprocess.Popen([sys.executable, script, "--port", "0", "--fixture", fixture],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        url = process.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        assert requests.get(url + "/__emulator__/requests", timeout=5).json() == []
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_token_by_project_id_has_a_catalog_pointing_at_the_emulator(emulator):
+    response = login(emulator, OWNER)
+    assert response.status_code == 201
+    assert response.headers["X-Subject-Token"]
+    token = response.json()["token"]
+    assert token["project"]["id"] == OWNER
+    assert datetime.datetime.strptime(token["expires_at"], "%Y-%m-%dT%H:%M:%S.%fZ")
+    urls = {entry["type"]: entry["endpoints"][0]["url"] for entry in token["catalog"]}
+    assert urls["cbr"] == "%s/v3/%s" % (emulator.url, OWNER)
+    assert urls["vbsv2"] == "%s/v2/%s" % (emulator.url, OWNER)
+
+
+def test_token_by_project_name_and_domain(emulator):
+    response = login(emulator, DR, scope={"name": "eu-de_dr", "domain": {"name": "acme"}})
+    assert response.status_code == 201
+    assert response.json()["token"]["project"]["id"] == DR
+
+
+def test_wrong_password_is_401(emulator):
+    response = login(emulator, OWNER, password="wrong")
+    assert response.status_code == 401
+    assert "X-Subject-Token" not in response.headers
+
+
+def test_unknown_token_is_401(emulator):
+    response = requests.get("%s/v3/%s/backups" % (emulator.url, OWNER), headers={"X-Auth-Token": "forged"},
+                            timeout=5)
+    assert response.status_code == 401
+    assert error_code(response) == "APIG.0301"
+
+
+def test_revoked_token_is_refused_as_expired(emulator, owner):
+    requests.post(emulator.url + "/__emulator__/tokens/revoke", timeout=5)
+    response = owner.members(WEB)
+    assert response.status_code == 401
+    assert "expired" in response.json()["error_msg"]
+
+
+def test_another_projects_path_is_refused(emulator, owner):
+    response = owner("GET", "%s/v3/%s/backups" % (emulator.url, DR))
+    assert response.status_code == 403
+    assert emulator.writes() == []
+
+
+# ------------------------------------------------------------------ AK/SK
+
+def _sdk_signed(emulator, method, path, access_key, secret_key, query=None, body="", project_id=OWNER,
+                sdk_date=None, extra_headers=None):
+    """Sign with the official huaweicloudsdkcore signer and return (url, headers, body) to send."""
+    from huaweicloudsdkcore.auth.credentials import BasicCredentials
+    from huaweicloudsdkcore.sdk_request import SdkRequest
+    from huaweicloudsdkcore.signer.signer import Signer
+
+    headers = {"Content-Type": "application/json;charset=utf-8" if body else "application/json",
+               "X-Project-Id": project_id, "User-Agent": "huaweicloud-usdk-python/3.0"}
+    headers.update(extra_headers or {})
+    if sdk_date:
+        headers["X-Sdk-Date"] = sdk_date
+    host = emulator.url.split("//", 1)[1]
+    request = SdkRequest(method=method, schema="http", host=host, resource_path=path,
+                         query_params=list((query or {}).items()), header_params=headers, body=body)
+    Signer(BasicCredentials(access_key, secret_key)).sign(request)
+    return "http://%s%s" % (host, request.uri), request.header_params, body
+
+
+def test_requests_signed_by_the_official_sdk_are_accepted(emulator):
+    url, headers, _ = _sdk_signed(emulator, "GET", "/v3/%s/backups" % OWNER, "AKSOURCE0000000000001",
+                                  "source-secret-key-0001", query={"limit": 2, "own_type": "private"})
+    response = requests.get(url, headers=headers, timeout=5)
+    assert response.status_code == 200, response.text
+    assert len(response.json()["backups"]) == 2
+    assert emulator.requests()[-1]["auth_type"] == "aksk"
+
+
+def test_sdk_signed_post_with_a_body_is_accepted(emulator):
+    body = '{"members": ["%s"]}' % DR
+    url, headers, body = _sdk_signed(emulator, "POST", "/v3/%s/backups/%s/members" % (OWNER, WEB),
+                                     "AKSOURCE0000000000001", "source-secret-key-0001", body=body)
+    response = requests.post(url, headers=headers, data=body, timeout=5)
+    assert response.status_code == 200, response.text
+
+
+def test_a_tampered_signature_is_refused(emulator):
+    url, headers, _ = _sdk_signed(emulator, "GET", "/v3/%s/backups" % OWNER, "AKSOURCE0000000000001",
+                                  "source-secret-key-0001")
+    headers["Authorization"] = headers["Authorization"][:-4] + "0000"
+    response = requests.get(url, headers=headers, timeout=5)
+    assert response.status_code == 401
+    assert "signature" in response.json()["error_msg"]
+
+
+def test_a_signature_for_another_path_is_refused(emulator):
+    url, headers, _ = _sdk_signed(emulator, "GET", "/v3/%s/backups" % OWNER, "AKSOURCE0000000000001",
+                                  "source-secret-key-0001")
+    response = requests.get(url.replace("/backups", "/backups/%s" % WEB), headers=headers, timeout=5)
+    assert response.status_code == 401
+
+
+def test_a_stale_sdk_date_is_refused(emulator):
+    stale = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=20)).strftime("%Y%m%dT%H%M%SZ")
+    url, headers, _ = _sdk_signed(emulator, "GET", "/v3/%s/backups" % OWNER, "AKSOURCE0000000000001",
+                                  "source-secret-key-0001", sdk_date=stale)
+    assert requests.get(url, headers=headers, timeout=5).status_code == 401
+
+
+def test_temporary_credentials_need_their_security_token(emulator):
+    path = "/v3/%s/backups" % OWNER
+    url, headers, _ = _sdk_signed(emulator, "GET", path, "AKSOURCETEMP000000001", "source-temp-secret-0001")
+    assert requests.get(url, headers=headers, timeout=5).status_code == 401
+    url, headers, _ = _sdk_signed(emulator, "GET", path, "AKSOURCETEMP000000001", "source-temp-secret-0001",
+                                  extra_headers={"X-Security-Token": "source-temp-security-token-0001"})
+    assert requests.get(url, headers=headers, timeout=5).status_code == 200
+
+
+def test_aksk_of_one_project_cannot_reach_another(emulator):
+    url, headers, _ = _sdk_signed(emulator, "GET", "/v3/%s/backups" % DR, "AKSOURCE0000000000001",
+                                  "source-secret-key-0001", project_id=OWNER)
+    assert requests.get(url, headers=headers, timeout=5).status_code == 403
+
+
+# ------------------------------------------------------------------ members: add
+
+def test_add_members_answers_200_with_pending_members_and_the_total(owner):
+    response = owner.add(WEB, DR, GOLDEN)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 2
+    assert [m["status"] for m in body["members"]] == ["pending", "pending"]
+    assert {m["dest_project_id"] for m in body["members"]} == {DR, GOLDEN}
+    assert all("vault_id" not in m and "updated_at" not in m for m in body["members"])
+    assert body["members"][0]["created_at"].endswith("+00:00")
+    assert "X-Request-Id" in response.headers
+
+
+@pytest.mark.parametrize("backup_id, members, code", [
+    (WEB, [OWNER], "BackupService.6704"),
+    (WEB, ["ffffffffffffffffffffffffffffffff"], "BackupService.6704"),
+    (WEB, ["not-a-project"], "BackupService.6704"),
+    (WEB, [], "BackupService.9900"),
+    (WEB, ["%032x" % n for n in range(11)], "BackupService.9900"),
+    (DISK_BACKUP, [DR], "BackupService.6700"),
+    (PROTECTING, [DR], "BackupService.6702"),
+    (ENCRYPTED, [DR], "BackupService.6709"),
+])
+def test_add_members_is_refused_with_the_contract_codes(emulator, owner, backup_id, members, code):
+    response = owner.add(backup_id, *members)
+    assert response.status_code == 400
+    assert error_code(response) == code
+    assert emulator.state.members.get(backup_id, {}) == {}
+
+
+def test_adding_a_member_twice_is_6714_and_all_or_nothing(owner):
+    owner.add(WEB, DR)
+    response = owner.add(WEB, GOLDEN, DR)
+    assert error_code(response) == "BackupService.6714"
+    assert [m["dest_project_id"] for m in owner.members(WEB).json()["members"]] == [DR]
+
+
+def test_more_than_ten_share_projects_in_total_is_6701(emulator, owner):
+    extra = ["%032x" % n for n in range(1, 10)]
+    for project_id in extra:
+        emulator.state.projects[project_id] = {"id": project_id, "name": project_id, "domain": "acme"}
+    assert owner.add(WEB, *extra).status_code == 200
+    assert owner.add(WEB, DR).status_code == 200
+    response = owner.add(WEB, GOLDEN)
+    assert error_code(response) == "BackupService.6701"
+    assert owner.members(WEB).json()["count"] == 10
+
+
+def test_a_recipient_cannot_add_or_remove_members(emulator, owner):
+    owner.add(WEB, DR)
+    dr = Api(emulator, DR)
+    assert error_code(dr("POST", "%s/backups/%s/members" % (dr.base, WEB), json={"members": [GOLDEN]})) \
+        == "BackupService.6707"
+    assert error_code(dr.member("DELETE", WEB, DR)) == "BackupService.6707"
+
+
+# ------------------------------------------------------------------ members: list and show
+
+def test_list_pages_by_limit_and_marker_and_counts_the_total(owner):
+    owner.add(WEB, DR, GOLDEN, CUSTOMER)
+    first = owner.members(WEB, limit=3).json()
+    assert first["count"] == 3 and len(first["members"]) == 3
+    second = owner.members(WEB, limit=3, marker=first["members"][-1]["id"]).json()
+    ids = [m["dest_project_id"] for m in first["members"] + second["members"]]
+    assert sorted(ids) == sorted([DR, GOLDEN, CUSTOMER])
+    by_offset = owner.members(WEB, limit=2, offset=2).json()["members"]
+    assert [m["dest_project_id"] for m in by_offset] == ids[2:]
+
+
+def test_list_is_newest_first_by_default_and_sorts_on_request(owner):
+    for project_id in (DR, GOLDEN, CUSTOMER):
+        owner.add(WEB, project_id)
+    newest_first = [m["dest_project_id"] for m in owner.members(WEB).json()["members"]]
+    assert newest_first == [CUSTOMER, GOLDEN, DR]
+    oldest_first = [m["dest_project_id"] for m in owner.members(WEB, sort="created_at:asc").json()["members"]]
+    assert oldest_first == [DR, GOLDEN, CUSTOMER]
+
+
+def test_list_filters_by_status_and_destination(emulator, owner):
+    owner.add(WEB, DR, GOLDEN)
+    Api(emulator, DR).member("PUT", WEB, DR, json={"status": "accepted", "vault_id": DR_VAULT})
+    accepted = owner.members(WEB, status="accepted").json()
+    assert [m["dest_project_id"] for m in accepted["members"]] == [DR] and accepted["count"] == 1
+    assert owner.members(WEB, dest_project_id=GOLDEN).json()["members"][0]["status"] == "pending"
+    assert owner.members(WEB, vault_id=DR_VAULT).json()["count"] == 1
+    assert error_code(owner.members(WEB, status="bogus")) == "BackupService.9900"
+
+
+def test_show_member_by_destination_project_and_404_6705(owner):
+    owner.add(WEB, DR)
+    assert owner.member("GET", WEB, DR).json()["member"]["dest_project_id"] == DR
+    response = owner.member("GET", WEB, GOLDEN)
+    assert response.status_code == 404 and error_code(response) == "BackupService.6705"
+
+
+def test_members_of_a_missing_backup_are_6200(owner):
+    response = owner.members("a5200000-0000-4000-8000-00000000ffff")
+    assert response.status_code == 404 and error_code(response) == "BackupService.6200"
+
+
+def test_members_of_a_deleted_backup_answer_401_malformed_url(emulator, owner):
+    requests.post("%s/__emulator__/backups/%s/delete" % (emulator.url, WEB), timeout=5)
+    response = owner.members(WEB)
+    assert response.status_code == 401
+    assert response.json() == {"unauthorized": {"code": "401", "message": "Malformed request url"}}
+
+
+# ------------------------------------------------------------------ members: accept, reject, delete
+
+def test_recipient_accepts_into_its_vault_and_the_owner_sees_it(emulator, owner):
+    owner.add(WEB, DR)
+    response = Api(emulator, DR).member("PUT", WEB, DR, json={"status": "accepted", "vault_id": DR_VAULT})
+    assert response.status_code == 200
+    member = response.json()["member"]
+    assert member["status"] == "accepted" and member["vault_id"] == DR_VAULT and "updated_at" in member
+    assert owner.member("GET", WEB, DR).json()["member"]["vault_id"] == DR_VAULT
+
+
+def test_accepting_uses_up_room_in_the_vault(emulator, owner):
+    owner.add(WEB, CUSTOMER)
+    customer = Api(emulator, CUSTOMER)
+    before = customer("GET", "%s/vaults/%s" % (customer.base, CUSTOMER_VAULT)).json()["vault"]["billing"]["used"]
+    customer.member("PUT", WEB, CUSTOMER, json={"status": "accepted", "vault_id": CUSTOMER_VAULT})
+    after = customer("GET", "%s/vaults/%s" % (customer.base, CUSTOMER_VAULT)).json()["vault"]["billing"]["used"]
+    assert after - before == 40 * 1024
+
+
+@pytest.mark.parametrize("body, status, code", [
+    ({"status": "accepted"}, 400, "BackupService.6706"),
+    ({"status": "maybe"}, 400, "BackupService.6706"),
+    ({"status": "accepted", "vault_id": CUSTOMER_DISK_VAULT}, 400, "BackupService.6713"),
+    ({"status": "accepted", "vault_id": CUSTOMER_FULL_VAULT}, 400, "BackupService.6129"),
+    ({"status": "accepted", "vault_id": CUSTOMER_FROZEN_VAULT}, 400, "BackupService.6712"),
+    ({"status": "accepted", "vault_id": DR_VAULT}, 404, "BackupService.6105"),
+])
+def test_accepting_into_an_unfit_vault_is_refused(emulator, owner, body, status, code):
+    owner.add(WEB, CUSTOMER)
+    response = Api(emulator, CUSTOMER).member("PUT", WEB, CUSTOMER, json=body)
+    assert (response.status_code, error_code(response)) == (status, code)
+    assert owner.member("GET", WEB, CUSTOMER).json()["member"]["status"] == "pending"
+
+
+def test_only_the_recipient_can_accept(emulator, owner):
+    owner.add(WEB, DR)
+    response = owner.member("PUT", WEB, DR, json={"status": "accepted", "vault_id": DR_VAULT})
+    assert error_code(response) == "BackupService.6707"
+    golden = Api(emulator, GOLDEN)
+    assert error_code(golden.member("PUT", WEB, GOLDEN, json={"status": "rejected"})) == "BackupService.6705"
+
+
+def test_reject_needs_no_vault_and_clears_it(emulator, owner):
+    owner.add(WEB, DR)
+    dr = Api(emulator, DR)
+    dr.member("PUT", WEB, DR, json={"status": "accepted", "vault_id": DR_VAULT})
+    member = dr.member("PUT", WEB, DR, json={"status": "rejected"}).json()["member"]
+    assert member["status"] == "rejected" and "vault_id" not in member
+
+
+def test_delete_member_is_204_then_404(owner):
+    owner.add(WEB, DR)
+    response = owner.member("DELETE", WEB, DR)
+    assert response.status_code == 204 and response.content == b""
+    assert error_code(owner.member("DELETE", WEB, DR)) == "BackupService.6705"
+
+
+def test_a_member_with_a_registered_image_cannot_be_removed(emulator, owner):
+    owner.add(WEB, DR)
+    emulator.state.members[WEB][DR]["image_id"] = "9d1e2c3b-0000-4000-8000-000000000001"
+    assert error_code(owner.member("DELETE", WEB, DR)) == "BackupService.6710"
+
+
+# ------------------------------------------------------------------ backups and vaults
+
+def test_receiving_side_lists_backups_shared_with_it_by_member_status(emulator, owner):
+    owner.add(WEB, DR)
+    owner.add("a5200000-0000-4000-8000-000000000002", DR)
+    dr = Api(emulator, DR)
+    dr.member("PUT", WEB, DR, json={"status": "accepted", "vault_id": DR_VAULT})
+    shared = dr("GET", dr.base + "/backups", params={"own_type": "shared"}).json()
+    assert shared["count"] == 2 and {b["project_id"] for b in shared["backups"]} == {OWNER}
+    pending = dr("GET", dr.base + "/backups", params={"own_type": "shared", "member_status": "pending"}).json()
+    assert [b["id"] for b in pending["backups"]] == ["a5200000-0000-4000-8000-000000000002"]
+    assert dr("GET", dr.base + "/backups").json()["count"] == 0
+    assert dr("GET", "%s/backups/%s" % (dr.base, WEB)).json()["backup"]["project_id"] == OWNER
+
+
+def test_backup_list_pages_by_offset(owner):
+    first = owner("GET", owner.base + "/backups", params={"limit": 2}).json()
+    rest = owner("GET", owner.base + "/backups", params={"limit": 2, "offset": 2}).json()
+    assert first["count"] == 5 and len(first["backups"]) == 2 and len(rest["backups"]) == 2
+    assert not {b["id"] for b in first["backups"]} & {b["id"] for b in rest["backups"]}
+
+
+def test_show_vault_reports_billing_and_404_6105(owner):
+    vault = owner("GET", owner.base + "/vaults/3a1f0c1e-0000-4000-8000-000000000001").json()["vault"]
+    assert vault["billing"]["object_type"] == "server" and vault["billing"]["size"] == 500
+    response = owner("GET", owner.base + "/vaults/" + DR_VAULT)
+    assert (response.status_code, error_code(response)) == (404, "BackupService.6105")
+
+
+# ------------------------------------------------------------------ legacy v2 VBS sharing
+
+def test_v2_create_list_show_count_and_delete(owner):
+    created = owner("POST", owner.v2, json={"shared": {"backup_id": WEB, "to_project_ids": [DR, GOLDEN]}})
+    assert created.status_code == 200
+    records = created.json()["shared"]
+    assert {r["to_project_id"] for r in records} == {DR, GOLDEN}
+    assert all(r["from_project_id"] == OWNER and r["created_at"] is None for r in records)
+    detail = owner("GET", owner.v2 + "/detail", params={"backup_id": WEB}).json()["shared"]
+    assert len(detail) == 2 and detail[0]["backup"]["id"] == WEB
+    assert owner("GET", owner.v2 + "/count").json() == {"count": 2}
+    assert owner("GET", "%s/%s" % (owner.v2, records[0]["id"])).json()["shared"]["id"] == records[0]["id"]
+    assert owner("DELETE", "%s/%s" % (owner.v2, records[0]["id"])).status_code == 200
+    assert owner("GET", owner.v2 + "/count").json() == {"count": 1}
+    assert owner("DELETE", "%s/%s" % (owner.v2, WEB), params={"is_backup_id": "true"}).status_code == 200
+    assert owner("GET", owner.v2 + "/detail").json() == {"shared": []}
+
+
+def test_v2_share_to_me_and_duplicate(emulator, owner):
+    owner("POST", owner.v2, json={"shared": {"backup_id": WEB, "to_project_ids": [DR]}})
+    again = owner("POST", owner.v2, json={"shared": {"backup_id": WEB, "to_project_ids": [DR]}})
+    assert again.status_code == 400
+    dr = Api(emulator, DR)
+    assert len(dr("GET", dr.v2 + "/detail", params={"share_to_me": "true"}).json()["shared"]) == 1
+    assert dr("GET", dr.v2 + "/detail").json()["shared"] == []
+
+
+# ------------------------------------------------------------------ control: log and faults
+
+def test_request_log_records_method_path_query_status_and_project(emulator, owner):
+    emulator.clear_log()
+    owner.members(WEB, limit=5)
+    assert emulator.requests() == [{
+        "method": "GET", "path": "/v3/%s/backups/%s/members" % (OWNER, WEB), "query": {"limit": "5"},
+        "status": 200, "project_id": OWNER, "auth_type": "token"}]
+
+
+def test_fault_rules_fire_for_the_next_n_matching_requests(emulator, owner):
+    requests.post(emulator.url + "/__emulator__/faults", timeout=5,
+                  json={"method": "GET", "path": "/members$", "count": 2, "status": 429, "retry_after": 2})
+    first = owner.members(WEB)
+    assert first.status_code == 429 and first.headers["Retry-After"] == "2"
+    assert error_code(first) == "APIG.0308"
+    assert owner.members(WEB).status_code == 429
+    assert owner.members(WEB).status_code == 200
+    assert owner.add(WEB, DR).status_code == 200
+
+
+def test_a_dropped_connection_fault_closes_without_an_answer(emulator, owner):
+    emulator.add_fault(method="GET", path="/members$", drop=True)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        owner.members(WEB)
+    assert owner.members(WEB).status_code == 200
+
+
+def test_an_after_apply_fault_applies_the_write_then_fails(emulator, owner):
+    emulator.add_fault(method="POST", path="/members$", status=500, after_apply=True)
+    assert owner.add(WEB, DR).status_code == 500
+    assert owner.members(WEB).json()["count"] == 1
+
+
+def test_reset_restores_the_fixture(emulator, owner):
+    owner.add(WEB, DR)
+    requests.post(emulator.url + "/__emulator__/reset", timeout=5)
+    assert emulator.state.members == {}
+    assert emulator.requests(api_only=False) == []

@@ -1,0 +1,164 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure logic of _client: error bodies, retry policy, paging, endpoints, option checks."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.cloudops.cbr.plugins.module_utils import _client
+from ansible_collections.cloudops.cbr.plugins.module_utils._client import (
+    CbrConfigError,
+    RetryPolicy,
+    catalog_endpoint,
+    check_connection_options,
+    iam_tokens_url,
+    iter_marker_pages,
+    iter_offset_pages,
+    parse_error_body,
+    preset_endpoint,
+    service_root,
+)
+
+
+@pytest.mark.parametrize("body, expected", [
+    ('{"error_code": "BackupService.6705", "error_msg": "The share member does not exist."}',
+     ("BackupService.6705", "The share member does not exist.")),
+    ('{"code": "APIG.0308", "message": "throttled"}', ("APIG.0308", "throttled")),
+    ('{"error": {"code": 401, "title": "Unauthorized", "message": "bad password"}}', ("401", "bad password")),
+    ('{"unauthorized": {"code": "401", "message": "Malformed request url"}}', ("401", "Malformed request url")),
+    ("<html>Bad Gateway</html>", (None, "<html>Bad Gateway</html>")),
+    ("", (None, None)),
+    ("[]", (None, None)),
+])
+def test_every_error_body_form_is_parsed(body, expected):
+    assert parse_error_body(body) == expected
+
+
+@pytest.mark.parametrize("method, status, retried", [
+    ("GET", 500, True), ("GET", 503, True), ("GET", 429, True), ("GET", None, True),
+    ("PUT", 502, True), ("DELETE", 504, True), ("DELETE", None, True),
+    ("POST", 429, True), ("POST", 500, False), ("POST", 503, False), ("POST", None, False),
+    ("GET", 400, False), ("GET", 401, False), ("GET", 404, False), ("GET", 501, False),
+])
+def test_retry_policy_retries_only_what_is_safe(method, status, retried):
+    assert RetryPolicy().should_retry(method, status) is retried
+
+
+def test_retry_delay_honours_retry_after_and_grows_with_jitter():
+    policy = RetryPolicy(base_delay=1.0, max_delay=20.0)
+    assert policy.delay(1, retry_after="3") == 3.0
+    assert policy.delay(1, retry_after="600") == 20.0
+    for attempt, ceiling in ((1, 1.0), (2, 2.0), (3, 4.0), (9, 20.0)):
+        wait = policy.delay(attempt)
+        assert ceiling / 2 <= wait <= ceiling
+
+
+def _pages(items, page_key="members"):
+    calls = []
+
+    def fetch_by_marker(marker, size):
+        calls.append((marker, size))
+        start = 0 if marker is None else [i["id"] for i in items].index(marker) + 1
+        return {page_key: items[start:start + size]}
+
+    def fetch_by_offset(offset, size):
+        calls.append((offset, size))
+        return {page_key: items[offset:offset + size]}
+
+    return calls, fetch_by_marker, fetch_by_offset
+
+
+ITEMS = [{"id": "id-%02d" % n} for n in range(7)]
+
+
+def test_marker_paging_follows_pages_to_the_end():
+    calls, by_marker, _ = _pages(ITEMS)
+    assert list(iter_marker_pages(by_marker, "members", page_size=3)) == ITEMS
+    assert calls == [(None, 3), ("id-02", 3), ("id-05", 3)]
+
+
+def test_marker_paging_asks_one_more_page_when_the_last_is_full():
+    calls, by_marker, _ = _pages(ITEMS[:6])
+    assert list(iter_marker_pages(by_marker, "members", page_size=3)) == ITEMS[:6]
+    assert calls == [(None, 3), ("id-02", 3), ("id-05", 3)]
+
+
+def test_offset_paging_follows_pages_to_the_end():
+    calls, _, by_offset = _pages(ITEMS)
+    assert list(iter_offset_pages(by_offset, "members", page_size=3)) == ITEMS
+    assert calls == [(0, 3), (3, 3), (6, 3)]
+
+
+def test_paging_stops_at_the_limit():
+    calls, by_marker, by_offset = _pages(ITEMS)
+    assert list(iter_marker_pages(by_marker, "members", page_size=3, limit=4)) == ITEMS[:4]
+    assert list(iter_offset_pages(by_offset, "members", page_size=3, limit=5)) == ITEMS[:5]
+    assert calls == [(None, 3), ("id-02", 1), (0, 3), (3, 2)]
+
+
+@pytest.mark.parametrize("region, url", [
+    ("eu-de", "https://cbr.eu-de.otc.t-systems.com"),
+    ("eu-nl", "https://cbr.eu-nl.otc.t-systems.com"),
+    ("eu-ch2", "https://cbr.eu-ch2.sc.otc.t-systems.com"),
+    ("eu-west-101", "https://cbr.eu-west-101.myhuaweicloud.eu"),
+    ("ap-southeast-1", "https://cbr.ap-southeast-1.myhuaweicloud.com"),
+])
+def test_region_presets(region, url):
+    assert preset_endpoint("cbr", region) == url
+
+
+@pytest.mark.parametrize("url, root", [
+    ("https://cbr.eu-de.otc.t-systems.com/v3/$(tenant_id)s", "https://cbr.eu-de.otc.t-systems.com"),
+    ("https://cbr.eu-de.otc.t-systems.com/v3/0761a1f0e5b34c9b8c2f0f0a7d1e0001/", "https://cbr.eu-de.otc.t-systems.com"),
+    ("https://vbs.eu-de.otc.t-systems.com/v2/", "https://vbs.eu-de.otc.t-systems.com"),
+    ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+])
+def test_service_root_strips_project_and_version(url, root):
+    assert service_root(url) == root
+
+
+def test_catalog_endpoint_picks_the_public_url_of_the_region():
+    catalog = [
+        {"type": "cbr", "endpoints": [
+            {"interface": "internal", "region_id": "eu-de", "url": "https://internal"},
+            {"interface": "public", "region_id": "eu-nl", "url": "https://nl"},
+            {"interface": "public", "region_id": "eu-de", "url": "https://de"}]},
+        {"type": "vbsv2", "endpoints": [{"interface": "public", "region_id": "eu-de", "url": "https://vbs"}]},
+    ]
+    assert catalog_endpoint(catalog, "cbr", "eu-de") == "https://de"
+    assert catalog_endpoint(catalog, "cbr") == "https://nl"
+    assert catalog_endpoint(catalog, "vbs", "eu-de") == "https://vbs"
+    assert catalog_endpoint(catalog, "cbr", "ap-southeast-1") is None
+    assert catalog_endpoint(None, "cbr") is None
+
+
+def test_iam_tokens_url_accepts_base_or_v3_urls():
+    assert iam_tokens_url("https://iam.example/v3") == "https://iam.example/v3/auth/tokens"
+    assert iam_tokens_url("https://iam.example/") == "https://iam.example/v3/auth/tokens"
+    assert iam_tokens_url("https://iam.example/v3/auth/tokens") == "https://iam.example/v3/auth/tokens"
+
+
+@pytest.mark.parametrize("params, message", [
+    ({}, "no credentials"),
+    ({"access_key": "AK"}, "access_key and secret_key must be given together"),
+    ({"username": "u", "password": "p"}, "password authentication needs domain_name"),
+    ({"username": "u", "password": "p", "domain_name": "d"}, "needs auth_url"),
+    ({"username": "u", "password": "p", "domain_name": "d", "region": "eu-de"}, "needs project_id or project_name"),
+    ({"token": "t", "region": "eu-de"}, "project_id is required with token authentication"),
+    ({"access_key": "a", "secret_key": "s", "project_id": "p"}, "endpoint or region is required with AK/SK"),
+])
+def test_incomplete_connection_options_are_refused_before_any_request(params, message):
+    with pytest.raises(CbrConfigError, match=message):
+        check_connection_options(params)
+
+
+def test_credentials_precedence_is_token_then_aksk_then_password():
+    every = {"token": "t", "access_key": "a", "secret_key": "s", "username": "u", "password": "p",
+             "domain_name": "d", "project_id": "p", "region": "eu-de"}
+    assert _client.auth_kind(every) == "token"
+    assert _client.auth_kind(dict(every, token=None)) == "aksk"
+    assert _client.auth_kind(dict(every, token=None, access_key=None, secret_key=None)) == "password"
