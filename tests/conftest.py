@@ -40,6 +40,8 @@ COLLECTIONS_ROOT = _collections_root()
 if COLLECTIONS_ROOT not in sys.path:
     sys.path.insert(0, COLLECTIONS_ROOT)
 sys.path.insert(0, os.path.join(TESTS_DIR, "emulator"))
+# ansible-playbook run by the tests finds the collection here.
+os.environ["ANSIBLE_COLLECTIONS_PATH"] = COLLECTIONS_ROOT
 
 import cbr_emulator  # noqa: E402  pylint: disable=wrong-import-position
 

@@ -1,0 +1,196 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The module_utils client through real HTTP to the emulator: auth, endpoints, paging, errors, retries."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.cloudops.cbr.plugins.module_utils import _client
+from ansible_collections.cloudops.cbr.plugins.module_utils._client import CbrApiError, connect
+
+OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
+DR = "0761a1f0e5b34c9b8c2f0f0a7d1e0002"
+GOLDEN = "0761a1f0e5b34c9b8c2f0f0a7d1e0003"
+CUSTOMER = "0761a1f0e5b34c9b8c2f0f0a7d1e0004"
+WEB = "a5200000-0000-4000-8000-000000000001"
+MEMBERS_PATH = "/v3/%s/backups/%s/members" % (OWNER, WEB)
+
+
+@pytest.fixture
+def sleeps(monkeypatch):
+    """Make retry waits instant and record them."""
+    waits = []
+    monkeypatch.setattr(_client, "sleep", waits.append)
+    return waits
+
+
+def password_params(emulator, **overrides):
+    params = dict(auth_url=emulator.url + "/v3", username="ops-source", password="source-pass",
+                  domain_name="acme", project_id=OWNER, validate_certs=True, timeout=10)
+    params.update(overrides)
+    return params
+
+
+def aksk_params(emulator, **overrides):
+    params = dict(access_key="AKSOURCE0000000000001", secret_key="source-secret-key-0001", project_id=OWNER,
+                  endpoint=emulator.url, timeout=10)
+    params.update(overrides)
+    return params
+
+
+def share_with(emulator, *projects):
+    for project_id in projects:
+        emulator.state._add_member_record(WEB, project_id)
+
+
+def test_password_token_by_project_id_uses_the_catalog_endpoint(emulator):
+    client = connect(password_params(emulator))
+    assert (client.endpoint, client.project_id) == (emulator.url, OWNER)
+    assert client.list_members(WEB) == []
+    assert [(e["method"], e["path"], e["auth_type"]) for e in emulator.requests(api_only=False)] == [
+        ("POST", "/v3/auth/tokens", "password"), ("GET", MEMBERS_PATH, "token")]
+
+
+def test_password_token_by_project_name_reads_the_project_id_from_the_token(emulator):
+    client = connect(password_params(emulator, project_id=None, project_name="eu-de_source"))
+    assert client.project_id == OWNER
+    assert client.list_members(WEB) == []
+
+
+def test_wrong_password_fails_once_with_the_iam_message(emulator, sleeps):
+    with pytest.raises(CbrApiError) as failure:
+        connect(password_params(emulator, password="wrong"))
+    assert failure.value.status_code == 401
+    assert "username or password is wrong" in str(failure.value)
+    assert "wrong" not in str(failure.value).replace("is wrong", "")
+    assert len(emulator.requests(api_only=False)) == 1 and sleeps == []
+
+
+def test_aksk_signed_requests_are_accepted(emulator):
+    share_with(emulator, DR)
+    client = connect(aksk_params(emulator))
+    assert [m["dest_project_id"] for m in client.list_members(WEB)] == [DR]
+    assert emulator.requests()[-1]["auth_type"] == "aksk"
+
+
+def test_aksk_with_a_wrong_secret_is_refused(emulator):
+    client = connect(aksk_params(emulator, secret_key="not-the-secret"))
+    with pytest.raises(CbrApiError) as failure:
+        client.list_members(WEB)
+    assert (failure.value.status_code, failure.value.error_code) == (401, "APIG.0301")
+    assert "not-the-secret" not in str(failure.value)
+
+
+def test_temporary_aksk_with_security_token(emulator):
+    client = connect(aksk_params(emulator, access_key="AKSOURCETEMP000000001", secret_key="source-temp-secret-0001",
+                                 security_token="source-temp-security-token-0001"))
+    assert client.list_members(WEB) == []
+
+
+def test_given_token_with_explicit_endpoint(emulator):
+    token = connect(password_params(emulator)).session.auth.token
+    client = connect(dict(token=token, project_id=OWNER, endpoint=emulator.url + "/v3/" + OWNER))
+    assert client.list_members(WEB) == []
+
+
+def test_another_projects_path_is_refused(emulator):
+    client = connect(aksk_params(emulator, project_id=DR))
+    with pytest.raises(CbrApiError) as failure:
+        client.list_members(WEB)
+    assert failure.value.status_code == 403
+
+
+def test_paging_with_a_small_page_collects_every_member(emulator):
+    share_with(emulator, DR, GOLDEN, CUSTOMER)
+    client = connect(aksk_params(emulator))
+    members = client.list_members(WEB, page_size=1)
+    assert sorted(m["dest_project_id"] for m in members) == sorted([DR, GOLDEN, CUSTOMER])
+    pages = [e["query"] for e in emulator.requests()]
+    assert len(pages) == 4 and "marker" not in pages[0]
+    assert [p["marker"] for p in pages[1:]] == [m["id"] for m in members]
+
+
+def test_filters_are_sent_to_the_api(emulator):
+    share_with(emulator, DR, GOLDEN)
+    emulator.state.members[WEB][GOLDEN]["status"] = "accepted"
+    client = connect(aksk_params(emulator))
+    members = client.list_members(WEB, {"status": "accepted", "vault_id": None})
+    assert [m["dest_project_id"] for m in members] == [GOLDEN]
+    assert emulator.requests()[-1]["query"] == {"status": "accepted", "limit": "1000"}
+
+
+def test_show_member_returns_none_when_not_shared(emulator):
+    share_with(emulator, DR)
+    client = connect(aksk_params(emulator))
+    assert client.show_member(WEB, DR)["dest_project_id"] == DR
+    assert client.show_member(WEB, GOLDEN) is None
+
+
+def test_a_missing_backup_is_reported_with_the_api_code_and_request_id(emulator):
+    client = connect(aksk_params(emulator))
+    with pytest.raises(CbrApiError) as failure:
+        client.list_members("a5200000-0000-4000-8000-00000000ffff")
+    error = failure.value
+    assert (error.status_code, error.error_code) == (404, "BackupService.6200")
+    assert str(error) == ("Failed to list share members of backup a5200000-0000-4000-8000-00000000ffff: "
+                          "BackupService.6200 The backup does not exist.")
+    assert len(error.request_id) == 32
+
+
+def test_a_deleted_backup_is_not_found_not_bad_credentials(emulator, sleeps):
+    emulator.state.deleted_backups.add(WEB)
+    client = connect(password_params(emulator))
+    with pytest.raises(CbrApiError) as failure:
+        client.list_members(WEB)
+    assert "does not exist or was deleted" in str(failure.value)
+    assert len(emulator.requests()) == 1 and sleeps == []
+
+
+def test_a_500_then_200_on_get_is_retried_once(emulator, sleeps):
+    share_with(emulator, DR)
+    emulator.add_fault(method="GET", path="/members$", status=500, count=1)
+    members = connect(aksk_params(emulator)).list_members(WEB)
+    assert [m["dest_project_id"] for m in members] == [DR]
+    assert [e["status"] for e in emulator.requests()] == [500, 200]
+    assert len(sleeps) == 1
+
+
+def test_retry_after_is_honoured_on_429(emulator, sleeps):
+    emulator.add_fault(method="GET", path="/members$", status=429, retry_after=7, count=2)
+    connect(aksk_params(emulator)).list_members(WEB)
+    assert sleeps == [7.0, 7.0]
+
+
+def test_a_dropped_connection_on_get_is_retried(emulator, sleeps):
+    emulator.add_fault(method="GET", path="/members$", drop=True, count=1)
+    assert connect(aksk_params(emulator)).list_members(WEB) == []
+    assert [e["status"] for e in emulator.requests()] == ["dropped", 200]
+
+
+def test_retries_give_up_after_the_attempt_limit(emulator, sleeps):
+    emulator.add_fault(method="GET", path="/members$", status=503, count=10)
+    with pytest.raises(CbrApiError) as failure:
+        connect(aksk_params(emulator)).list_members(WEB)
+    assert failure.value.status_code == 503
+    assert len(emulator.requests()) == 5 and len(sleeps) == 4
+
+
+def test_a_post_answered_500_is_not_retried(emulator, sleeps):
+    client = connect(aksk_params(emulator))
+    emulator.add_fault(method="POST", path="/members$", status=500, after_apply=True)
+    with pytest.raises(CbrApiError) as failure:
+        client.session.call("POST", client.url("backups", WEB, "members"), "Failed to add", body={"members": [DR]})
+    assert failure.value.status_code == 500
+    assert [e["method"] for e in emulator.requests()] == ["POST"] and sleeps == []
+
+
+def test_a_post_answered_429_is_retried(emulator, sleeps):
+    client = connect(aksk_params(emulator))
+    emulator.add_fault(method="POST", path="/members$", status=429, count=1)
+    client.session.call("POST", client.url("backups", WEB, "members"), "Failed to add", body={"members": [DR]})
+    assert [e["status"] for e in emulator.requests()] == [429, 200]
+    assert list(emulator.state.members[WEB]) == [DR]
