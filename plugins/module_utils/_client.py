@@ -206,8 +206,7 @@ def iter_marker_pages(fetch, key, page_size=PAGE_SIZE, limit=None):
     while True:
         size = page_size if limit is None else min(page_size, limit - seen)
         items = fetch(marker, size).get(key) or []
-        for item in items:
-            yield item
+        yield from items
         seen += len(items)
         if len(items) < size or (limit is not None and seen >= limit) or items[-1].get("id") in (None, marker):
             return
@@ -223,8 +222,7 @@ def iter_offset_pages(fetch, key, page_size=PAGE_SIZE, limit=None):
     while True:
         size = page_size if limit is None else min(page_size, limit - offset)
         items = fetch(offset, size).get(key) or []
-        for item in items:
-            yield item
+        yield from items
         offset += len(items)
         if len(items) < size or (limit is not None and offset >= limit):
             return
@@ -383,3 +381,45 @@ class CbrClient:
                 return None
             raise
         return body.get("member")
+
+    def add_members(self, backup_id, dest_project_ids):
+        """Share the backup with projects in one POST (at most 10); return the new member records."""
+        body = self.session.call_json("POST", self.url("backups", backup_id, "members"),
+                                      "Failed to add share members to backup %s" % backup_id,
+                                      body={"members": list(dest_project_ids)})
+        return body.get("members") or []
+
+    def remove_member(self, backup_id, dest_project_id):
+        self.session.call("DELETE", self.url("backups", backup_id, "members", dest_project_id),
+                          "Failed to remove share member %s from backup %s" % (dest_project_id, backup_id))
+
+    def update_member_status(self, backup_id, status, vault_id=None):
+        """Accept or reject a share as the receiving project: the member id is the caller's own project."""
+        body = {"status": status}
+        if vault_id:
+            body["vault_id"] = vault_id
+        answer = self.session.call_json(
+            "PUT", self.url("backups", backup_id, "members", self.project_id),
+            "Failed to set the share of backup %s to %s in project %s" % (backup_id, status, self.project_id),
+            body=body)
+        return answer.get("member")
+
+    def show_backup(self, backup_id):
+        """The backup (own, or shared with this project), or None when it is not visible here."""
+        try:
+            body = self.session.call_json("GET", self.url("backups", backup_id), "Failed to show backup %s" % backup_id)
+        except CbrApiError as error:
+            if error.error_code == "BackupService.6200":
+                return None
+            raise
+        return body.get("backup")
+
+    def show_vault(self, vault_id):
+        """The vault of this project, or None when it does not exist here."""
+        try:
+            body = self.session.call_json("GET", self.url("vaults", vault_id), "Failed to show vault %s" % vault_id)
+        except CbrApiError as error:
+            if error.error_code == "BackupService.6105":
+                return None
+            raise
+        return body.get("vault")

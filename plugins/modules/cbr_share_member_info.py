@@ -19,7 +19,7 @@ description:
     the project gives an empty list, not a failure.
   - Runs as the project that owns the backup.
 author:
-  - cloudops.cbr contributors
+  - cloudops.cbr maintainers (@cloudops)
 options:
   backup_id:
     description:

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -12,6 +11,8 @@ behind the same bug here.
 
 Run it:  python3 tests/emulator/cbr_emulator.py --port 0 --fixture FILE [--latency-ms N]
 The first line on stdout is the base URL (http://127.0.0.1:PORT).
+With `-- COMMAND ...` it serves only while COMMAND runs, passes it the base URL in the
+environment variable CBR_EMULATOR_URL, and exits with COMMAND's exit code.
 
 Control endpoints (under a prefix no API path can start with):
   GET  /__emulator__/requests        the request log, oldest first
@@ -34,7 +35,9 @@ import hashlib
 import hmac
 import json
 import re
+import os
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -652,7 +655,7 @@ class Emulator:
         if len(sort) > 255:
             raise cbr_error("9900", "sort is longer than 255 characters.")
         for part in sort.split(","):
-            key, _, direction = part.partition(":")
+            key, direction = (part.split(":", 1) + [""])[:2]
             direction = direction or "desc"
             if key not in allowed or direction not in ("asc", "desc"):
                 raise cbr_error("9900", "Invalid sort: %s." % sort)
@@ -955,14 +958,24 @@ def make_server(fixture, host="127.0.0.1", port=0, latency_ms=0):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--fixture", required=True, help="YAML fixture with projects, vaults and backups")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--latency-ms", type=int, default=0, help="delay added to every API request")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND: serve only while it runs")
     args = parser.parse_args(argv)
     server = make_server(load_fixture(args.fixture), args.host, args.port, args.latency_ms)
     print(server.emulator.base_url, flush=True)
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if command:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            env = dict(os.environ, CBR_EMULATOR_URL=server.emulator.base_url)
+            return subprocess.call(command, env=env)
+        finally:
+            server.shutdown()
+            server.server_close()
     try:
         server.serve_forever()
     except KeyboardInterrupt:

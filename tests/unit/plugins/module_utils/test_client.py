@@ -76,19 +76,19 @@ ITEMS = [{"id": "id-%02d" % n} for n in range(7)]
 
 
 def test_marker_paging_follows_pages_to_the_end():
-    calls, by_marker, _ = _pages(ITEMS)
+    calls, by_marker = _pages(ITEMS)[:2]
     assert list(iter_marker_pages(by_marker, "members", page_size=3)) == ITEMS
     assert calls == [(None, 3), ("id-02", 3), ("id-05", 3)]
 
 
 def test_marker_paging_asks_one_more_page_when_the_last_is_full():
-    calls, by_marker, _ = _pages(ITEMS[:6])
+    calls, by_marker = _pages(ITEMS[:6])[:2]
     assert list(iter_marker_pages(by_marker, "members", page_size=3)) == ITEMS[:6]
     assert calls == [(None, 3), ("id-02", 3), ("id-05", 3)]
 
 
 def test_offset_paging_follows_pages_to_the_end():
-    calls, _, by_offset = _pages(ITEMS)
+    calls, by_offset = _pages(ITEMS)[::2]
     assert list(iter_offset_pages(by_offset, "members", page_size=3)) == ITEMS
     assert calls == [(0, 3), (3, 3), (6, 3)]
 

@@ -1,0 +1,59 @@
+# The two commands: `make demo` and `make test`. Each builds what it needs in .venv.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat .ci/requirements.txt requirements.txt | sha256sum | cut -c1-12)
+LINK := collections/ansible_collections/cloudops/cbr
+FIXTURE := tests/emulator/fixtures/demo.yml
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/collections
+export ANSIBLE_NOCOLOR := 1
+export NO_COLOR := 1
+export ANSIBLE_LOCALHOST_WARNING := false
+export PATH := $(BIN):$(PATH)
+ifneq ($(wildcard /etc/ssl/certs/ca-certificates.crt),)
+export SSL_CERT_FILE ?= /etc/ssl/certs/ca-certificates.crt
+endif
+
+.PHONY: demo test unit lint sanity docs-check venv clean
+
+venv: $(STAMP) $(LINK)
+
+$(STAMP): .ci/requirements.txt requirements.txt
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q uv || $(BIN)/pip install -q -U pip
+	if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install -q -p $(BIN)/python -r .ci/requirements.txt -r requirements.txt; \
+	else $(BIN)/pip install -q -r .ci/requirements.txt -r requirements.txt; fi
+	touch $@
+
+# ansible finds the collection as ansible_collections/cloudops/cbr; this link makes the checkout one.
+$(LINK):
+	mkdir -p $(dir $(LINK))
+	ln -sfn ../../.. $(LINK)
+
+## demo: start the emulator with the demo fixture, share and accept through the collection, print the state
+demo: venv
+	$(BIN)/python tests/emulator/cbr_emulator.py --port 0 --fixture $(FIXTURE) -- \
+	  $(BIN)/ansible-playbook -i playbooks/inventory/hosts.yml playbooks/demo.yml
+
+## test: everything CI runs
+test: unit lint sanity docs-check
+
+unit: venv
+	$(BIN)/python -m pytest -n 2 -q -p no:randomly
+
+lint: venv
+	$(BIN)/ansible-lint
+	$(BIN)/antsibull-changelog lint
+
+docs-check: venv
+	for module in plugins/modules/*.py; do \
+	  $(BIN)/ansible-doc -t module cloudops.cbr.$$(basename $$module .py) > /dev/null || exit 1; done
+	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+
+sanity: venv
+	bash .ci/sanity
+
+clean:
+	rm -rf $(VENV) collections tests/output
