@@ -26,7 +26,6 @@ description:
     own project or not a project id (C(6704)); more than 10 projects in total (C(6701)); and when accepting, a
     vault that is missing, not V(available) (C(6712)), of the wrong type (C(6713)) or too small."
   - A new member is V(pending) until the receiving project accepts or rejects it. Use O(wait) to wait for that.
-  - For the legacy volume backup (VBS) sharing API, which has no accept step, see M(cloudops.cbr.cbr_backup_share).
 author:
   - cloudops.cbr maintainers (@cloudops)
 options:
@@ -98,37 +97,30 @@ notes:
 """
 
 EXAMPLES = r"""
-- name: Share the nightly web backup with the DR project and accept it there
-  hosts: localhost
-  gather_facts: false
-  vars:
+- name: Share the nightly web backup with the DR project (owner's credentials)
+  module_defaults:
+    group/cloudops.cbr.cbr:
+      auth_url: https://iam.eu-de.otc.t-systems.com/v3
+      username: ops-automation
+      password: "{{ vault_source_password }}"
+      domain_name: acme
+      project_name: eu-de
+  cloudops.cbr.cbr_share_member:
     backup_id: 0b07081e-3ec7-4e77-8571-54e2947da422
-    dr_project_id: 075e6035d300d48c2fd0c00b78b71ebf
-  tasks:
-    - name: Share the backup with the DR project (owner's credentials)
-      module_defaults:
-        group/cloudops.cbr.cbr:
-          auth_url: https://iam.eu-de.otc.t-systems.com/v3
-          username: ops-automation
-          password: "{{ vault_source_password }}"
-          domain_name: acme
-          project_name: eu-de
-      cloudops.cbr.cbr_share_member:
-        backup_id: "{{ backup_id }}"
-        dest_project_ids:
-          - "{{ dr_project_id }}"
+    dest_project_ids:
+      - 075e6035d300d48c2fd0c00b78b71ebf
 
-    - name: Accept the share into the DR vault (DR project's credentials)
-      module_defaults:
-        group/cloudops.cbr.cbr:
-          access_key: "{{ vault_dr_access_key }}"
-          secret_key: "{{ vault_dr_secret_key }}"
-          project_id: "{{ dr_project_id }}"
-          region: eu-de
-      cloudops.cbr.cbr_share_member:
-        backup_id: "{{ backup_id }}"
-        status: accepted
-        vault_id: 3a1f0c1e-0000-4000-8000-000000000002
+- name: Accept the share into the DR vault (DR project's credentials)
+  module_defaults:
+    group/cloudops.cbr.cbr:
+      access_key: "{{ vault_dr_access_key }}"
+      secret_key: "{{ vault_dr_secret_key }}"
+      project_id: 075e6035d300d48c2fd0c00b78b71ebf
+      region: eu-de
+  cloudops.cbr.cbr_share_member:
+    backup_id: 0b07081e-3ec7-4e77-8571-54e2947da422
+    status: accepted
+    vault_id: 3a1f0c1e-0000-4000-8000-000000000002
 
 - name: Share with exactly these projects, removing any other member
   cloudops.cbr.cbr_share_member:

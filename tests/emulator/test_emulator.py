@@ -153,7 +153,7 @@ def _sdk_signed(emulator, method, path, access_key, secret_key, query=None, body
 
 def test_requests_signed_by_the_official_sdk_are_accepted(emulator):
     url, headers = _sdk_signed(emulator, "GET", "/v3/%s/backups" % OWNER, "AKSOURCE0000000000001",
-                                  "source-secret-key-0001", query={"limit": 2, "own_type": "private"})
+                               "source-secret-key-0001", query={"limit": 2, "own_type": "private"})
     response = requests.get(url, headers=headers, timeout=5)
     assert response.status_code == 200, response.text
     assert len(response.json()["backups"]) == 2
@@ -163,14 +163,14 @@ def test_requests_signed_by_the_official_sdk_are_accepted(emulator):
 def test_sdk_signed_post_with_a_body_is_accepted(emulator):
     body = '{"members": ["%s"]}' % DR
     url, headers = _sdk_signed(emulator, "POST", "/v3/%s/backups/%s/members" % (OWNER, WEB),
-                                     "AKSOURCE0000000000001", "source-secret-key-0001", body=body)
+                               "AKSOURCE0000000000001", "source-secret-key-0001", body=body)
     response = requests.post(url, headers=headers, data=body, timeout=5)
     assert response.status_code == 200, response.text
 
 
 def test_a_tampered_signature_is_refused(emulator):
     url, headers = _sdk_signed(emulator, "GET", "/v3/%s/backups" % OWNER, "AKSOURCE0000000000001",
-                                  "source-secret-key-0001")
+                               "source-secret-key-0001")
     headers["Authorization"] = headers["Authorization"][:-4] + "0000"
     response = requests.get(url, headers=headers, timeout=5)
     assert response.status_code == 401
@@ -179,7 +179,7 @@ def test_a_tampered_signature_is_refused(emulator):
 
 def test_a_signature_for_another_path_is_refused(emulator):
     url, headers = _sdk_signed(emulator, "GET", "/v3/%s/backups" % OWNER, "AKSOURCE0000000000001",
-                                  "source-secret-key-0001")
+                               "source-secret-key-0001")
     response = requests.get(url.replace("/backups", "/backups/%s" % WEB), headers=headers, timeout=5)
     assert response.status_code == 401
 
@@ -187,7 +187,7 @@ def test_a_signature_for_another_path_is_refused(emulator):
 def test_a_stale_sdk_date_is_refused(emulator):
     stale = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=20)).strftime("%Y%m%dT%H%M%SZ")
     url, headers = _sdk_signed(emulator, "GET", "/v3/%s/backups" % OWNER, "AKSOURCE0000000000001",
-                                  "source-secret-key-0001", sdk_date=stale)
+                               "source-secret-key-0001", sdk_date=stale)
     assert requests.get(url, headers=headers, timeout=5).status_code == 401
 
 
@@ -196,13 +196,13 @@ def test_temporary_credentials_need_their_security_token(emulator):
     url, headers = _sdk_signed(emulator, "GET", path, "AKSOURCETEMP000000001", "source-temp-secret-0001")
     assert requests.get(url, headers=headers, timeout=5).status_code == 401
     url, headers = _sdk_signed(emulator, "GET", path, "AKSOURCETEMP000000001", "source-temp-secret-0001",
-                                  extra_headers={"X-Security-Token": "source-temp-security-token-0001"})
+                               extra_headers={"X-Security-Token": "source-temp-security-token-0001"})
     assert requests.get(url, headers=headers, timeout=5).status_code == 200
 
 
 def test_aksk_of_one_project_cannot_reach_another(emulator):
     url, headers = _sdk_signed(emulator, "GET", "/v3/%s/backups" % DR, "AKSOURCE0000000000001",
-                                  "source-secret-key-0001", project_id=OWNER)
+                               "source-secret-key-0001", project_id=OWNER)
     assert requests.get(url, headers=headers, timeout=5).status_code == 403
 
 
