@@ -35,6 +35,7 @@ USER_AGENT = "cloudops.cbr/0.1.0"
 # Backups document 1000 as default and maximum page size; members document none (CONTRACT.md 2.3).
 PAGE_SIZE = 1000
 SERVICE_TYPES = {"cbr": ("cbr",), "vbs": ("vbsv2", "vbs", "volume-backup")}
+API_VERSIONS = {"cbr": "v3", "vbs": "v2"}
 # Region -> cloud domain; every other region is Huawei Cloud's myhuaweicloud.com (CONTRACT.md 9).
 REGION_DOMAINS = {
     "eu-de": "otc.t-systems.com",
@@ -329,20 +330,24 @@ def connect(params, service="cbr"):
         endpoint = preset_endpoint(service, params["region"])
     if not endpoint:
         raise CbrConfigError("the token catalog has no public %s endpoint; set endpoint or region" % service)
-    return CbrClient(session, service_root(endpoint), project_id)
+    return CbrClient(session, service_root(endpoint), project_id, API_VERSIONS[service])
 
 
 class CbrClient:
-    """The CBR calls the modules use, bound to one project and one service endpoint."""
+    """The calls the modules use, bound to one project and one service endpoint.
 
-    def __init__(self, session, endpoint, project_id):
+    CBR v3 calls need a client for the "cbr" service; legacy VBS sharing (v2) one for "vbs".
+    """
+
+    def __init__(self, session, endpoint, project_id, api_version="v3"):
         self.session = session
         self.endpoint = endpoint
         self.project_id = project_id
+        self.api_version = api_version
 
     def url(self, *segments):
         path = "/".join(quote(str(segment), safe="") for segment in segments)
-        return "%s/v3/%s/%s" % (self.endpoint, self.project_id, path)
+        return "%s/%s/%s/%s" % (self.endpoint, self.api_version, self.project_id, path)
 
     def _get_about_backup(self, backup_id, action, url, params=None):
         """A GET under a backup; the 401 'Malformed request url' of a deleted backup becomes a not-found error."""
@@ -423,3 +428,32 @@ class CbrClient:
                 return None
             raise
         return body.get("vault")
+
+    # -- legacy VBS sharing (v2, CONTRACT.md 4)
+
+    def list_shares(self, backup_id, page_size=PAGE_SIZE):
+        """Every share of a backup made by this project (all pages, by offset)."""
+        action = "Failed to list the shares of backup %s" % backup_id
+        url = self.url("os-vendor-backup-sharing", "detail")
+
+        def fetch(offset, size):
+            params = {"backup_id": backup_id, "limit": size, "offset": offset}
+            return self.session.call_json("GET", url, action, params=params)
+
+        return list(iter_offset_pages(fetch, "shared", page_size))
+
+    def create_shares(self, backup_id, to_project_ids):
+        """Share a backup with projects in one POST; return the new share records."""
+        body = self.session.call_json("POST", self.url("os-vendor-backup-sharing"),
+                                      "Failed to share backup %s" % backup_id,
+                                      body={"shared": {"backup_id": backup_id, "to_project_ids": list(to_project_ids)}})
+        return body.get("shared") or []
+
+    def delete_share(self, share_id, to_project_id):
+        self.session.call("DELETE", self.url("os-vendor-backup-sharing", share_id),
+                          "Failed to cancel share %s (to project %s)" % (share_id, to_project_id))
+
+    def delete_all_shares(self, backup_id):
+        """Cancel every share of a backup in one call (the is_backup_id form)."""
+        self.session.call("DELETE", self.url("os-vendor-backup-sharing", backup_id),
+                          "Failed to cancel all shares of backup %s" % backup_id, params={"is_backup_id": "true"})

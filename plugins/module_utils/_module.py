@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
 import re
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -40,6 +41,24 @@ AUTH_ARGUMENT_SPEC = dict(
     ca_cert=dict(type="path"),
     timeout=dict(type="float", default=30),
 )
+
+SetPlan = collections.namedtuple("SetPlan", "to_add to_remove before after")
+
+
+def plan_set_change(current_ids, wanted_ids, state, purge):
+    """What to add and remove so that a set of project ids matches the request; sorted lists.
+
+    state=present adds the missing ones (and with purge removes the unlisted ones);
+    state=absent removes the listed ones that are there.
+    """
+    have, want = set(current_ids), set(wanted_ids)
+    if state == "absent":
+        to_add, to_remove = set(), have & want
+    else:
+        to_add, to_remove = want - have, (have - want if purge else set())
+    after = (have | to_add) - to_remove
+    return SetPlan(sorted(to_add), sorted(to_remove), sorted(have), sorted(after))
+
 
 PROJECT_ID_RE = re.compile(r"^[0-9a-f]{32}$")
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

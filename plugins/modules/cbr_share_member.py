@@ -26,6 +26,7 @@ description:
     own project or not a project id (C(6704)); more than 10 projects in total (C(6701)); and when accepting, a
     vault that is missing, not V(available) (C(6712)), of the wrong type (C(6713)) or too small."
   - A new member is V(pending) until the receiving project accepts or rejects it. Use O(wait) to wait for that.
+  - For the legacy volume backup (VBS) sharing API, which has no accept step, see M(cloudops.cbr.cbr_backup_share).
 author:
   - cloudops.cbr maintainers (@cloudops)
 options:
@@ -231,13 +232,13 @@ pending:
   sample: []
 """
 
-import collections
 import time
 
 from ansible_collections.cloudops.cbr.plugins.module_utils import _client
 from ansible_collections.cloudops.cbr.plugins.module_utils._client import CbrApiError
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import (
     CbrModule,
+    plan_set_change,
     project_id_problem,
     uuid_problem,
 )
@@ -245,19 +246,6 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._module import (
 MAX_SHARE_PROJECTS = 10  # "A backup can be shared to a maximum of 10 projects" (CBR user guide)
 SERVER_BACKUP = "OS::Nova::Server"
 VAULT_OBJECT_TYPES = {"OS::Nova::Server": "server", "OS::Cinder::Volume": "disk", "OS::Sfs::Turbo": "turbo"}
-
-MemberPlan = collections.namedtuple("MemberPlan", "to_add to_remove before after")
-
-
-def plan_members(current_ids, wanted_ids, state, purge):
-    """What to add and remove so that the member set matches the request; sorted lists."""
-    have, want = set(current_ids), set(wanted_ids)
-    if state == "absent":
-        to_add, to_remove = set(), have & want
-    else:
-        to_add, to_remove = want - have, (have - want if purge else set())
-    after = (have | to_add) - to_remove
-    return MemberPlan(sorted(to_add), sorted(to_remove), sorted(have), sorted(after))
 
 
 def status_needs_change(member, status, vault_id):
@@ -365,8 +353,8 @@ class ShareMember(CbrModule):
             # The project id is only known here when the token was scoped by project name.
             self.module.fail_json(msg=self._own_project_message(client.project_id))
         current = client.list_members(backup_id)
-        plan = plan_members([m["dest_project_id"] for m in current], params["dest_project_ids"],
-                            params["state"], params["purge"])
+        plan = plan_set_change([m["dest_project_id"] for m in current], params["dest_project_ids"],
+                               params["state"], params["purge"])
         self.check_share_limit(plan)
         if plan.to_add:
             self.check_backup_can_be_shared(backup_id)
