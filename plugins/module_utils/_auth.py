@@ -66,8 +66,9 @@ class TokenAuth:
 
     kind = "token"
 
-    def __init__(self, token):
+    def __init__(self, token, expires_at=None):
         self.token = token
+        self.expires_at = expires_at
 
     def headers(self, method, url, body):
         return {"X-Auth-Token": self.token}

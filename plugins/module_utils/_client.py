@@ -321,8 +321,8 @@ def connect(params, service="cbr"):
         token = response.headers.get("X-Subject-Token")
         if not token:
             raise CbrApiError(action, "the answer has no X-Subject-Token header", status_code=response.status_code)
-        session.auth = TokenAuth(token)
         token_body = response.json().get("token", {})
+        session.auth = TokenAuth(token, token_body.get("expires_at"))
         project_id = (token_body.get("project") or {}).get("id") or project_id
         catalog = token_body.get("catalog")
     endpoint = params.get("endpoint") or catalog_endpoint(catalog, service, params.get("region"))
@@ -418,6 +418,26 @@ class CbrClient:
                 return None
             raise
         return body.get("backup")
+
+    def _list_by_offset(self, resource, action, filters=None, limit=None, page_size=PAGE_SIZE):
+        """Every item of GET /v3/{project}/{resource} (answer key = resource), paged by offset."""
+
+        def fetch(offset, size):
+            params = dict((k, v) for k, v in (filters or {}).items() if v is not None)
+            params.update(limit=size, offset=offset)
+            return self.session.call_json("GET", self.url(resource), action, params=params)
+
+        return list(iter_offset_pages(fetch, resource, page_size, limit))
+
+    def list_backups(self, filters=None, limit=None, page_size=PAGE_SIZE):
+        """Backups of this project, or shared with it (own_type=shared), every page."""
+        return self._list_by_offset("backups", "Failed to list backups of project %s" % self.project_id,
+                                    filters, limit, page_size)
+
+    def list_vaults(self, filters=None, page_size=PAGE_SIZE):
+        """Vaults of this project, every page."""
+        return self._list_by_offset("vaults", "Failed to list vaults of project %s" % self.project_id,
+                                    filters, page_size=page_size)
 
     def show_vault(self, vault_id):
         """The vault of this project, or None when it does not exist here."""

@@ -242,10 +242,11 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._module import (
     project_id_problem,
     uuid_problem,
 )
-
-MAX_SHARE_PROJECTS = 10  # "A backup can be shared to a maximum of 10 projects" (CBR user guide)
-SERVER_BACKUP = "OS::Nova::Server"
-VAULT_OBJECT_TYPES = {"OS::Nova::Server": "server", "OS::Cinder::Volume": "disk", "OS::Sfs::Turbo": "turbo"}
+from ansible_collections.cloudops.cbr.plugins.module_utils._rules import (
+    MAX_SHARE_PROJECTS,
+    backup_share_problems,
+    vault_accept_problems,
+)
 
 
 def status_needs_change(member, status, vault_id):
@@ -253,38 +254,6 @@ def status_needs_change(member, status, vault_id):
     if member.get("status") != status:
         return True
     return status == "accepted" and member.get("vault_id") != vault_id
-
-
-def backup_share_problems(backup):
-    """Why the API would refuse to share this backup (6700, 6702, 6709), as messages."""
-    problems = []
-    if backup.get("resource_type") != SERVER_BACKUP:
-        problems.append("it is a %s backup and only cloud server backups can be shared (BackupService.6700)"
-                        % backup.get("resource_type"))
-    if backup.get("status") != "available":
-        problems.append("its status is %s, not available (BackupService.6702)" % backup.get("status"))
-    if (backup.get("extend_info") or {}).get("encrypted"):
-        problems.append("it is encrypted, and backups of servers with encrypted disks cannot be shared "
-                        "(BackupService.6709)")
-    return problems
-
-
-def vault_accept_problems(vault, backup):
-    """Why the vault cannot take the shared backup (6712, 6713, capacity), as messages with the numbers."""
-    billing = vault.get("billing") or {}
-    problems = []
-    if billing.get("status") != "available":
-        problems.append("its status is %s, not available (BackupService.6712)" % billing.get("status"))
-    wanted_type = VAULT_OBJECT_TYPES.get(backup.get("resource_type"))
-    if billing.get("object_type") != wanted_type:
-        problems.append("it holds %s backups and this is a %s backup, which needs a %s vault (BackupService.6713)"
-                        % (billing.get("object_type"), backup.get("resource_type"), wanted_type))
-    free_mb = billing.get("size", 0) * 1024 - billing.get("used", 0)
-    needed_mb = backup.get("resource_size", 0) * 1024
-    if free_mb < needed_mb:
-        problems.append("it has %d MB free and the backup needs %d MB (%d GB)"
-                        % (free_mb, needed_mb, backup.get("resource_size", 0)))
-    return problems
 
 
 class ShareMember(CbrModule):

@@ -307,6 +307,7 @@ class Emulator:
             ("POST", r"/v3/auth/tokens", self.create_token),
             ("GET", r"/v3/(?P<pid>[^/]+)/backups", self.list_backups),
             ("GET", r"/v3/(?P<pid>[^/]+)/backups/(?P<bid>[^/]+)", self.show_backup),
+            ("GET", r"/v3/(?P<pid>[^/]+)/vaults", self.list_vaults),
             ("GET", r"/v3/(?P<pid>[^/]+)/vaults/(?P<vid>[^/]+)", self.show_vault),
             ("POST", r"/v3/(?P<pid>[^/]+)/backups/(?P<bid>[^/]+)/members", self.add_members),
             ("GET", r"/v3/(?P<pid>[^/]+)/backups/(?P<bid>[^/]+)/members", self.list_members),
@@ -544,32 +545,55 @@ class Emulator:
             vault = self.state.vaults.get(vid)
             if vault is None or vault["project_id"] != pid:
                 raise cbr_error("6105")
-            object_type = vault.get("object_type", "server")
-            return 200, {}, {"vault": {
-                "id": vault["id"],
-                "name": vault.get("name", ""),
-                "description": vault.get("description", ""),
-                "project_id": pid,
-                "provider_id": {"server": SERVER_PROVIDER_ID}.get(object_type, PROVIDER_IDS["OS::Cinder::Volume"]),
-                "created_at": vault.get("created_at", "2026-01-01T00:00:00.000+00:00"),
-                "auto_bind": False,
-                "auto_expand": False,
-                "locked": False,
-                "tags": [],
-                "resources": [],
-                "billing": {
-                    "allocated": 0,
-                    "charging_mode": "post_paid",
-                    "consistent_level": "crash_consistent",
-                    "object_type": object_type,
-                    "protect_type": "backup",
-                    "size": vault.get("size_gb", 100),
-                    "spec_code": "vault.backup.%s.normal" % {"disk": "volume"}.get(object_type, object_type),
-                    "status": vault.get("status", "available"),
-                    "used": self.state.vault_used_mb(vault),
-                    "storage_unit": "",
-                },
-            }}
+            return 200, {}, {"vault": self._vault_view(vault)}
+
+    def list_vaults(self, request, pid):
+        limit = positive_int(request, "limit", 1000, maximum=1000)
+        offset = positive_int(request, "offset", 0)
+        wanted = {"object_type": request.arg("object_type"), "status": request.arg("status"),
+                  "name": request.arg("name"), "id": request.arg("id")}
+        with self.state.lock:
+            vaults = []
+            for vault in self.state.vaults.values():
+                if vault["project_id"] != pid:
+                    continue
+                view = self._vault_view(vault)
+                actual = {"object_type": view["billing"]["object_type"], "status": view["billing"]["status"],
+                          "name": view["name"], "id": view["id"]}
+                if all(value is None or actual[key] == value for key, value in wanted.items()):
+                    vaults.append(view)
+        page = vaults[offset:offset + limit]
+        return 200, {}, {"vaults": page, "count": len(vaults), "limit": limit, "offset": offset}
+
+    def _vault_view(self, vault):
+        """The vault as show and list answer it (CONTRACT.md 6)."""
+        object_type = vault.get("object_type", "server")
+        pid = vault["project_id"]
+        return {
+            "id": vault["id"],
+            "name": vault.get("name", ""),
+            "description": vault.get("description", ""),
+            "project_id": pid,
+            "provider_id": {"server": SERVER_PROVIDER_ID}.get(object_type, PROVIDER_IDS["OS::Cinder::Volume"]),
+            "created_at": vault.get("created_at", "2026-01-01T00:00:00.000+00:00"),
+            "auto_bind": False,
+            "auto_expand": False,
+            "locked": False,
+            "tags": [],
+            "resources": [],
+            "billing": {
+                "allocated": 0,
+                "charging_mode": "post_paid",
+                "consistent_level": "crash_consistent",
+                "object_type": object_type,
+                "protect_type": "backup",
+                "size": vault.get("size_gb", 100),
+                "spec_code": "vault.backup.%s.normal" % {"disk": "volume"}.get(object_type, object_type),
+                "status": vault.get("status", "available"),
+                "used": self.state.vault_used_mb(vault),
+                "storage_unit": "",
+            },
+        }
 
     # -- members (CONTRACT.md 2)
 

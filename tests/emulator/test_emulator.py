@@ -473,3 +473,13 @@ def test_reset_restores_the_fixture(emulator, owner):
     requests.post(emulator.url + "/__emulator__/reset", timeout=5)
     assert emulator.state.members == {}
     assert emulator.requests(api_only=False) == []
+
+
+def test_vault_list_filters_and_pages(emulator):
+    customer = Api(emulator, CUSTOMER)
+    every = customer("GET", customer.base + "/vaults").json()
+    assert every["count"] == 4 and every["limit"] == 1000 and every["offset"] == 0
+    servers = customer("GET", customer.base + "/vaults", params={"object_type": "server", "status": "available"})
+    assert sorted(v["id"] for v in servers.json()["vaults"]) == [CUSTOMER_FULL_VAULT, CUSTOMER_VAULT]
+    page = customer("GET", customer.base + "/vaults", params={"limit": 3, "offset": 3}).json()
+    assert page["count"] == 4 and len(page["vaults"]) == 1

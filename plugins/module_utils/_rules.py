@@ -1,0 +1,55 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the CBR API would refuse, checked before writing so that nothing half-done is left.
+
+Private to this collection: the interface may change without notice.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+MAX_SHARE_PROJECTS = 10  # "A backup can be shared to a maximum of 10 projects" (CBR user guide)
+SERVER_BACKUP = "OS::Nova::Server"
+VAULT_OBJECT_TYPES = {"OS::Nova::Server": "server", "OS::Cinder::Volume": "disk", "OS::Sfs::Turbo": "turbo"}
+
+
+def backup_share_problems(backup):
+    """Why the API would refuse to share this backup (6700, 6702, 6709), as messages."""
+    problems = []
+    if backup.get("resource_type") != SERVER_BACKUP:
+        problems.append("it is a %s backup and only cloud server backups can be shared (BackupService.6700)"
+                        % backup.get("resource_type"))
+    if backup.get("status") != "available":
+        problems.append("its status is %s, not available (BackupService.6702)" % backup.get("status"))
+    if (backup.get("extend_info") or {}).get("encrypted"):
+        problems.append("it is encrypted, and backups of servers with encrypted disks cannot be shared "
+                        "(BackupService.6709)")
+    return problems
+
+
+def vault_free_mb(vault):
+    billing = vault.get("billing") or {}
+    return billing.get("size", 0) * 1024 - billing.get("used", 0)
+
+
+def vault_accept_problems(vault, backup):
+    """Why the vault cannot take the shared backup (6712, 6713, capacity), as messages with the numbers.
+
+    backup needs resource_type and resource_size (GB), as the backups API returns them.
+    """
+    billing = vault.get("billing") or {}
+    problems = []
+    if billing.get("status") != "available":
+        problems.append("its status is %s, not available (BackupService.6712)" % billing.get("status"))
+    wanted_type = VAULT_OBJECT_TYPES.get(backup.get("resource_type"))
+    if billing.get("object_type") != wanted_type:
+        problems.append("it holds %s backups and this is a %s backup, which needs a %s vault (BackupService.6713)"
+                        % (billing.get("object_type"), backup.get("resource_type"), wanted_type))
+    # "The vault's remaining space must be greater than the size of the backup" (CBR user guide)
+    needed_mb = backup.get("resource_size", 0) * 1024
+    if vault_free_mb(vault) < needed_mb:
+        problems.append("it has %d MB free and the backup needs %d MB (%d GB)"
+                        % (vault_free_mb(vault), needed_mb, backup.get("resource_size", 0)))
+    return problems

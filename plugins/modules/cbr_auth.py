@@ -1,0 +1,123 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: cbr_auth
+short_description: Log in to IAM once and return a token for the other cloudops.cbr modules
+version_added: 0.1.0
+description:
+  - Gets one IAM token with a password and returns it, with the project id and the CBR endpoint from the token
+    catalog, as RV(auth), ready to pass to C(module_defaults). Later tasks then reuse the token instead of
+    logging in once per task.
+  - The token is valid for 24 hours. Set C(no_log) on the task, since the result holds the token.
+  - Token and AK/SK credentials need no login; pass them to the modules directly.
+author:
+  - cloudops.cbr maintainers (@cloudops)
+options: {}
+extends_documentation_fragment:
+  - cloudops.cbr.auth
+  - cloudops.cbr.attributes
+  - cloudops.cbr.attributes.action_group
+attributes:
+  check_mode:
+    support: full
+    details: Logs in in check mode too, so that the tasks after it can read.
+  diff_mode:
+    support: N/A
+    details: Nothing changes.
+  platform:
+    platforms: all
+"""
+
+EXAMPLES = r"""
+- name: Log in once as the source project
+  cloudops.cbr.cbr_auth:
+    auth_url: https://iam.eu-de.otc.t-systems.com/v3
+    username: ops-automation
+    password: "{{ vault_iam_password }}"
+    domain_name: acme
+    project_name: eu-de
+  register: source_login
+  no_log: true
+
+- name: Reuse the token for every task of the block
+  module_defaults:
+    group/cloudops.cbr.cbr: "{{ source_login.auth }}"
+  block:
+    - name: Share the backup with the DR project
+      cloudops.cbr.cbr_share_member:
+        backup_id: 0b07081e-3ec7-4e77-8571-54e2947da422
+        dest_project_ids:
+          - 075e6035d300d48c2fd0c00b78b71ebf
+
+    - name: Read its members
+      cloudops.cbr.cbr_share_member_info:
+        backup_id: 0b07081e-3ec7-4e77-8571-54e2947da422
+"""
+
+RETURN = r"""
+auth:
+  description: Options for the other modules, to use as C(module_defaults) of the C(cloudops.cbr.cbr) group.
+  returned: success
+  type: dict
+  contains:
+    token:
+      description: The IAM token (secret).
+      type: str
+    project_id:
+      description: The project the token is scoped to.
+      type: str
+      sample: 0761a1f0e5b34c9b8c2f0f0a7d1e0001
+    endpoint:
+      description: The CBR endpoint (from O(endpoint), the token catalog or the region preset).
+      type: str
+      sample: https://cbr.eu-de.otc.t-systems.com
+    validate_certs:
+      description: As given.
+      type: bool
+    ca_cert:
+      description: As given.
+      type: str
+    timeout:
+      description: As given.
+      type: float
+expires_at:
+  description: When the token expires.
+  returned: success
+  type: str
+  sample: "2026-11-24T08:00:00.000000Z"
+"""
+
+from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
+
+
+class Auth(CbrModule):
+    module_kwargs = dict(supports_check_mode=True)
+
+    def validate(self):
+        params = self.params
+        if params["token"] or params["access_key"] or params["secret_key"] or not params["password"]:
+            return ["cbr_auth logs in with username and password only (token and AK/SK credentials need no login: "
+                    "pass them to the modules directly)"]
+        return []
+
+    def run(self):
+        client = self.client
+        self.result["auth"] = dict(token=client.session.auth.token, project_id=client.project_id,
+                                   endpoint=client.endpoint, validate_certs=self.params["validate_certs"],
+                                   ca_cert=self.params["ca_cert"], timeout=self.params["timeout"])
+        self.result["expires_at"] = client.session.auth.expires_at
+
+
+def main():
+    Auth().execute()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""cbr_auth, cbr_backup_info and cbr_vault_info through ansible-playbook against the emulator."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
+DR = "0761a1f0e5b34c9b8c2f0f0a7d1e0002"
+CUSTOMER = "0761a1f0e5b34c9b8c2f0f0a7d1e0004"
+WEB = "a5200000-0000-4000-8000-000000000001"
+DB = "a5200000-0000-4000-8000-000000000002"
+
+
+def password(emulator, user, secret, project_id):
+    return {"auth_url": emulator.url + "/v3", "username": user, "password": secret, "domain_name": "acme",
+            "project_id": project_id}
+
+
+def test_cbr_auth_logs_in_once_and_the_token_serves_later_tasks(emulator, play):
+    emulator.state._add_member_record(WEB, DR)
+    result = play([
+        dict({"cloudops.cbr.cbr_auth": password(emulator, "ops-source", "source-pass", OWNER)}, no_log=True),
+        {"cloudops.cbr.cbr_share_member_info": {"backup_id": WEB}, "module_defaults": {
+            "group/cloudops.cbr.cbr": "{{ result_0.auth }}"}},
+        {"cloudops.cbr.cbr_share_member": {"backup_id": WEB, "dest_project_ids": [DR]}, "module_defaults": {
+            "group/cloudops.cbr.cbr": "{{ result_0.auth }}"}},
+    ], verbosity=2)
+    login, info, member = result.results
+    assert login["auth"]["project_id"] == OWNER and login["auth"]["endpoint"] == emulator.url
+    assert login["expires_at"].endswith("Z")
+    assert info["count"] == 1 and member["changed"] is False
+    logins = [e for e in emulator.requests(api_only=False) if e["path"] == "/v3/auth/tokens"]
+    assert len(logins) == 1
+    assert {e["auth_type"] for e in emulator.requests()} == {"token"}
+    assert login["auth"]["token"] not in result.output
+
+
+def test_cbr_auth_refuses_credentials_that_need_no_login(emulator, play):
+    result = play([{"cloudops.cbr.cbr_auth": {"access_key": "AK", "secret_key": "SK", "project_id": OWNER,
+                                              "region": "eu-de"}}])
+    assert "cbr_auth logs in with username and password only" in result[0]["msg"]
+    assert emulator.requests(api_only=False) == []
+
+
+def test_cbr_backup_info_owner_and_receiver_views(emulator, play):
+    emulator.state._add_member_record(WEB, DR)
+    emulator.state._add_member_record(DB, DR, {"status": "accepted"})
+    owner = password(emulator, "ops-source", "source-pass", OWNER)
+    dr = password(emulator, "ops-dr", "dr-pass", DR)
+    result = play([
+        {"cloudops.cbr.cbr_backup_info": {"backup_id": WEB}, "module_defaults": {"group/cloudops.cbr.cbr": owner}},
+        {"cloudops.cbr.cbr_backup_info": {}, "module_defaults": {"group/cloudops.cbr.cbr": owner}},
+        {"cloudops.cbr.cbr_backup_info": {"resource_type": "OS::Nova::Server", "status": "available"},
+         "module_defaults": {"group/cloudops.cbr.cbr": owner}},
+        {"cloudops.cbr.cbr_backup_info": {"own_type": "shared", "member_status": "pending"},
+         "module_defaults": {"group/cloudops.cbr.cbr": dr}},
+        {"cloudops.cbr.cbr_backup_info": {"backup_id": DB}, "module_defaults": {"group/cloudops.cbr.cbr": dr}},
+        {"cloudops.cbr.cbr_backup_info": {"backup_id": "a5200000-0000-4000-8000-000000000003"},
+         "module_defaults": {"group/cloudops.cbr.cbr": dr}},
+    ])
+    one, every, servers, pending, shared_one, not_visible = result.results
+    assert one["backups"][0]["resource_size"] == 40 and one["backups"][0]["project_id"] == OWNER
+    assert every["count"] == 5
+    assert servers["count"] == 3
+    assert [b["id"] for b in pending["backups"]] == [WEB]
+    assert shared_one["backups"][0]["project_id"] == OWNER
+    assert not_visible["backups"] == [] and not not_visible.get("failed")
+
+
+def test_cbr_vault_info_says_which_vaults_fit_and_why_not(emulator, play):
+    customer = password(emulator, "ops-customer", "customer-pass", CUSTOMER)
+    backup = {"resource_type": "OS::Nova::Server", "resource_size": 40}
+    result = play([{"cloudops.cbr.cbr_vault_info": {"backup": backup}},
+                   {"cloudops.cbr.cbr_vault_info": {"object_type": "disk"}},
+                   {"cloudops.cbr.cbr_vault_info": {"vault_id": "3a1f0c1e-0000-4000-8000-0000000000ff"}}],
+                  defaults=customer)
+    fit, disks, missing = result.results
+    by_name = {v["name"]: v for v in fit["vaults"]}
+    assert [name for name, v in sorted(by_name.items()) if v["fits"]] == ["vault-customer-servers"]
+    assert "BackupService.6713" in by_name["vault-customer-disks"]["refusals"][0]
+    assert by_name["vault-customer-full"]["refusals"] == ["it has 10240 MB free and the backup needs 40960 MB (40 GB)"]
+    assert "frozen" in by_name["vault-customer-frozen"]["refusals"][0]
+    assert by_name["vault-customer-servers"]["free_mb"] == 500 * 1024
+    assert [v["name"] for v in disks["vaults"]] == ["vault-customer-disks"] and "fits" not in disks["vaults"][0]
+    assert missing["vaults"] == [] and missing["count"] == 0
