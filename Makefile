@@ -15,7 +15,7 @@ ifneq ($(wildcard /etc/ssl/certs/ca-certificates.crt),)
 export SSL_CERT_FILE ?= /etc/ssl/certs/ca-certificates.crt
 endif
 
-.PHONY: demo test unit lint sanity docs-check venv clean
+.PHONY: demo test unit lint sanity docs-check molecule bench venv clean
 
 venv: $(STAMP) $(LINK)
 
@@ -38,10 +38,13 @@ demo: venv
 	  $(BIN)/ansible-playbook -i playbooks/inventory/hosts.yml playbooks/demo.yml
 
 ## test: everything CI runs
-test: unit lint sanity docs-check
+test: unit molecule lint sanity docs-check
 
 unit: venv
 	$(BIN)/python -m pytest -n 2 -q -p no:randomly
+
+molecule: venv
+	$(BIN)/molecule test -s share_and_accept
 
 lint: venv
 	$(BIN)/ansible-lint
@@ -51,6 +54,11 @@ docs-check: venv
 	for module in plugins/modules/*.py; do \
 	  $(BIN)/ansible-doc -t module cloudops.cbr.$$(basename $$module .py) > /dev/null || exit 1; done
 	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+
+## bench: request counts and wall time of the role (prints figures; not a test)
+bench: venv
+	$(BIN)/python benchmarks/role_requests.py
+	$(BIN)/python benchmarks/role_requests.py --latency-ms 50
 
 sanity: venv
 	bash .ci/sanity

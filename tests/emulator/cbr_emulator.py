@@ -22,6 +22,7 @@ Control endpoints (under a prefix no API path can start with):
   POST /__emulator__/latency         {"ms": N}
   POST /__emulator__/tokens/revoke   every issued token becomes expired
   POST /__emulator__/backups/{id}/delete   delete a backup (later member calls answer 401)
+  POST /__emulator__/shutdown        stop serving (the process exits)
 """
 
 from __future__ import absolute_import, division, print_function
@@ -303,6 +304,7 @@ class Emulator:
         self.state = State(fixture)
         self.latency_ms = latency_ms
         self.base_url = None
+        self.server = None
         self.routes = [
             ("POST", r"/v3/auth/tokens", self.create_token),
             ("GET", r"/v3/(?P<pid>[^/]+)/backups", self.list_backups),
@@ -867,6 +869,9 @@ class Emulator:
                 for issued in state.tokens.values():
                     issued["expires_at"] = utcnow()
             return 204, None
+        if method == "POST" and path == "/shutdown" and self.server is not None:
+            threading.Thread(target=self.server.shutdown, daemon=True).start()
+            return 204, None
         match = re.match(r"^/backups/([^/]+)/delete$", path)
         if method == "POST" and match:
             with state.lock:
@@ -977,6 +982,7 @@ def make_server(fixture, host="127.0.0.1", port=0, latency_ms=0):
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     server.emulator = emulator
+    emulator.server = server
     emulator.base_url = "http://%s:%d" % (host, server.server_address[1])
     return server
 
@@ -987,10 +993,14 @@ def main(argv=None):
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--latency-ms", type=int, default=0, help="delay added to every API request")
+    parser.add_argument("--url-file", help="also write the base URL to this file, once serving")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND: serve only while it runs")
     args = parser.parse_args(argv)
     server = make_server(load_fixture(args.fixture), args.host, args.port, args.latency_ms)
     print(server.emulator.base_url, flush=True)
+    if args.url_file:
+        with open(args.url_file, "w", encoding="utf-8") as handle:
+            handle.write(server.emulator.base_url)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if command:
         threading.Thread(target=server.serve_forever, daemon=True).start()
