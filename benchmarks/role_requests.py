@@ -79,13 +79,13 @@ def main():
             with state.lock:
                 state.log = []
             started = time.monotonic()
-            subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=dict(
-                os.environ, ANSIBLE_COLLECTIONS_PATH=os.environ.get("ANSIBLE_COLLECTIONS_PATH",
-                                                                    os.path.join(ROOT, "collections"))))
+            collections_path = os.environ.get("ANSIBLE_COLLECTIONS_PATH", os.path.join(ROOT, "collections"))
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
+                           env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path))
             wall = time.monotonic() - started
             kinds = count(state.log)
-            print("%-10s %8.2f %7d %6d %7d %6d" % (run, wall, kinds["logins"], kinds["reads"], kinds["writes"],
-                                                  sum(kinds.values())))
+            print("%-10s %8.2f %7d %6d %7d %6d"
+                  % (run, wall, kinds["logins"], kinds["reads"], kinds["writes"], sum(kinds.values())))
     server.shutdown()
 
 

@@ -100,3 +100,18 @@ def emulator(_emulator_server):
     _emulator_server.state.reset()
     _emulator_server.emulator.latency_ms = 0
     return _emulator_server
+
+
+@pytest.fixture(scope="module")
+def start_emulator():
+    """start_emulator(fixture) -> a RunningEmulator for a fixture of the test's own; stopped after the module."""
+    started = []
+
+    def start(fixture):
+        running = RunningEmulator(fixture)
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        running.stop()

@@ -15,6 +15,7 @@ import random
 import re
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote, urlencode
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._auth import (
@@ -135,11 +136,15 @@ class RetryPolicy:
 class ApiSession:
     """One requests.Session with credentials, TLS settings, timeouts and retries."""
 
-    def __init__(self, auth=None, validate_certs=True, ca_cert=None, timeout=30, retry=None):
+    def __init__(self, auth=None, validate_certs=True, ca_cert=None, timeout=30, retry=None, pool_size=10):
         self.auth = auth
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.http = requests.Session()
+        # One kept-alive connection per concurrent worker, instead of urllib3's default of 10.
+        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=max(pool_size, 10))
+        self.http.mount("https://", adapter)
+        self.http.mount("http://", adapter)
         self.http.verify = (ca_cert or True) if validate_certs else False
         if not validate_certs:
             # The module warns once itself; urllib3 would warn on every request.
@@ -298,14 +303,25 @@ def check_connection_options(params):
     return kind
 
 
-def connect(params, service="cbr"):
+def map_concurrently(function, items, workers):
+    """[function(item) for item in items], computed by at most `workers` threads, in the items' order.
+
+    The first exception raised by a call is raised here, after the calls already started finish.
+    """
+    if workers <= 1 or len(items) <= 1:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(function, items))
+
+
+def connect(params, service="cbr", pool_size=10):
     """Check the options, log in if they hold a password, and return a CbrClient for one project.
 
     The endpoint is the explicit `endpoint`, else the token catalog's, else the region preset.
     """
     kind = check_connection_options(params)
     session = ApiSession(validate_certs=params.get("validate_certs", True), ca_cert=params.get("ca_cert"),
-                         timeout=params.get("timeout") or 30)
+                         timeout=params.get("timeout") or 30, pool_size=pool_size)
     project_id, catalog = params.get("project_id"), None
     if kind == "token":
         session.auth = TokenAuth(params["token"])

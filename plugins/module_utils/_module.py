@@ -102,6 +102,10 @@ class CbrModule:
         """Return a list of problems with the module's own options (each naming the option)."""
         return []
 
+    def concurrency(self):
+        """How many requests the module sends at once (sizes the connection pool)."""
+        return 1
+
     def run(self):
         raise NotImplementedError
 
@@ -114,7 +118,7 @@ class CbrModule:
         if not self.params["validate_certs"]:
             self.module.warn("validate_certs is false: the endpoint's TLS certificate is not checked.")
         try:
-            self.client = connect(self.params, self.service)
+            self.client = connect(self.params, self.service, pool_size=self.concurrency())
             self.run()
         except CbrConfigError as error:
             self.module.fail_json(msg=str(error))

@@ -1,0 +1,155 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The sharing audit through ansible-playbook, against 1,200 backups over 2 vaults."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import collections
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
+RECIPIENTS = ["0761a1f0e5b34c9b8c2f0f0a7d1e00%02d" % n for n in (2, 3, 4)]
+STRANGER = "0761a1f0e5b34c9b8c2f0f0a7d1e0099"
+VAULTS = ["3a1f0c1e-0000-4000-8000-00000000000%d" % n for n in (1, 2)]
+BACKUPS = 1200
+OLD = "2020-02-05T10:38:34.210+00:00"
+MODULE = "cloudops.cbr.cbr_shared_backup_info"
+
+
+def backup_id(number):
+    return "a5200000-0000-4000-8000-%012d" % number
+
+
+def planned_members():
+    """(backup, project) -> (status, created_at): every status, some old, some with a stranger."""
+    members = {}
+    for number in range(BACKUPS):
+        if number % 3 == 0:
+            continue  # a third of the backups are not shared
+        for index, project in enumerate(RECIPIENTS[:1 + number % 3]):
+            status = ("pending", "accepted", "rejected")[(number + index) % 3]
+            created = OLD if number % 10 == 1 else None
+            members[(backup_id(number), project)] = (status, created)
+        if number % 100 == 7:
+            members[(backup_id(number), STRANGER)] = ("pending", None)
+    return members
+
+
+def audit_fixture():
+    def project(pid, name):
+        return {"id": pid, "name": name, "domain": "acme", "users": [{"name": name, "password": name + "-pass"}]}
+
+    owner = project(OWNER, "eu-de_source")
+    owner["vaults"] = [{"id": v, "name": "vault-%d" % i, "object_type": "server", "size_gb": 100000}
+                       for i, v in enumerate(VAULTS)]
+    owner["backups"] = [{"id": backup_id(n), "name": "server-%04d" % n, "resource_type": "OS::Nova::Server",
+                         "status": "available", "vault_id": VAULTS[n % 2], "resource_size_gb": 10}
+                        for n in range(BACKUPS)]
+    projects = [owner] + [project(p, "eu-de_r%d" % i) for i, p in enumerate(RECIPIENTS + [STRANGER])]
+    members = [{"backup_id": b, "dest_project_id": p, "status": s, "created_at": c}
+               for (b, p), (s, c) in planned_members().items()]
+    for member in members:
+        if member["status"] == "accepted":
+            member["vault_id"] = "3a1f0c1e-0000-4000-8000-0000000000ff"
+    return {"region": "eu-de", "projects": projects, "members": members}
+
+
+@pytest.fixture(scope="module")
+def big(start_emulator):
+    return start_emulator(audit_fixture())
+
+
+def login(big, project_id=OWNER, name="eu-de_source"):
+    return {"auth_url": big.url + "/v3", "username": name, "password": name + "-pass", "domain_name": "acme",
+            "project_id": project_id}
+
+
+def test_owner_audit_reports_every_backup_and_member_once_with_flags(big, play):
+    big.clear_log()
+    result = play([{MODULE: {"expected_projects": RECIPIENTS, "pending_older_than": "30d", "workers": 8}}],
+                  check=True, defaults=login(big))
+    audit = result[0]
+    assert audit["changed"] is False and not audit.get("failed"), audit
+    ids = [b["id"] for b in audit["backups"]]
+    assert len(ids) == BACKUPS and len(set(ids)) == BACKUPS
+    assert ids == [backup_id(n) for n in range(BACKUPS)]  # sorted by name, then id
+    reported = {(b["id"], m["dest_project_id"]): m for b in audit["backups"] for m in b["members"]}
+    planned = planned_members()
+    assert sum(len(b["members"]) for b in audit["backups"]) == len(planned) == len(reported)
+    assert {key: m["status"] for key, m in reported.items()} == {key: value[0] for key, value in planned.items()}
+    for (backup, project), member in reported.items():
+        status, created = planned[(backup, project)]
+        wanted = (["unexpected_project"] if project == STRANGER else []) + (
+            ["pending_too_long"] if status == "pending" and created == OLD else [])
+        assert member["flags"] == wanted, (backup, project)
+    summary = audit["summary"]
+    assert summary["backups"] == BACKUPS and summary["shared_backups"] == 800 and summary["errors"] == 0
+    assert summary["by_status"] == dict(collections.Counter(value[0] for value in planned.values()))
+    assert len(summary["flagged"]) == sum(1 for b in audit["backups"] for m in b["members"] if m["flags"])
+    lists = [e for e in big.requests() if e["path"].endswith("/backups")]
+    assert [e["query"]["offset"] for e in lists] == ["0", "1000"]
+    assert len([e for e in big.requests() if e["path"].endswith("/members")]) == BACKUPS
+    assert big.writes() == []
+
+
+def test_owner_audit_of_one_vault_and_one_status(big, play):
+    result = play([{MODULE: {"vault_id": VAULTS[1], "member_status": "accepted", "workers": 16}}],
+                  defaults=login(big))
+    audit = result[0]
+    assert len(audit["backups"]) == BACKUPS // 2
+    assert all(b["vault_id"] == VAULTS[1] for b in audit["backups"])
+    assert set(audit["summary"]["by_status"].items()) >= {("pending", 0), ("rejected", 0)}
+    wanted = sum(1 for key, value in planned_members().items() if value[0] == "accepted" and int(key[0][-12:]) % 2 == 1)
+    assert audit["summary"]["members"] == wanted
+
+
+def test_receiver_view_lists_exactly_what_was_shared_with_it(big, play):
+    project = RECIPIENTS[1]
+    result = play([{MODULE: {"shared_with_me": True, "expected_projects": [OWNER]}},
+                   {MODULE: {"shared_with_me": True, "member_status": "pending"}}],
+                  defaults=login(big, project, "eu-de_r1"))
+    every, pending = result.results
+    planned = {key[0]: value[0] for key, value in planned_members().items() if key[1] == project}
+    assert {b["id"]: b["member_status"] for b in every["backups"]} == planned
+    assert all(b["project_id"] == OWNER and b["flags"] == [] for b in every["backups"])
+    assert sorted(b["id"] for b in pending["backups"]) == sorted(b for b, s in planned.items() if s == "pending")
+    assert every["summary"]["members"] == len(planned) and every["summary"]["flagged"] == []
+
+
+def test_bad_audit_options_fail_before_any_request(big, play):
+    big.clear_log()
+    result = play([{MODULE: {"pending_older_than": "a week"}},
+                   {MODULE: {"workers": 0}},
+                   {MODULE: {"shared_with_me": True, "pending_older_than": "7d"}},
+                   {MODULE: {"expected_projects": ["nope"]}}], defaults=login(big))
+    for failed, option in zip(result.results, ("pending_older_than", "workers", "pending_older_than",
+                                               "expected_projects")):
+        assert failed["failed"] is True and option in failed["msg"]
+    assert big.requests(api_only=False) == []
+
+
+def test_the_audit_playbook_fails_the_job_only_when_something_is_flagged(big):
+    playbook = os.path.join(os.path.dirname(__file__), "..", "..", "playbooks", "sharing_audit.yml")
+
+    def run(expected):
+        extra = {"sharing_audit_auth": login(big), "sharing_audit_expected_projects": expected,
+                 "sharing_audit_pending_older_than": "100000d"}
+        return subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,",
+                               "-c", "local", playbook, "-e", json.dumps(extra), "-e",
+                               "ansible_python_interpreter=%s" % sys.executable],
+                              capture_output=True, text=True, check=False, timeout=300)
+
+    flagged = run(RECIPIENTS)
+    assert flagged.returncode != 0 and "Flagged shares" in flagged.stdout and STRANGER in flagged.stdout
+    assert "server-0007" in flagged.stdout and "unexpected_project" in flagged.stdout
+    clean = run(RECIPIENTS + [STRANGER])
+    assert clean.returncode == 0, clean.stdout
+    assert "Nothing flagged." in clean.stdout and "1200 backups, 800 shared" in clean.stdout
