@@ -76,6 +76,11 @@ class CbrApiError(Exception):
                     error_msg=self.error_msg, request_id=self.request_id)
 
 
+def is_malformed_url(message):
+    """The 401 CBR answers for a deleted backup, which is no credential problem (CONTRACT.md 0.6)."""
+    return "malformed request url" in (message or "").lower()
+
+
 def parse_error_body(text):
     """Return (error_code, message) from any error body form the API uses (CONTRACT.md 1).
 
@@ -138,6 +143,8 @@ class ApiSession:
 
     def __init__(self, auth=None, validate_certs=True, ca_cert=None, timeout=30, retry=None, pool_size=10):
         self.auth = auth
+        # For credentials that can log in again (a password): called once, when a token is refused; it sets auth.
+        self.relogin = None
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.http = requests.Session()
@@ -171,6 +178,12 @@ class ApiSession:
                 retry_after = response.headers.get("Retry-After")
                 if status < 400:
                     return response
+                if status == 401 and self.relogin is not None and not is_malformed_url(response.text):
+                    # A refused request was not processed, so sending it again is safe, even a POST.
+                    relogin, self.relogin = self.relogin, None
+                    relogin()
+                    attempt -= 1
+                    continue
             except requests.exceptions.SSLError as error:
                 raise CbrApiError(action, "TLS certificate verification failed for %s (%s). Set ca_cert to the "
                                           "CA bundle that signed the endpoint's certificate." % (url, error))
@@ -196,9 +209,10 @@ class ApiSession:
                               status_code=response.status_code,
                               request_id=response.headers.get("X-Request-Id"))
 
-    @staticmethod
-    def _api_error(action, response):
+    def _api_error(self, action, response):
         code, message = parse_error_body(response.text)
+        if response.status_code == 401 and self.auth is not None and not is_malformed_url(message):
+            message = "%s. %s" % ((message or "HTTP 401").rstrip("."), self.auth.refused_hint)
         return CbrApiError(action, message, status_code=response.status_code, error_code=code,
                            request_id=response.headers.get("X-Request-Id"))
 
@@ -314,6 +328,22 @@ def map_concurrently(function, items, workers):
         return list(pool.map(function, items))
 
 
+def login(session, params):
+    """Get an IAM token with the password options; set it as the session's auth and return the token body."""
+    auth_url = params.get("auth_url") or preset_endpoint("iam", params["region"]) + "/v3"
+    body = password_auth_body(params["username"], params["password"], params["domain_name"],
+                              project_id=params.get("project_id"), project_name=params.get("project_name"))
+    action = "Failed to get an IAM token for user %s" % params["username"]
+    session.auth = None
+    response = session.call("POST", iam_tokens_url(auth_url), action, body=body)
+    token = response.headers.get("X-Subject-Token")
+    if not token:
+        raise CbrApiError(action, "the answer has no X-Subject-Token header", status_code=response.status_code)
+    token_body = response.json().get("token", {})
+    session.auth = TokenAuth(token, token_body.get("expires_at"))
+    return token_body
+
+
 def connect(params, service="cbr", pool_size=10):
     """Check the options, log in if they hold a password, and return a CbrClient for one project.
 
@@ -329,16 +359,8 @@ def connect(params, service="cbr", pool_size=10):
         session.auth = AkSkAuth(params["access_key"], params["secret_key"], params.get("security_token"),
                                 project_id=project_id)
     else:
-        auth_url = params.get("auth_url") or preset_endpoint("iam", params["region"]) + "/v3"
-        body = password_auth_body(params["username"], params["password"], params["domain_name"],
-                                  project_id=project_id, project_name=params.get("project_name"))
-        action = "Failed to get an IAM token for user %s" % params["username"]
-        response = session.call("POST", iam_tokens_url(auth_url), action, body=body)
-        token = response.headers.get("X-Subject-Token")
-        if not token:
-            raise CbrApiError(action, "the answer has no X-Subject-Token header", status_code=response.status_code)
-        token_body = response.json().get("token", {})
-        session.auth = TokenAuth(token, token_body.get("expires_at"))
+        token_body = login(session, params)
+        session.relogin = lambda: login(session, params)
         project_id = (token_body.get("project") or {}).get("id") or project_id
         catalog = token_body.get("catalog")
     endpoint = params.get("endpoint") or catalog_endpoint(catalog, service, params.get("region"))
@@ -370,7 +392,7 @@ class CbrClient:
         try:
             return self.session.call_json("GET", url, action, params=params)
         except CbrApiError as error:
-            if error.status_code == 401 and "malformed request url" in (error.error_msg or "").lower():
+            if error.status_code == 401 and is_malformed_url(error.error_msg):
                 # CONTRACT.md 0.6: not an auth failure, so no re-login; say what it means.
                 raise CbrApiError(action, "backup %s does not exist or was deleted (the API answered 401 "
                                           "'Malformed request url')" % backup_id,

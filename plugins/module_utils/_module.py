@@ -11,10 +11,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import collections
+import os
 import re
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
 
+from ansible_collections.cloudops.cbr.plugins.module_utils._auth import cloud_options, load_cloud
 from ansible_collections.cloudops.cbr.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -24,20 +26,36 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._client import (
 )
 
 # Declared once here, documented once in plugins/doc_fragments/auth.py.
+
+
+def env_fallback(*names):
+    """The first of these environment variables that is set and not empty (an empty one counts as unset)."""
+    for name in names:
+        if os.environ.get(name):
+            return os.environ[name]
+    raise AnsibleFallbackNotFound
+
+
+# Environment families, first found wins: OpenStack's OS_*, then Terraform's HW_*, then the Huawei SDK's.
 AUTH_ARGUMENT_SPEC = dict(
-    auth_url=dict(type="str", fallback=(env_fallback, ["OS_AUTH_URL"])),
+    cloud=dict(type="str", fallback=(env_fallback, ["OS_CLOUD"])),
+    auth_url=dict(type="str", fallback=(env_fallback, ["OS_AUTH_URL", "HUAWEICLOUD_SDK_IAM_ENDPOINT"])),
     username=dict(type="str", fallback=(env_fallback, ["OS_USERNAME"])),
     password=dict(type="str", no_log=True, fallback=(env_fallback, ["OS_PASSWORD"])),
     domain_name=dict(type="str", fallback=(env_fallback, ["OS_USER_DOMAIN_NAME"])),
-    project_id=dict(type="str", fallback=(env_fallback, ["OS_PROJECT_ID"])),
+    project_id=dict(type="str", fallback=(env_fallback, ["OS_PROJECT_ID", "HW_PROJECT_ID",
+                                                         "HUAWEICLOUD_SDK_PROJECT_ID"])),
     project_name=dict(type="str", fallback=(env_fallback, ["OS_PROJECT_NAME"])),
-    region=dict(type="str", fallback=(env_fallback, ["OS_REGION_NAME"])),
-    token=dict(type="str", no_log=True, fallback=(env_fallback, ["OS_TOKEN"])),
-    access_key=dict(type="str", no_log=False, fallback=(env_fallback, ["OS_ACCESS_KEY"])),
-    secret_key=dict(type="str", no_log=True, fallback=(env_fallback, ["OS_SECRET_KEY"])),
-    security_token=dict(type="str", no_log=True, fallback=(env_fallback, ["OS_SECURITY_TOKEN"])),
+    region=dict(type="str", fallback=(env_fallback, ["OS_REGION_NAME", "HW_REGION_NAME"])),
+    token=dict(type="str", no_log=True, fallback=(env_fallback, ["OS_TOKEN", "HW_AUTH_TOKEN"])),
+    access_key=dict(type="str", no_log=False, fallback=(env_fallback, ["OS_ACCESS_KEY", "HW_ACCESS_KEY",
+                                                                       "HUAWEICLOUD_SDK_AK"])),
+    secret_key=dict(type="str", no_log=True, fallback=(env_fallback, ["OS_SECRET_KEY", "HW_SECRET_KEY",
+                                                                      "HUAWEICLOUD_SDK_SK"])),
+    security_token=dict(type="str", no_log=True, fallback=(env_fallback, [
+        "OS_SECURITY_TOKEN", "HW_SECURITY_TOKEN", "HUAWEICLOUD_SDK_SECURITY_TOKEN"])),
     endpoint=dict(type="str"),
-    validate_certs=dict(type="bool", default=True),
+    validate_certs=dict(type="bool"),
     ca_cert=dict(type="path"),
     timeout=dict(type="float", default=30),
 )
@@ -109,12 +127,27 @@ class CbrModule:
     def run(self):
         raise NotImplementedError
 
+    def apply_cloud_config(self):
+        """Fill the options still unset (neither given nor from the environment) from clouds.yaml."""
+        params = self.params
+        if params["cloud"]:
+            try:
+                entry = load_cloud(params["cloud"], config_file=os.environ.get("OS_CLIENT_CONFIG_FILE"))
+            except (OSError, ValueError) as error:
+                self.module.fail_json(msg="cloud: %s" % error)
+            for option, value in cloud_options(entry).items():
+                if params.get(option) is None:
+                    params[option] = value
+        if params["validate_certs"] is None:
+            params["validate_certs"] = True
+
     def execute(self):
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         problems = self.validate()
         if problems:
             self.module.fail_json(msg="; ".join(problems))
+        self.apply_cloud_config()
         if not self.params["validate_certs"]:
             self.module.warn("validate_certs is false: the endpoint's TLS certificate is not checked.")
         try:

@@ -400,6 +400,9 @@ class Emulator:
             raise auth_error("Incorrect IAM authentication information: invalid security token")
         if wanted_token and "x-security-token" not in signed_headers:
             raise auth_error("Incorrect IAM authentication information: X-Security-Token is not signed")
+        expires_at = credential.get("expires_at")
+        if expires_at and datetime.datetime.fromisoformat(str(expires_at).replace("Z", "+00:00")) <= utcnow():
+            raise auth_error("Incorrect IAM authentication information: the security token has expired")
         header_project = request.headers.get("x-project-id")
         if header_project and header_project != credential["project_id"]:
             raise ApiError(403, {"error_code": "APIG.0302",

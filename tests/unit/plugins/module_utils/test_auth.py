@@ -65,3 +65,26 @@ def test_password_body_scopes_by_id_or_by_name_and_domain():
     by_name = password_auth_body("u", "pw", "acme", project_name="eu-de_dr")
     assert by_name["auth"]["scope"] == {"project": {"name": "eu-de_dr", "domain": {"name": "acme"}}}
     assert by_name["auth"]["identity"]["password"]["user"]["domain"] == {"name": "acme"}
+
+
+def test_cloud_entry_maps_to_options_and_secure_yaml_merges(tmp_path):
+    import yaml
+
+    from ansible_collections.cloudops.cbr.plugins.module_utils._auth import cloud_options, load_cloud
+
+    (tmp_path / "clouds.yaml").write_text(yaml.safe_dump({"clouds": {"otc": {
+        "auth": {"auth_url": "https://iam.eu-de.otc.t-systems.com/v3", "username": "u", "user_domain_name": "acme",
+                 "project_name": "eu-de", "password": "from-clouds"},
+        "region_name": "eu-de", "verify": "/etc/ca.pem"}}}))
+    (tmp_path / "secure.yaml").write_text(yaml.safe_dump({"clouds": {"otc": {"auth": {"password": "from-secure"}}}}))
+    options = cloud_options(load_cloud("otc", dirs=[str(tmp_path)]))
+    assert options == {"auth_url": "https://iam.eu-de.otc.t-systems.com/v3", "username": "u", "domain_name": "acme",
+                       "project_name": "eu-de", "password": "from-secure", "region": "eu-de",
+                       "validate_certs": True, "ca_cert": "/etc/ca.pem"}
+
+
+def test_aksk_keys_of_a_cloud_entry():
+    from ansible_collections.cloudops.cbr.plugins.module_utils._auth import cloud_options
+
+    assert cloud_options({"auth": {"ak": "A", "sk": "S", "project_id": "p"}, "verify": False}) == {
+        "access_key": "A", "secret_key": "S", "project_id": "p", "validate_certs": False}

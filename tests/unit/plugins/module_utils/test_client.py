@@ -162,3 +162,14 @@ def test_credentials_precedence_is_token_then_aksk_then_password():
     assert _client.auth_kind(every) == "token"
     assert _client.auth_kind(dict(every, token=None)) == "aksk"
     assert _client.auth_kind(dict(every, token=None, access_key=None, secret_key=None)) == "password"
+
+
+@pytest.mark.parametrize("service, region, url", [
+    ("iam", "eu-de", "https://iam.eu-de.otc.t-systems.com"),
+    ("vbs", "eu-nl", "https://vbs.eu-nl.otc.t-systems.com"),
+    ("iam", "eu-ch2", "https://iam.eu-ch2.sc.otc.t-systems.com"),
+    ("vbs", "eu-west-101", "https://vbs.eu-west-101.myhuaweicloud.eu"),
+    ("iam", "cn-north-4", "https://iam.cn-north-4.myhuaweicloud.com"),
+])
+def test_presets_cover_iam_and_vbs_too(service, region, url):
+    assert preset_endpoint(service, region) == url
