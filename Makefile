@@ -15,7 +15,7 @@ ifneq ($(wildcard /etc/ssl/certs/ca-certificates.crt),)
 export SSL_CERT_FILE ?= /etc/ssl/certs/ca-certificates.crt
 endif
 
-.PHONY: demo test unit lint sanity docs-check molecule bench bench-audit venv clean
+.PHONY: demo test unit lint sanity docs-check docs molecule bench bench-audit venv clean
 
 venv: $(STAMP) $(LINK)
 
@@ -38,7 +38,7 @@ demo: venv
 	  $(BIN)/ansible-playbook -i playbooks/inventory/hosts.yml playbooks/demo.yml
 
 ## test: everything CI runs
-test: unit molecule lint sanity docs-check
+test: unit molecule lint sanity docs-check docs
 
 unit: venv
 	$(BIN)/python -m pytest -n 2 -q -p no:randomly
@@ -63,6 +63,13 @@ bench: venv
 ## bench-audit: the sharing audit over 1,000 backups with 50 ms latency, workers 1, 8, 16
 bench-audit: venv
 	$(BIN)/python benchmarks/audit.py
+
+## docs: the antsibull-docs Sphinx site, offline, in docs/sphinx/build/html
+docs: venv
+	mkdir -p docs/sphinx/rst && chmod 700 docs/sphinx/rst
+	$(BIN)/antsibull-docs --config-file docs/sphinx/antsibull-docs.cfg collection --cleanup everything \
+	  --use-current --dest-dir docs/sphinx/rst cloudops.cbr
+	$(BIN)/sphinx-build -M html docs/sphinx/rst docs/sphinx/build -c docs/sphinx -W --keep-going -q
 
 sanity: venv
 	bash .ci/sanity

@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What AWX and Automation Hub consume: the tarball, the execution environment, the changelog, the credential type."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from ansible_collections.cloudops.cbr.plugins.module_utils._module import AUTH_ARGUMENT_SPEC
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.dirname(sys.executable)
+with open(os.path.join(REPO, "galaxy.yml"), encoding="utf-8") as galaxy:
+    VERSION = yaml.safe_load(galaxy)["version"]
+TARBALL = "cloudops-cbr-%s.tar.gz" % VERSION
+
+
+def run(*command, cwd=None):
+    env = dict(os.environ, PATH=BIN + os.pathsep + os.environ.get("PATH", ""))
+    process = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=300)
+    assert process.returncode == 0, process.stdout + process.stderr
+    return process.stdout
+
+
+@pytest.fixture(scope="module")
+def tarball(tmp_path_factory):
+    out = tmp_path_factory.mktemp("dist")
+    run(os.path.join(BIN, "ansible-galaxy"), "collection", "build", "--output-path", str(out), REPO)
+    return out / TARBALL
+
+
+def test_the_tarball_installs_offline_and_leaves_dev_files_out(tarball, tmp_path):
+    run(os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--force", "--offline", "-p", str(tmp_path), str(tarball))
+    installed = tmp_path / "ansible_collections" / "cloudops" / "cbr"
+    assert (installed / "plugins" / "modules" / "cbr_share_member.py").is_file()
+    assert (installed / "meta" / "execution-environment.yml").is_file()
+    assert not (installed / ".ci").exists() and not (installed / "Makefile").exists()
+    assert not (installed / "docs" / "sphinx").exists() and (installed / "docs" / "docsite" / "extra-docs.yml").is_file()
+
+
+def test_ansible_builder_sees_the_python_dependency(tarball, tmp_path):
+    run(os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--force", "--offline", "-p", str(tmp_path), str(tarball))
+    report = run(os.path.join(BIN, "ansible-builder"), "introspect", str(tmp_path))
+    assert "requests>=2.25" in report and "cloudops.cbr" in report
+
+
+def test_ansible_builder_creates_the_example_build_context(tarball, tmp_path):
+    work = tmp_path / "ee"
+    shutil.copytree(os.path.join(REPO, "examples", "execution-environment"), str(work))
+    shutil.copy(str(tarball), str(work))
+    run(os.path.join(BIN, "ansible-builder"), "create", "-c", "context", "--output-filename", "Containerfile",
+        cwd=str(work))
+    context = work / "context"
+    assert (context / "Containerfile").is_file()
+    assert (context / "_build" / "collections" / TARBALL).is_file()
+    assert "collections/%s" % TARBALL in (context / "_build" / "requirements.yml").read_text()
+
+
+def test_antsibull_changelog_generates_the_release_changelog(tmp_path):
+    copy = tmp_path / "collection"
+    copy.mkdir()
+    for name in ("galaxy.yml", "changelogs", "plugins", "roles", "meta"):
+        source = os.path.join(REPO, name)
+        (shutil.copytree if os.path.isdir(source) else shutil.copy)(source, str(copy / name))
+    run(os.path.join(BIN, "antsibull-changelog"), "release", "--version", VERSION, "--date", "2026-11-23",
+        cwd=str(copy))
+    changelog = (copy / "CHANGELOG.rst").read_text()
+    assert "v%s" % VERSION in changelog
+    for module in ("cbr_share_member", "cbr_share_member_info", "cbr_backup_share", "cbr_shared_backup_info"):
+        assert "cloudops.cbr.%s" % module in changelog
+    assert "share_and_accept" in changelog
+    assert "Minor Changes" in changelog
+
+
+def test_the_awx_credential_type_injects_only_what_the_modules_read():
+    with open(os.path.join(REPO, "extensions", "awx", "cbr_credential_type.yml"), encoding="utf-8") as handle:
+        credential_type = yaml.safe_load(handle)
+    fields = {field["id"]: field for field in credential_type["inputs"]["fields"]}
+    env_of_option = dict((option, spec["fallback"][1]) for option, spec in AUTH_ARGUMENT_SPEC.items()
+                         if "fallback" in spec)
+    for variable, template in credential_type["injectors"]["env"].items():
+        field = template.strip("{} ")
+        assert field in fields, variable
+        assert variable in env_of_option[field], (variable, field)
+        assert bool(fields[field].get("secret")) == bool(AUTH_ARGUMENT_SPEC[field].get("no_log")), field
