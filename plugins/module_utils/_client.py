@@ -152,7 +152,7 @@ class ApiSession:
         adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=max(pool_size, 10))
         self.http.mount("https://", adapter)
         self.http.mount("http://", adapter)
-        self.http.verify = (ca_cert or True) if validate_certs else False
+        self.verify = (ca_cert or True) if validate_certs else False
         if not validate_certs:
             # The module warns once itself; urllib3 would warn on every request.
             requests.packages.urllib3.disable_warnings(requests.packages.urllib3.exceptions.InsecureRequestWarning)
@@ -173,7 +173,9 @@ class ApiSession:
                 headers.update(self.auth.headers(method, url, data))
             status, retry_after, response, failure = None, None, None, None
             try:
-                response = self.http.request(method, url, data=data or None, headers=headers, timeout=self.timeout)
+                # verify is passed on each request: requests lets REQUESTS_CA_BUNDLE override Session.verify.
+                response = self.http.request(method, url, data=data or None, headers=headers, timeout=self.timeout,
+                                             verify=self.verify)
                 status = response.status_code
                 retry_after = response.headers.get("Retry-After")
                 if status < 400:

@@ -249,6 +249,9 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._rules import (
 )
 
 
+ADD_ATTEMPTS = 3
+
+
 def status_needs_change(member, status, vault_id):
     """True when the membership is not yet in the asked status (and, when accepted, vault)."""
     if member.get("status") != status:
@@ -359,22 +362,34 @@ class ShareMember(CbrModule):
             self.module.fail_json(msg="backup_id %s cannot be shared: %s" % (backup_id, "; ".join(problems)))
 
     def add_members(self, backup_id, to_add, members):
-        """POST the new members; after an answer that may hide an applied write, re-read instead of re-sending."""
-        try:
-            return members + self.client.add_members(backup_id, to_add)
-        except CbrApiError as error:
-            maybe_applied = error.status_code is None or error.status_code >= 500
-            if not (maybe_applied or error.error_code == "BackupService.6714"):
-                raise
+        """POST the missing members; return the members after it.
+
+        A POST is never sent again blind: after an answer that may hide an applied write (5xx, no
+        answer) or BackupService.6714 (another run added one of them first; the POST is then refused
+        whole), the members are read again and only those still missing are sent.
+        """
+        missing = list(to_add)
+        for attempt in range(1, ADD_ATTEMPTS + 1):
+            try:
+                return members + self.client.add_members(backup_id, missing)
+            except CbrApiError as error:
+                maybe_applied = error.status_code is None or error.status_code >= 500
+                if attempt == ADD_ATTEMPTS or not (maybe_applied or error.error_code == "BackupService.6714"):
+                    raise
             current = self.client.list_members(backup_id)
-            if set(to_add) - set(m["dest_project_id"] for m in current):
-                raise
-            return current
+            present = set(m["dest_project_id"] for m in current)
+            missing = [project_id for project_id in to_add if project_id not in present]
+            if not missing:
+                return current
+            members = [m for m in current if m["dest_project_id"] not in missing]
+        return members
 
     def remove_member(self, backup_id, project_id):
         try:
             self.client.remove_member(backup_id, project_id)
         except CbrApiError as error:
+            if error.error_code == "BackupService.6705":
+                return  # Already gone: a retried DELETE that had been applied, or another run removed it.
             if error.error_code == "BackupService.6710":
                 error.error_msg = ("%s Project %s registered an image from the shared backup: that image must be "
                                    "deleted before the member can be removed." % (error.error_msg, project_id))

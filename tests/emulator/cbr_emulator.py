@@ -38,6 +38,7 @@ import json
 import re
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -231,7 +232,8 @@ class FaultRule:
 
     status: the HTTP status to answer (with `body`, default an APIG-style error, and
     `retry_after` seconds when set); drop: close the connection without an answer;
-    after_apply: let the request take effect first, then fail (the ambiguous write).
+    after_apply: let the request take effect first, then fail (the ambiguous write);
+    expire_tokens: every token issued so far expires just before this request is handled.
     """
 
     def __init__(self, spec):
@@ -242,6 +244,7 @@ class FaultRule:
         self.retry_after = spec.get("retry_after")
         self.drop = bool(spec.get("drop", False))
         self.after_apply = bool(spec.get("after_apply", False))
+        self.expire_tokens = bool(spec.get("expire_tokens", False))
         self.body = spec.get("body") or self._default_body()
 
     def _default_body(self):
@@ -951,6 +954,9 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(emulator.latency_ms / 1000.0)
         request_id = uuid.uuid4().hex
         fault = emulator.take_fault(request.method, request.path)
+        if fault is not None and fault.expire_tokens:
+            emulator.control("POST", "/tokens/revoke", None)
+            fault = None
         if fault is not None and not fault.after_apply:
             emulator.record(request, "dropped" if fault.drop else fault.status)
             return self._fault(fault, request_id)
@@ -984,15 +990,21 @@ def load_fixture(path):
         return yaml.safe_load(handle)
 
 
-def make_server(fixture, host="127.0.0.1", port=0, latency_ms=0):
-    """A ready (not yet serving) server; its emulator is at server.emulator."""
+def make_server(fixture, host="127.0.0.1", port=0, latency_ms=0, tls_cert=None, tls_key=None):
+    """A ready (not yet serving) server; its emulator is at server.emulator. HTTPS with tls_cert/tls_key."""
     emulator = Emulator(fixture, latency_ms=latency_ms)
     handler = type("BoundHandler", (Handler,), {"emulator": emulator})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
+    scheme = "http"
+    if tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(tls_cert, tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
     server.emulator = emulator
     emulator.server = server
-    emulator.base_url = "http://%s:%d" % (host, server.server_address[1])
+    emulator.base_url = "%s://%s:%d" % (scheme, host, server.server_address[1])
     return server
 
 
@@ -1003,9 +1015,12 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--latency-ms", type=int, default=0, help="delay added to every API request")
     parser.add_argument("--url-file", help="also write the base URL to this file, once serving")
+    parser.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate (and --tls-key)")
+    parser.add_argument("--tls-key", help="the PEM private key of --tls-cert")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND: serve only while it runs")
     args = parser.parse_args(argv)
-    server = make_server(load_fixture(args.fixture), args.host, args.port, args.latency_ms)
+    server = make_server(load_fixture(args.fixture), args.host, args.port, args.latency_ms, args.tls_cert,
+                         args.tls_key)
     print(server.emulator.base_url, flush=True)
     if args.url_file:
         with open(args.url_file, "w", encoding="utf-8") as handle:
