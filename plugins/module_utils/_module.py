@@ -82,18 +82,38 @@ PROJECT_ID_RE = re.compile(r"^[0-9a-f]{32}$")
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
+def shown(value, limit=60):
+    """The value as an error message shows it: quoted, and cut when long."""
+    text = repr(value)
+    return text if len(text) <= limit else "%s... (%d characters)" % (text[:limit], len(str(value)))
+
+
 def project_id_problem(name, value):
     """A message naming the option when value is not a 32-hex project id, else None."""
     if not PROJECT_ID_RE.match(value or ""):
-        return "%s must be a project id of 32 lowercase hex characters, got %r" % (name, value)
+        return "%s must be a project id of 32 lowercase hex characters, got %s" % (name, shown(value))
     return None
 
 
 def uuid_problem(name, value):
     """A message naming the option when value is not a lowercase UUID, else None."""
     if not UUID_RE.match(value or ""):
-        return "%s must be a UUID such as 0b07081e-3ec7-4e77-8571-54e2947da422, got %r" % (name, value)
+        return "%s must be a UUID such as 0b07081e-3ec7-4e77-8571-54e2947da422, got %s" % (name, shown(value))
     return None
+
+
+def connection_problems(params):
+    """Problems with the shared connection options that need no request to see."""
+    problems = []
+    if params.get("project_id") is not None:
+        problems.append(project_id_problem("project_id", params["project_id"]))
+    for name in ("endpoint", "auth_url"):
+        value = params.get(name)
+        if value is not None and not re.match(r"^https?://[^/\s]+", value):
+            problems.append("%s must be an http:// or https:// URL, got %s" % (name, shown(value)))
+    if params.get("timeout") is not None and not params["timeout"] > 0:
+        problems.append("timeout must be more than 0 seconds, got %s" % params["timeout"])
+    return [problem for problem in problems if problem]
 
 
 class CbrModule:
@@ -144,7 +164,7 @@ class CbrModule:
     def execute(self):
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-        problems = self.validate()
+        problems = connection_problems(self.params) + self.validate()
         if problems:
             self.module.fail_json(msg="; ".join(problems))
         self.apply_cloud_config()

@@ -159,6 +159,7 @@ import re
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import (
     CbrModule,
     project_id_problem,
+    shown,
     uuid_problem,
 )
 
@@ -187,7 +188,7 @@ class ShareMemberInfo(CbrModule):
                 problems.append(uuid_problem(name, params[name]))
         if params["sort"] is not None and (len(params["sort"]) > 255 or not SORT_RE.match(params["sort"])):
             problems.append("sort must look like created_at:desc or status:asc,created_at:desc (at most 255 "
-                            "characters), got %r" % params["sort"])
+                            "characters), got %s" % shown(params["sort"]))
         if params["limit"] is not None and params["limit"] < 1:
             problems.append("limit must be 1 or more, got %d" % params["limit"])
         return [problem for problem in problems if problem]

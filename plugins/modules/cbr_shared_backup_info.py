@@ -177,6 +177,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._client import CbrApi
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import (
     CbrModule,
     project_id_problem,
+    shown,
     uuid_problem,
 )
 
@@ -249,7 +250,7 @@ class SharedBackupInfo(CbrModule):
         if params["pending_older_than"] is not None:
             if parse_duration(params["pending_older_than"]) is None:
                 problems.append("pending_older_than must be a number of seconds or a number with s, m, h, d or w "
-                                "(for example 7d), got %r" % params["pending_older_than"])
+                                "(for example 7d), got %s" % shown(params["pending_older_than"]))
             if params["shared_with_me"]:
                 problems.append("pending_older_than needs the owner view: the list of backups shared with me has "
                                 "no share date")

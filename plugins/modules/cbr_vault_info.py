@@ -98,7 +98,7 @@ count:
   type: int
 """
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule, shown, uuid_problem
 from ansible_collections.cloudops.cbr.plugins.module_utils._rules import vault_accept_problems, vault_free_mb
 
 
@@ -120,7 +120,7 @@ class VaultInfo(CbrModule):
             try:
                 backup["resource_size"] = int(backup.get("resource_size"))
             except (TypeError, ValueError):
-                problems.append("backup must have a resource_size in GB, got %r" % backup.get("resource_size"))
+                problems.append("backup must have a resource_size in GB, got %s" % shown(backup.get("resource_size")))
         return [p for p in problems if p]
 
     def run(self):

@@ -1,0 +1,100 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Bad input, table-driven over every module: each case fails before any request, naming the option."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
+DR = "0761a1f0e5b34c9b8c2f0f0a7d1e0002"
+WEB = "a5200000-0000-4000-8000-000000000001"
+VAULT = "3a1f0c1e-0000-4000-8000-000000000002"
+LONG = "a" * 5000
+UNICODE = "bäckup-ü-☃"
+
+# (module, arguments, the option the message must name)
+CASES = [
+    ("cbr_share_member", {"backup_id": 12345, "dest_project_ids": [DR]}, "backup_id"),
+    ("cbr_share_member", {"backup_id": "", "dest_project_ids": [DR]}, "backup_id"),
+    ("cbr_share_member", {"backup_id": UNICODE, "dest_project_ids": [DR]}, "backup_id"),
+    ("cbr_share_member", {"backup_id": LONG, "dest_project_ids": [DR]}, "backup_id"),
+    ("cbr_share_member", {"backup_id": ["x"], "dest_project_ids": [DR]}, "backup_id"),
+    ("cbr_share_member", {"backup_id": WEB, "dest_project_ids": "not-a-project"}, "dest_project_ids"),
+    ("cbr_share_member", {"backup_id": WEB, "dest_project_ids": []}, "dest_project_ids"),
+    ("cbr_share_member", {"backup_id": WEB, "dest_project_ids": [DR.upper()]}, "dest_project_ids"),
+    ("cbr_share_member", {"backup_id": WEB, "dest_project_ids": ["é" * 32]}, "dest_project_ids"),
+    ("cbr_share_member", {"backup_id": WEB, "dest_project_ids": [LONG]}, "dest_project_ids"),
+    ("cbr_share_member", {"backup_id": WEB, "dest_project_ids": [OWNER]}, "dest_project_ids"),
+    ("cbr_share_member", {"backup_id": WEB, "dest_project_ids": [{"id": DR}]}, "dest_project_ids"),
+    ("cbr_share_member", {"backup_id": WEB, "dest_project_ids": [DR], "state": "gone"}, "state"),
+    ("cbr_share_member", {"backup_id": WEB, "dest_project_ids": [DR], "purge": "maybe"}, "purge"),
+    ("cbr_share_member", {"backup_id": WEB, "dest_project_ids": [DR], "state": "absent", "purge": True}, "purge"),
+    ("cbr_share_member", {"backup_id": WEB, "dest_project_ids": [DR], "wait_timeout": "soon"}, "wait_timeout"),
+    ("cbr_share_member", {"backup_id": WEB, "dest_project_ids": [DR], "wait_timeout": -1}, "wait_timeout"),
+    ("cbr_share_member", {"backup_id": WEB, "dest_project_ids": [DR], "vault_id": VAULT}, "vault_id"),
+    ("cbr_share_member", {"backup_id": WEB, "dest_project_ids": [DR], "status": "accepted"}, "status"),
+    ("cbr_share_member", {"backup_id": WEB, "status": "ok"}, "status"),
+    ("cbr_share_member", {"backup_id": WEB, "status": "accepted"}, "vault_id"),
+    ("cbr_share_member", {"backup_id": WEB, "status": "accepted", "vault_id": "vault-1"}, "vault_id"),
+    ("cbr_share_member", {"backup_id": WEB, "status": "rejected", "vault_id": VAULT}, "vault_id"),
+    ("cbr_share_member", {"backup_id": WEB, "status": "rejected", "wait": True}, "wait"),
+    ("cbr_share_member", {"backup_id": WEB}, "dest_project_ids"),
+    ("cbr_share_member", {"dest_project_ids": [DR]}, "backup_id"),
+    ("cbr_share_member", {"backup_id": WEB, "dest_project_ids": [DR], "bogus": 1}, "bogus"),
+    ("cbr_share_member_info", {"backup_id": "nope"}, "backup_id"),
+    ("cbr_share_member_info", {"backup_id": WEB, "dest_project_id": UNICODE}, "dest_project_id"),
+    ("cbr_share_member_info", {"backup_id": WEB, "status": "approved"}, "status"),
+    ("cbr_share_member_info", {"backup_id": WEB, "vault_id": LONG}, "vault_id"),
+    ("cbr_share_member_info", {"backup_id": WEB, "image_id": "img"}, "image_id"),
+    ("cbr_share_member_info", {"backup_id": WEB, "sort": "created_at; DROP"}, "sort"),
+    ("cbr_share_member_info", {"backup_id": WEB, "sort": "created_at," * 30}, "sort"),
+    ("cbr_share_member_info", {"backup_id": WEB, "limit": 0}, "limit"),
+    ("cbr_share_member_info", {"backup_id": WEB, "limit": "many"}, "limit"),
+    ("cbr_backup_share", {"backup_id": "x", "to_project_ids": [DR]}, "backup_id"),
+    ("cbr_backup_share", {"backup_id": WEB, "to_project_ids": ["x"]}, "to_project_ids"),
+    ("cbr_backup_share", {"backup_id": WEB, "to_project_ids": []}, "to_project_ids"),
+    ("cbr_backup_share", {"backup_id": WEB}, "to_project_ids"),
+    ("cbr_backup_share", {"backup_id": WEB, "to_project_ids": [OWNER]}, "to_project_ids"),
+    ("cbr_backup_share", {"backup_id": WEB, "state": "absent", "purge": True}, "purge"),
+    ("cbr_backup_info", {"backup_id": UNICODE}, "backup_id"),
+    ("cbr_backup_info", {"vault_id": "v"}, "vault_id"),
+    ("cbr_backup_info", {"own_type": "mine"}, "own_type"),
+    ("cbr_backup_info", {"member_status": "done"}, "member_status"),
+    ("cbr_backup_info", {"status": "ok"}, "status"),
+    ("cbr_backup_info", {"resource_type": "server"}, "resource_type"),
+    ("cbr_backup_info", {"limit": -5}, "limit"),
+    ("cbr_vault_info", {"vault_id": LONG}, "vault_id"),
+    ("cbr_vault_info", {"object_type": "tape"}, "object_type"),
+    ("cbr_vault_info", {"backup": "not a dict"}, "backup"),
+    ("cbr_vault_info", {"backup": {"resource_type": "OS::Nova::Server"}}, "backup"),
+    ("cbr_vault_info", {"backup": {"resource_size": 40}}, "backup"),
+    ("cbr_shared_backup_info", {"vault_id": "v"}, "vault_id"),
+    ("cbr_shared_backup_info", {"expected_projects": ["nope"]}, "expected_projects"),
+    ("cbr_shared_backup_info", {"pending_older_than": "a week"}, "pending_older_than"),
+    ("cbr_shared_backup_info", {"pending_older_than": "7d", "shared_with_me": True}, "pending_older_than"),
+    ("cbr_shared_backup_info", {"workers": 0}, "workers"),
+    ("cbr_shared_backup_info", {"workers": 1000}, "workers"),
+    ("cbr_shared_backup_info", {"member_status": "new"}, "member_status"),
+    ("cbr_auth", {"access_key": "AK", "secret_key": "SK"}, "password"),
+    ("cbr_share_member_info", {"backup_id": WEB, "project_id": "../../v3/other"}, "project_id"),
+    ("cbr_share_member_info", {"backup_id": WEB, "endpoint": "cbr.example.com"}, "endpoint"),
+    ("cbr_share_member_info", {"backup_id": WEB, "auth_url": "iam.example.com/v3"}, "auth_url"),
+    ("cbr_share_member_info", {"backup_id": WEB, "timeout": 0}, "timeout"),
+    ("cbr_share_member_info", {"backup_id": WEB, "timeout": "slow"}, "timeout"),
+    ("cbr_share_member_info", {"backup_id": WEB, "validate_certs": "perhaps"}, "validate_certs"),
+]
+
+
+def test_every_bad_input_fails_before_any_request_naming_the_option(emulator, play):
+    defaults = {"auth_url": emulator.url + "/v3", "username": "ops-source", "password": "source-pass",
+                "domain_name": "acme", "project_id": OWNER}
+    result = play([{"cloudops.cbr." + module: args} for module, args, _ in CASES], defaults=defaults)
+    assert len(result.results) == len(CASES)
+    for (module, args, option), outcome in zip(CASES, result.results):
+        assert outcome.get("failed") is True, (module, args, outcome)
+        assert option in outcome["msg"], (module, args, outcome["msg"])
+        assert len(outcome["msg"]) < 1000, (module, option)
+        assert "Traceback" not in outcome["msg"]
+    assert emulator.requests(api_only=False) == []
