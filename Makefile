@@ -15,7 +15,7 @@ ifneq ($(wildcard /etc/ssl/certs/ca-certificates.crt),)
 export SSL_CERT_FILE ?= /etc/ssl/certs/ca-certificates.crt
 endif
 
-.PHONY: demo test unit lint sanity docs-check docs molecule bench bench-audit venv clean
+.PHONY: demo test unit lint sanity docs-check docs molecule bench bench-audit bench-uri venv clean
 
 venv: $(STAMP) $(LINK)
 
@@ -70,6 +70,10 @@ docs: venv
 	$(BIN)/antsibull-docs --config-file docs/sphinx/antsibull-docs.cfg collection --cleanup everything \
 	  --use-current --dest-dir docs/sphinx/rst cloudops.cbr
 	$(BIN)/sphinx-build -M html docs/sphinx/rst docs/sphinx/build -c docs/sphinx -W --keep-going -q
+
+## bench-uri: the role against hand-written uri tasks, 3 and 10 recipients, 50 ms latency
+bench-uri: venv
+	$(BIN)/python benchmarks/vs_uri.py
 
 sanity: venv
 	bash .ci/sanity

@@ -90,7 +90,7 @@ CASES = [
 def test_every_bad_input_fails_before_any_request_naming_the_option(emulator, play):
     defaults = {"auth_url": emulator.url + "/v3", "username": "ops-source", "password": "source-pass",
                 "domain_name": "acme", "project_id": OWNER}
-    result = play([{"cloudops.cbr." + module: args} for module, args, _ in CASES], defaults=defaults)
+    result = play([{"cloudops.cbr." + case[0]: case[1]} for case in CASES], defaults=defaults)
     assert len(result.results) == len(CASES)
     for (module, args, option), outcome in zip(CASES, result.results):
         assert outcome.get("failed") is True, (module, args, outcome)

@@ -114,7 +114,7 @@ def test_a_token_that_expires_mid_run_is_renewed_once(emulator, play):
     assert result[0]["changed"] is True and not result[0].get("failed")
     entries = [(e["path"] == "/v3/auth/tokens", e["status"]) for e in emulator.requests(api_only=False)]
     assert entries[:4] == [(True, 201), (False, 401), (True, 201), (False, 200)]
-    assert sum(1 for is_login, _ in entries if is_login) == 2
+    assert sum(1 for entry in entries if entry[0]) == 2
 
 
 def test_a_wrong_password_fails_once_without_a_retry_loop(emulator, play):
