@@ -99,6 +99,10 @@ def test_second_run_changes_nothing_and_sends_no_write(emulator, run_role):
     assert emulator.writes() == []
     assert all(not e["changed"] and e["action"] == "none" and e["status_before"] == "accepted" for e in report)
     assert "changed=0" in output
+    # Converged: the owner's one login and reads tell everything; no recipient logs in or reads.
+    assert [e["project_id"] for e in emulator.requests(api_only=False) if e["path"] == "/v3/auth/tokens"] == [OWNER]
+    assert {e["project_id"] for e in emulator.requests()} == {OWNER}
+    assert len(emulator.requests()) == 2
 
 
 def test_one_iam_token_per_credential_set_per_run(emulator, run_role):
