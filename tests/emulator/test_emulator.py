@@ -14,22 +14,22 @@ import sys
 
 import pytest
 import requests
-
-OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
-DR = "0761a1f0e5b34c9b8c2f0f0a7d1e0002"
-GOLDEN = "0761a1f0e5b34c9b8c2f0f0a7d1e0003"
-CUSTOMER = "0761a1f0e5b34c9b8c2f0f0a7d1e0004"
-WEB = "a5200000-0000-4000-8000-000000000001"
-DISK_BACKUP = "a5200000-0000-4000-8000-000000000003"
-ENCRYPTED = "a5200000-0000-4000-8000-000000000004"
-PROTECTING = "a5200000-0000-4000-8000-000000000005"
-DR_VAULT = "3a1f0c1e-0000-4000-8000-000000000002"
-CUSTOMER_DISK_VAULT = "3a1f0c1e-0000-4000-8000-000000000004"
-CUSTOMER_FULL_VAULT = "3a1f0c1e-0000-4000-8000-000000000005"
-CUSTOMER_VAULT = "3a1f0c1e-0000-4000-8000-000000000006"
-CUSTOMER_FROZEN_VAULT = "3a1f0c1e-0000-4000-8000-000000000007"
-USERS = {OWNER: ("ops-source", "source-pass"), DR: ("ops-dr", "dr-pass"), GOLDEN: ("ops-golden", "golden-pass"),
-         CUSTOMER: ("ops-customer", "customer-pass")}
+from demo_ids import (  # pylint: disable=import-error
+    CUSTOMER,
+    CUSTOMER_DISK_VAULT,
+    CUSTOMER_FROZEN_VAULT,
+    CUSTOMER_FULL_VAULT,
+    CUSTOMER_VAULT,
+    DISK_BACKUP,
+    DR,
+    DR_VAULT,
+    ENCRYPTED,
+    GOLDEN,
+    OWNER,
+    PROTECTING,
+    USERS,
+    WEB,
+)
 
 
 def login(emulator, project_id, password=None, scope=None):

@@ -11,9 +11,8 @@ import pytest
 import yaml
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._client import CbrApiError, connect
+from demo_ids import OWNER, WEB  # pylint: disable=import-error
 
-OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
-WEB = "a5200000-0000-4000-8000-000000000001"
 INFO = {"cloudops.cbr.cbr_share_member_info": {"backup_id": WEB}}
 # Every variable any auth source may read, blanked so that the machine's environment cannot leak in.
 BLANK_ENV = dict((name, "") for name in (

@@ -4,12 +4,10 @@
 """Bad input, table-driven over every module: each case fails before any request, naming the option."""
 
 from __future__ import absolute_import, division, print_function
+from demo_ids import DR, OWNER, WEB  # pylint: disable=import-error
 
 __metaclass__ = type
 
-OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
-DR = "0761a1f0e5b34c9b8c2f0f0a7d1e0002"
-WEB = "a5200000-0000-4000-8000-000000000001"
 VAULT = "3a1f0c1e-0000-4000-8000-000000000002"
 LONG = "a" * 5000
 UNICODE = "bäckup-ü-☃"

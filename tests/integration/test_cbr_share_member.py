@@ -4,25 +4,12 @@
 """cbr_share_member through ansible-playbook against the emulator, checked against its request log."""
 
 from __future__ import absolute_import, division, print_function
+from demo_ids import CUSTOMER, DR, DR_VAULT, GOLDEN, OWNER, WEB, password_auth  # pylint: disable=import-error
 
 __metaclass__ = type
 
-OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
-DR = "0761a1f0e5b34c9b8c2f0f0a7d1e0002"
-GOLDEN = "0761a1f0e5b34c9b8c2f0f0a7d1e0003"
-CUSTOMER = "0761a1f0e5b34c9b8c2f0f0a7d1e0004"
-WEB = "a5200000-0000-4000-8000-000000000001"
-DR_VAULT = "3a1f0c1e-0000-4000-8000-000000000002"
 MODULE = "cloudops.cbr.cbr_share_member"
 INFO = "cloudops.cbr.cbr_share_member_info"
-USERS = {OWNER: ("ops-source", "source-pass"), DR: ("ops-dr", "dr-pass"), GOLDEN: ("ops-golden", "golden-pass"),
-         CUSTOMER: ("ops-customer", "customer-pass")}
-
-
-def auth(emulator, project_id):
-    user, password = USERS[project_id]
-    return {"auth_url": emulator.url + "/v3", "username": user, "password": password, "domain_name": "acme",
-            "project_id": project_id}
 
 
 def share(backup_id=WEB, **options):
@@ -30,7 +17,7 @@ def share(backup_id=WEB, **options):
 
 
 def as_project(emulator, project_id, task):
-    return dict(task, module_defaults={"group/cloudops.cbr.cbr": auth(emulator, project_id)})
+    return dict(task, module_defaults={"group/cloudops.cbr.cbr": password_auth(emulator.url, project_id)})
 
 
 def member_ids(emulator, backup_id=WEB):
@@ -47,7 +34,7 @@ def methods(entries):
 
 
 def test_add_three_then_rerun_sends_no_write(emulator, play):
-    result = play([share(dest_project_ids=[DR, GOLDEN, CUSTOMER])] * 2, defaults=auth(emulator, OWNER))
+    result = play([share(dest_project_ids=[DR, GOLDEN, CUSTOMER])] * 2, defaults=password_auth(emulator.url, OWNER))
     first, second = result.results
     assert first["changed"] is True and first["added"] == sorted([DR, GOLDEN, CUSTOMER])
     assert sorted(m["dest_project_id"] for m in first["members"]) == sorted([DR, GOLDEN, CUSTOMER])
@@ -62,19 +49,19 @@ def test_add_three_then_rerun_sends_no_write(emulator, play):
 def test_check_mode_reports_the_change_and_sends_no_write(emulator, play):
     preload(emulator, DR)
     result = play([share(dest_project_ids=[DR, GOLDEN]), share(dest_project_ids=[DR])], check=True, diff=True,
-                  defaults=auth(emulator, OWNER))
+                  defaults=password_auth(emulator.url, OWNER))
     would_add, nothing = result.results
     assert would_add["changed"] is True and would_add["added"] == [GOLDEN]
     assert would_add["diff"] == {"before": {"dest_project_ids": [DR]}, "after": {"dest_project_ids": sorted([DR, GOLDEN])}}
     assert nothing["changed"] is False
     assert emulator.writes() == [] and member_ids(emulator) == [DR]
-    real = play([share(dest_project_ids=[DR, GOLDEN])], defaults=auth(emulator, OWNER))
+    real = play([share(dest_project_ids=[DR, GOLDEN])], defaults=password_auth(emulator.url, OWNER))
     assert real[0]["changed"] is True and real[0]["added"] == would_add["added"]
 
 
 def test_purge_removes_unlisted_members_one_delete_each(emulator, play):
     preload(emulator, DR, GOLDEN, CUSTOMER)
-    result = play([share(dest_project_ids=[DR], purge=True)] * 2, diff=True, defaults=auth(emulator, OWNER))
+    result = play([share(dest_project_ids=[DR], purge=True)] * 2, diff=True, defaults=password_auth(emulator.url, OWNER))
     purged, again = result.results
     assert purged["changed"] is True and purged["removed"] == sorted([GOLDEN, CUSTOMER]) and purged["added"] == []
     assert [m["dest_project_id"] for m in purged["members"]] == [DR]
@@ -85,7 +72,7 @@ def test_purge_removes_unlisted_members_one_delete_each(emulator, play):
 
 def test_absent_removes_only_the_listed_members(emulator, play):
     preload(emulator, DR, GOLDEN)
-    result = play([share(dest_project_ids=[GOLDEN, CUSTOMER], state="absent")] * 2, defaults=auth(emulator, OWNER))
+    result = play([share(dest_project_ids=[GOLDEN, CUSTOMER], state="absent")] * 2, defaults=password_auth(emulator.url, OWNER))
     removed, again = result.results
     assert removed["changed"] is True and removed["removed"] == [GOLDEN]
     assert again["changed"] is False
@@ -98,7 +85,7 @@ def test_the_ten_project_cap_is_refused_before_any_write(emulator, play):
         emulator.state.projects[project_id] = {"id": project_id, "name": project_id, "domain": "acme"}
     preload(emulator, *extra)
     result = play([share(dest_project_ids=[DR, GOLDEN]), share(dest_project_ids=[DR, GOLDEN], purge=True)],
-                  defaults=auth(emulator, OWNER))
+                  defaults=password_auth(emulator.url, OWNER))
     refused, purged = result.results
     assert refused["failed"] is True
     assert "at most 10" in refused["msg"] and "11 projects" in refused["msg"] and "1 more can be added" in refused["msg"]
@@ -111,7 +98,7 @@ def test_backup_preflight_failures_name_the_api_code_and_send_no_write(emulator,
         share("a5200000-0000-4000-8000-000000000003", dest_project_ids=[DR]),
         share("a5200000-0000-4000-8000-000000000005", dest_project_ids=[DR]),
         share("a5200000-0000-4000-8000-000000000004", dest_project_ids=[DR]),
-    ], defaults=auth(emulator, OWNER))
+    ], defaults=password_auth(emulator.url, OWNER))
     disk, protecting, encrypted = result.results
     assert "only cloud server backups can be shared (BackupService.6700)" in disk["msg"]
     assert "status is protecting, not available (BackupService.6702)" in protecting["msg"]
@@ -128,7 +115,7 @@ def test_bad_destinations_fail_before_any_request(emulator, play):
         share(status="accepted"),
         share(dest_project_ids=[DR], status="rejected"),
         share(status="rejected", purge=True),
-    ], defaults=auth(emulator, OWNER))
+    ], defaults=password_auth(emulator.url, OWNER))
     own, malformed, empty, vault, no_vault, both, purge = result.results
     assert "must not contain the backup's own project" in own["msg"] and "6704" in own["msg"]
     assert "dest_project_ids must be a project id of 32" in malformed["msg"]
@@ -141,7 +128,7 @@ def test_bad_destinations_fail_before_any_request(emulator, play):
 
 
 def test_own_project_is_refused_when_scoped_by_name(emulator, play):
-    owner_by_name = dict(auth(emulator, OWNER), project_id=None, project_name="eu-de_source")
+    owner_by_name = dict(password_auth(emulator.url, OWNER), project_id=None, project_name="eu-de_source")
     result = play([share(dest_project_ids=[OWNER])], defaults=owner_by_name)
     assert "must not contain the backup's own project" in result[0]["msg"]
     assert emulator.requests() == []
@@ -168,7 +155,7 @@ def test_full_cycle_owner_adds_receiver_accepts_owner_sees_the_vault(emulator, p
 
 def test_accept_in_check_mode_sends_no_write(emulator, play):
     preload(emulator, DR)
-    result = play([share(status="accepted", vault_id=DR_VAULT)], check=True, defaults=auth(emulator, DR))
+    result = play([share(status="accepted", vault_id=DR_VAULT)], check=True, defaults=password_auth(emulator.url, DR))
     assert result[0]["changed"] is True and result[0]["member"]["status"] == "pending"
     assert emulator.writes() == []
 
@@ -180,7 +167,7 @@ def test_accepting_into_an_unfit_vault_says_which_check_failed(emulator, play):
         share(status="accepted", vault_id="3a1f0c1e-0000-4000-8000-000000000005"),
         share(status="accepted", vault_id="3a1f0c1e-0000-4000-8000-000000000007"),
         share(status="accepted", vault_id="3a1f0c1e-0000-4000-8000-0000000000ff"),
-    ], defaults=auth(emulator, CUSTOMER))
+    ], defaults=password_auth(emulator.url, CUSTOMER))
     wrong_type, full, frozen, missing = result.results
     assert "holds disk backups" in wrong_type["msg"] and "BackupService.6713" in wrong_type["msg"]
     assert "has 10240 MB free and the backup needs 40960 MB" in full["msg"]
@@ -191,7 +178,7 @@ def test_accepting_into_an_unfit_vault_says_which_check_failed(emulator, play):
 
 def test_reject_then_reject_again(emulator, play):
     preload(emulator, GOLDEN)
-    result = play([share(status="rejected")] * 2, defaults=auth(emulator, GOLDEN))
+    result = play([share(status="rejected")] * 2, defaults=password_auth(emulator.url, GOLDEN))
     rejected, again = result.results
     assert rejected["changed"] is True and rejected["member"]["status"] == "rejected"
     assert again["changed"] is False
@@ -200,13 +187,13 @@ def test_reject_then_reject_again(emulator, play):
 
 def test_accepting_with_the_owners_credentials_is_refused_clearly(emulator, play):
     preload(emulator, DR)
-    result = play([share(status="accepted", vault_id=DR_VAULT)], defaults=auth(emulator, OWNER))
+    result = play([share(status="accepted", vault_id=DR_VAULT)], defaults=password_auth(emulator.url, OWNER))
     assert "owns backup" in result[0]["msg"] and "receiving project" in result[0]["msg"]
     assert emulator.writes() == []
 
 
 def test_accepting_a_share_that_is_not_there_fails(emulator, play):
-    result = play([share(status="accepted", vault_id=DR_VAULT)], defaults=auth(emulator, DR))
+    result = play([share(status="accepted", vault_id=DR_VAULT)], defaults=password_auth(emulator.url, DR))
     assert result[0]["msg"] == ("backup %s is not shared with project %s (never shared, or the owner removed the "
                                 "share)" % (WEB, DR))
     assert emulator.writes() == []
@@ -215,20 +202,20 @@ def test_accepting_a_share_that_is_not_there_fails(emulator, play):
 def test_already_accepted_into_another_vault_moves_it(emulator, play):
     preload(emulator, CUSTOMER, status="accepted", vault_id="3a1f0c1e-0000-4000-8000-000000000005")
     result = play([share(status="accepted", vault_id="3a1f0c1e-0000-4000-8000-000000000006")],
-                  defaults=auth(emulator, CUSTOMER))
+                  defaults=password_auth(emulator.url, CUSTOMER))
     assert result[0]["changed"] is True and result[0]["member"]["vault_id"] == "3a1f0c1e-0000-4000-8000-000000000006"
 
 
 def test_removing_a_member_with_an_image_says_to_delete_the_image(emulator, play):
     preload(emulator, DR, image_id="9d1e2c3b-0000-4000-8000-000000000001")
-    result = play([share(dest_project_ids=[DR], state="absent")], defaults=auth(emulator, OWNER))
+    result = play([share(dest_project_ids=[DR], state="absent")], defaults=password_auth(emulator.url, OWNER))
     assert "BackupService.6710" in result[0]["msg"] and "image must be deleted" in result[0]["msg"]
     assert result[0]["error_code"] == "BackupService.6710"
 
 
 def test_a_post_that_was_applied_but_answered_500_is_not_sent_again(emulator, play):
     emulator.add_fault(method="POST", path="/members$", status=500, after_apply=True)
-    result = play([share(dest_project_ids=[DR, GOLDEN])], defaults=auth(emulator, OWNER))
+    result = play([share(dest_project_ids=[DR, GOLDEN])], defaults=password_auth(emulator.url, OWNER))
     assert result[0]["changed"] is True and not result[0].get("failed")
     assert methods(emulator.writes()) == ["POST"] and member_ids(emulator) == sorted([DR, GOLDEN])
 
@@ -238,7 +225,7 @@ def test_wait_returns_when_everyone_answered_and_times_out_naming_the_pending(em
     preload(emulator, GOLDEN)
     result = play([share(dest_project_ids=[DR], wait=True),
                    share(dest_project_ids=[DR, GOLDEN], wait=True, wait_timeout=1)],
-                  defaults=auth(emulator, OWNER))
+                  defaults=password_auth(emulator.url, OWNER))
     answered, timed_out = result.results
     assert answered["pending"] == [] and not answered.get("failed")
     assert timed_out["failed"] is True and timed_out["pending"] == [GOLDEN]

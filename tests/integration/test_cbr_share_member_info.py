@@ -4,13 +4,10 @@
 """cbr_share_member_info through ansible-playbook against the emulator."""
 
 from __future__ import absolute_import, division, print_function
+from demo_ids import DR, GOLDEN, OWNER, WEB  # pylint: disable=import-error
 
 __metaclass__ = type
 
-OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
-DR = "0761a1f0e5b34c9b8c2f0f0a7d1e0002"
-GOLDEN = "0761a1f0e5b34c9b8c2f0f0a7d1e0003"
-WEB = "a5200000-0000-4000-8000-000000000001"
 MODULE = "cloudops.cbr.cbr_share_member_info"
 
 

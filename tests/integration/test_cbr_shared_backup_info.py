@@ -14,8 +14,8 @@ import subprocess
 import sys
 
 import pytest
+from demo_ids import OWNER  # pylint: disable=import-error
 
-OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
 RECIPIENTS = ["0761a1f0e5b34c9b8c2f0f0a7d1e00%02d" % n for n in (2, 3, 4)]
 STRANGER = "0761a1f0e5b34c9b8c2f0f0a7d1e0099"
 VAULTS = ["3a1f0c1e-0000-4000-8000-00000000000%d" % n for n in (1, 2)]

@@ -11,12 +11,8 @@ import pytest
 
 from ansible_collections.cloudops.cbr.plugins.module_utils import _client
 from ansible_collections.cloudops.cbr.plugins.module_utils._client import CbrApiError, connect
+from demo_ids import CUSTOMER, DR, GOLDEN, OWNER, WEB  # pylint: disable=import-error
 
-OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
-DR = "0761a1f0e5b34c9b8c2f0f0a7d1e0002"
-GOLDEN = "0761a1f0e5b34c9b8c2f0f0a7d1e0003"
-CUSTOMER = "0761a1f0e5b34c9b8c2f0f0a7d1e0004"
-WEB = "a5200000-0000-4000-8000-000000000001"
 MEMBERS_PATH = "/v3/%s/backups/%s/members" % (OWNER, WEB)
 
 

@@ -4,14 +4,9 @@
 """cbr_auth, cbr_backup_info and cbr_vault_info through ansible-playbook against the emulator."""
 
 from __future__ import absolute_import, division, print_function
+from demo_ids import CUSTOMER, DB, DR, OWNER, WEB  # pylint: disable=import-error
 
 __metaclass__ = type
-
-OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
-DR = "0761a1f0e5b34c9b8c2f0f0a7d1e0002"
-CUSTOMER = "0761a1f0e5b34c9b8c2f0f0a7d1e0004"
-WEB = "a5200000-0000-4000-8000-000000000001"
-DB = "a5200000-0000-4000-8000-000000000002"
 
 
 def password(emulator, user, secret, project_id):

@@ -17,27 +17,14 @@ import pytest
 import yaml
 
 import cbr_emulator  # pylint: disable=import-error
+from demo_ids import DR, DR_VAULT, GOLDEN, OWNER, WEB, password_auth  # pylint: disable=import-error
 
-OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
-DR = "0761a1f0e5b34c9b8c2f0f0a7d1e0002"
-GOLDEN = "0761a1f0e5b34c9b8c2f0f0a7d1e0003"
-CUSTOMER = "0761a1f0e5b34c9b8c2f0f0a7d1e0004"
-WEB = "a5200000-0000-4000-8000-000000000001"
-DR_VAULT = "3a1f0c1e-0000-4000-8000-000000000002"
 MODULE = "cloudops.cbr.cbr_share_member"
-USERS = {OWNER: ("ops-source", "source-pass"), DR: ("ops-dr", "dr-pass"), GOLDEN: ("ops-golden", "golden-pass"),
-         CUSTOMER: ("ops-customer", "customer-pass")}
-
-
-def auth(url, project_id):
-    user, password = USERS[project_id]
-    return {"auth_url": url + "/v3", "username": user, "password": password, "domain_name": "acme",
-            "project_id": project_id}
 
 
 def as_project(emulator, project_id, module_args, module=MODULE):
     return {module: dict({"backup_id": WEB}, **module_args),
-            "module_defaults": {"group/cloudops.cbr.cbr": auth(emulator.url, project_id)}}
+            "module_defaults": {"group/cloudops.cbr.cbr": password_auth(emulator.url, project_id)}}
 
 
 def statuses(emulator, method):
@@ -139,7 +126,7 @@ def test_twenty_forks_share_and_accept_in_parallel(emulator, tmp_path):
                                    "fork_projects": [extra[n % 6], extra[(n + 1) % 6]],
                                    "fork_recipient": extra[n % 6]}) for n in range(20))
     (tmp_path / "hosts.yml").write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
-    owner = auth(emulator.url, OWNER)
+    owner = password_auth(emulator.url, OWNER)
     recipient_auth = {"auth_url": emulator.url + "/v3", "username": "{{ 'u' ~ fork_recipient[-2:] }}",
                       "password": "pw", "domain_name": "acme", "project_id": "{{ fork_recipient }}"}
     play = [{"hosts": "all", "gather_facts": False, "tasks": [
@@ -180,7 +167,7 @@ def test_tls_needs_the_certificate_or_warns_when_not_checked(tls_emulator, play)
     info = {"cloudops.cbr.cbr_share_member_info": {"backup_id": WEB}}
     result = play([info, dict(info, **{"cloudops.cbr.cbr_share_member_info": {"backup_id": WEB, "ca_cert": cert}}),
                    dict(info, **{"cloudops.cbr.cbr_share_member_info": {"backup_id": WEB, "validate_certs": False}})],
-                  defaults=auth(url, OWNER), env={"REQUESTS_CA_BUNDLE": certifi.where()})
+                  defaults=password_auth(url, OWNER), env={"REQUESTS_CA_BUNDLE": certifi.where()})
     refused, trusted, unchecked = result.results
     assert url.startswith("https://")
     assert refused["failed"] is True and "TLS certificate verification failed" in refused["msg"]

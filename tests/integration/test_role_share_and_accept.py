@@ -14,33 +14,27 @@ import sys
 
 import pytest
 import yaml
-
-OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
-DR = "0761a1f0e5b34c9b8c2f0f0a7d1e0002"
-GOLDEN = "0761a1f0e5b34c9b8c2f0f0a7d1e0003"
-CUSTOMER = "0761a1f0e5b34c9b8c2f0f0a7d1e0004"
-WEB = "a5200000-0000-4000-8000-000000000001"
-DR_VAULT = "3a1f0c1e-0000-4000-8000-000000000002"
-GOLDEN_VAULT = "3a1f0c1e-0000-4000-8000-000000000003"
-CUSTOMER_VAULT = "3a1f0c1e-0000-4000-8000-000000000006"
-USERS = {OWNER: ("ops-source", "source-pass"), DR: ("ops-dr", "dr-pass"), GOLDEN: ("ops-golden", "golden-pass"),
-         CUSTOMER: ("ops-customer", "customer-pass")}
-
-
-def password_auth(emulator, project_id):
-    user, password = USERS[project_id]
-    return {"auth_url": emulator.url + "/v3", "username": user, "password": password, "domain_name": "acme",
-            "project_id": project_id}
+from demo_ids import (  # pylint: disable=import-error
+    password_auth,
+    CUSTOMER,
+    CUSTOMER_VAULT,
+    DR,
+    DR_VAULT,
+    GOLDEN,
+    GOLDEN_VAULT,
+    OWNER,
+    WEB,
+)
 
 
 def role_vars(emulator, recipients=(DR, GOLDEN, CUSTOMER), **extra):
     entries = []
     for project_id in recipients:
-        entry = {"project_id": project_id, "auth": password_auth(emulator, project_id)}
+        entry = {"project_id": project_id, "auth": password_auth(emulator.url, project_id)}
         if project_id == DR:
             entry["vault_id"] = DR_VAULT
         entries.append(entry)
-    variables = {"share_and_accept_owner_auth": password_auth(emulator, OWNER),
+    variables = {"share_and_accept_owner_auth": password_auth(emulator.url, OWNER),
                  "share_and_accept_backup_ids": [WEB], "share_and_accept_recipients": entries}
     variables.update(extra)
     return variables

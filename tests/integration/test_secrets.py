@@ -12,10 +12,8 @@ import json
 import pytest
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._client import connect
+from demo_ids import DR, OWNER, WEB  # pylint: disable=import-error
 
-OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
-DR = "0761a1f0e5b34c9b8c2f0f0a7d1e0002"
-WEB = "a5200000-0000-4000-8000-000000000001"
 DISK = "a5200000-0000-4000-8000-000000000003"
 SECRETS = ["source-pass", "dr-pass", "source-secret-key-0001", "source-temp-secret-0001",
            "source-temp-security-token-0001", "Signature=", "SDK-HMAC-SHA256 Access"]
