@@ -381,7 +381,7 @@ class ShareMember(CbrModule):
             missing = [project_id for project_id in to_add if project_id not in present]
             if not missing:
                 return current
-            members = [m for m in current if m["dest_project_id"] not in missing]
+            members = current
         return members
 
     def remove_member(self, backup_id, project_id):

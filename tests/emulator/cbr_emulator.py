@@ -605,13 +605,13 @@ class Emulator:
 
     # -- members (CONTRACT.md 2)
 
-    def _owned_backup(self, pid, bid, deleted_means_malformed=True):
+    def _owned_backup(self, pid, bid):
         """The backup, owned by pid; a non-owner who is a member is refused with 6707."""
-        if bid in self.state.deleted_backups and deleted_means_malformed:
+        if bid in self.state.deleted_backups:
             # CONTRACT.md 0.6: member calls on a deleted backup can answer this 401.
             raise ApiError(401, {"unauthorized": {"code": "401", "message": "Malformed request url"}})
         backup = self.state.backups.get(bid)
-        if backup is None or bid in self.state.deleted_backups:
+        if backup is None:
             raise cbr_error("6200")
         if backup["project_id"] != pid:
             if pid in self.state.members.get(bid, {}):
