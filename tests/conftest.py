@@ -46,11 +46,14 @@ os.environ["ANSIBLE_COLLECTIONS_PATH"] = COLLECTIONS_ROOT
 
 import cbr_emulator  # noqa: E402  pylint: disable=wrong-import-position
 
+# The profile every emulator of the run starts in (CBR_EMULATOR_PROFILE=lenient runs the suite against the lenient one).
+DEFAULT_PROFILE = os.environ.get("CBR_EMULATOR_PROFILE", cbr_emulator.STRICT)
+
 
 class RunningEmulator:
     """An emulator served from a thread (both addresses), with helpers to read its log and to set it up."""
 
-    def __init__(self, fixture, profile=cbr_emulator.STRICT):
+    def __init__(self, fixture, profile=DEFAULT_PROFILE):
         self.server = cbr_emulator.make_server(fixture, profile=profile)
         self.emulator = self.server.emulator
         self.url = self.emulator.base_url
@@ -141,10 +144,13 @@ def emulator(_emulator_server):
 
 @pytest.fixture(scope="module")
 def start_emulator():
-    """start_emulator(fixture, profile="strict") -> a RunningEmulator for a fixture of the test's own; stopped after the module."""
+    """start_emulator(fixture, profile=DEFAULT_PROFILE) -> a RunningEmulator for a fixture of the test's own.
+
+    Stopped after the module.
+    """
     started = []
 
-    def start(fixture, profile=cbr_emulator.STRICT):
+    def start(fixture, profile=DEFAULT_PROFILE):
         running = RunningEmulator(fixture, profile)
         started.append(running)
         return running

@@ -71,6 +71,13 @@ def owner(emulator):
     return Api(emulator, OWNER)
 
 
+@pytest.fixture(autouse=True)
+def _strict_unless_a_test_says_otherwise(request):
+    """These tests state the strict default, whatever CBR_EMULATOR_PROFILE the run uses."""
+    if "emulator" in request.fixturenames:
+        request.getfixturevalue("emulator").set_profile("strict")
+
+
 # ------------------------------------------------------------------ IAM
 
 def test_command_line_prints_its_base_url_first(tmp_path):
@@ -608,7 +615,7 @@ def test_accepted_and_rejected_do_not_swap_in_strict(emulator, owner, profile, a
 def test_capacity_counts_resource_size_in_strict_and_backup_size_in_lenient(start_emulator, demo_fixture):
     fixture = copy.deepcopy(demo_fixture)
     fixture["projects"][0]["backups"][0]["backup_size_gb"] = 5  # WEB: a 40 GB server, a 5 GB incremental backup
-    running = start_emulator(fixture)
+    running = start_emulator(fixture, "strict")
     owner_api = Api(running, OWNER)
     owner_api.add(WEB, CUSTOMER)
     customer = Api(running, CUSTOMER)
