@@ -4,6 +4,8 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
+# The Python that creates .venv, found before .venv/bin goes first on PATH.
+HOST_PYTHON := $(shell command -v $(PYTHON))
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 UV_VERSION := 0.13.9
@@ -48,9 +50,9 @@ demo-venv: $(DEMO_STAMP) $(LINK)
 # (older than 22.3, or none), a venv with its own pip.
 $(DEMO_STAMP): $(DEMO_REQUIREMENTS)
 	rm -rf $(VENV)
-	$(PYTHON) -m venv --without-pip $(VENV)
-	$(PYTHON) -m pip --python $(BIN)/python install -q uv==$(UV_VERSION) 2>/dev/null \
-	  || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) && { $(BIN)/pip install -q uv==$(UV_VERSION) || true; }; }
+	$(HOST_PYTHON) -m venv --without-pip $(VENV)
+	$(HOST_PYTHON) -m pip --python $(BIN)/python install -q uv==$(UV_VERSION) 2>/dev/null \
+	  || { rm -rf $(VENV) && $(HOST_PYTHON) -m venv $(VENV) && { $(BIN)/pip install -q uv==$(UV_VERSION) || true; }; }
 	$(call install,$(foreach file,$(DEMO_REQUIREMENTS),-r $(file)))
 	touch $@
 
@@ -81,7 +83,7 @@ ruff-format: venv
 ## drop-py2-boilerplate: remove `from __future__ import absolute_import, ...` and `__metaclass__ = type`
 ## from every tracked Python file (CONTRIBUTING.md says why; ruff's UP010 and UP001 keep them out)
 drop-py2-boilerplate:
-	$(PYTHON) .ci/drop_py2_boilerplate.py
+	$(HOST_PYTHON) .ci/drop_py2_boilerplate.py
 
 ## pre-commit: install the git hook that runs ruff on every commit (.pre-commit-config.yaml)
 pre-commit: venv
