@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Remove the Python 2 boilerplate from every tracked Python file (CONTRIBUTING.md, "Python 2 boilerplate").
 
 Drops `from __future__ import absolute_import, division, print_function` and `__metaclass__ = type`,
