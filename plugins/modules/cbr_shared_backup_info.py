@@ -119,9 +119,8 @@ backups:
       description: The owner's vault that holds the backup.
       type: str
     resource_type:
-      description: The backed-up resource type.
+      description: The backed-up resource type, for example C(OS::Nova::Server).
       type: str
-      sample: "OS::Nova::Server"
     status:
       description: The backup status.
       type: str

@@ -91,7 +91,7 @@ vaults:
       type: list
       elements: str
       returned: with O(backup)
-      sample: ["it holds disk backups and this is a OS::Nova::Server backup, which needs a server vault (BackupService.6713)"]
+      sample: ["it holds disk backups and this backup (OS::Nova::Server) needs a server vault (BackupService.6713)"]
 count:
   description: The number of vaults returned.
   returned: always

@@ -7,7 +7,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -92,3 +94,16 @@ def test_the_awx_credential_type_injects_only_what_the_modules_read():
         assert field in fields, variable
         assert variable in env_of_option[field], (variable, field)
         assert bool(fields[field].get("secret")) == bool(AUTH_ARGUMENT_SPEC[field].get("no_log")), field
+
+
+def test_ansible_doc_text_output_keeps_every_resource_type_whole():
+    """ansible-doc's text output drops "xx OS::" as if it were an RST directive; the docs must avoid that."""
+    modules = ["cloudops.cbr." + name[:-3] for name in sorted(os.listdir(os.path.join(REPO, "plugins", "modules")))
+               if name.endswith(".py")]
+    docs = json.loads(run(os.path.join(BIN, "ansible-doc"), "--json", *modules))
+    text = run(os.path.join(BIN, "ansible-doc"), *modules)
+    values = set(re.findall(r"\b[A-Za-z]+(?:::[A-Za-z]+)+", json.dumps(docs)))
+    assert "OS::Nova::Server" in values
+    for value in values:
+        tail = value.split("::", 1)[1]
+        assert text.count(tail) == text.count(value) > 0, value
