@@ -1,20 +1,23 @@
 """Remove the Python 2 boilerplate from every tracked Python file (CONTRIBUTING.md, "Python 2 boilerplate").
 
-Drops `from __future__ import absolute_import, division, print_function` and `__metaclass__ = type`,
-each with the blank line after it. With --check, only lists the files that still have them (exit 1).
-ruff's UP010 and UP001 report any that come back.
+Drops the `# -*- coding: utf-8 -*-` line, `from __future__ import absolute_import, division, print_function`
+and `__metaclass__ = type` (the last two with the blank line after them). With --check, only lists the files
+that still have them (exit 1). ruff's UP009, UP010 and UP001 report any that come back.
 """
 
 import subprocess
 import sys
 
+CODING_LINE = "# -*- coding: utf-8 -*-\n"
 BOILERPLATE = ("from __future__ import absolute_import, division, print_function\n", "__metaclass__ = type\n")
 
 
 def without_boilerplate(lines):
     kept = []
     skip_blank = False
-    for line in lines:
+    for number, line in enumerate(lines):
+        if line == CODING_LINE and number < 2:  # only where Python reads it: the first or second line
+            continue
         if line in BOILERPLATE:
             skip_blank = True
             continue

@@ -50,10 +50,9 @@ def run_module(name, args, check_mode=False, diff=False):
     with patch_module_args(args), contextlib.redirect_stdout(output):
         try:
             module.main()
+            raise AssertionError("%s: main() returned without calling exit_json or fail_json" % name)
         except SystemExit as exit_:
             code = exit_.code
-        else:
-            raise AssertionError("%s: main() returned without calling exit_json or fail_json" % name)
     lines = output.getvalue().strip().splitlines()
     assert lines, "%s: main() exited with %r and printed no result" % (name, code)
     result = json.loads(lines[-1])
