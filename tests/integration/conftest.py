@@ -1,8 +1,9 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The runners of tests/runners.py as fixtures: a module in this process, tasks or a playbook through ansible-playbook."""
+"""tests/runners.py as fixtures: a module in this process; tasks or a playbook through ansible-playbook."""
 
 import pytest
+
 import runners  # pylint: disable=import-error  # tests/runners.py, on sys.path through tests/conftest.py's directory
 
 
@@ -28,5 +29,5 @@ def play(tmp_path):
 
 @pytest.fixture
 def run_playbook():
-    """run_playbook(path, inventory="localhost,", extra_vars=None, check=False, ...) -> PlayResult (rc, stdout, output)."""
+    """run_playbook(path, inventory="localhost,", extra_vars=None, check=False, ...) -> PlayResult."""
     return runners.run_playbook

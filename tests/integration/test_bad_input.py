@@ -7,6 +7,7 @@ proves that nothing was sent.
 """
 
 import pytest
+
 from demo_ids import DR, OWNER, WEB, password_auth  # pylint: disable=import-error
 
 VAULT = "3a1f0c1e-0000-4000-8000-000000000002"

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The in-process module runner gives what ansible-playbook would get: results, check mode, masked secrets."""
 
-from demo_ids import OWNER, WEB, password_auth  # pylint: disable=import-error
+from demo_ids import DR, OWNER, WEB, password_auth  # pylint: disable=import-error
 
 
 def test_a_module_run_in_process_reads_through_real_http(emulator, run_module):
@@ -14,7 +14,7 @@ def test_a_module_run_in_process_reads_through_real_http(emulator, run_module):
 
 
 def test_check_mode_reaches_the_module_and_it_writes_nothing(emulator, run_module):
-    args = dict(password_auth(emulator.url, OWNER), backup_id=WEB, dest_project_ids=["0761a1f0e5b34c9b8c2f0f0a7d1e0002"])
+    args = dict(password_auth(emulator.url, OWNER), backup_id=WEB, dest_project_ids=[DR])
     result = run_module("cbr_share_member", args, check_mode=True)
     assert result["changed"] is True
     assert emulator.writes() == []
