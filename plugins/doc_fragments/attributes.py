@@ -25,3 +25,18 @@ attributes:
     membership:
       - cloudops.cbr.cbr
 """
+
+    # The attributes block of every _info module: extends_documentation_fragment lists cloudops.cbr.attributes
+    # (the descriptions) and cloudops.cbr.attributes.info_module (the support levels).
+    INFO_MODULE = r"""
+options: {}
+attributes:
+  check_mode:
+    support: full
+    details: The module only reads, so check mode returns the same result.
+  diff_mode:
+    support: N/A
+    details: The module changes nothing.
+  platform:
+    platforms: all
+"""
