@@ -114,6 +114,12 @@ def test_token_by_project_name_and_domain(emulator):
     assert response.json()["token"]["project"]["id"] == DR
 
 
+def test_scope_by_project_name_needs_the_domain_in_strict(emulator):
+    assert login(emulator, DR, scope={"name": "eu-de_dr"}).status_code == 401
+    emulator.set_profile("lenient")
+    assert login(emulator, DR, scope={"name": "eu-de_dr"}).status_code == 201
+
+
 def test_wrong_password_is_401(emulator):
     response = login(emulator, OWNER, password="wrong")
     assert response.status_code == 401
