@@ -56,15 +56,7 @@ extends_documentation_fragment:
   - cloudops.cbr.auth
   - cloudops.cbr.attributes
   - cloudops.cbr.attributes.action_group
-attributes:
-  check_mode:
-    support: full
-    details: The module only reads, so check mode returns the same result.
-  diff_mode:
-    support: N/A
-    details: The module changes nothing.
-  platform:
-    platforms: all
+  - cloudops.cbr.attributes.info_module
 """
 
 EXAMPLES = r"""
@@ -156,12 +148,8 @@ count:
 
 import re
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._module import (
-    CbrModule,
-    project_id_problem,
-    shown,
-    uuid_problem,
-)
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 
 SORT_RE = re.compile(r"^[a-z_]+(:(asc|desc))?(,[a-z_]+(:(asc|desc))?)*$")
 

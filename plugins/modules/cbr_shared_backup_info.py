@@ -65,15 +65,7 @@ extends_documentation_fragment:
   - cloudops.cbr.auth
   - cloudops.cbr.attributes
   - cloudops.cbr.attributes.action_group
-attributes:
-  check_mode:
-    support: full
-    details: The module only reads; C(changed) is always false.
-  diff_mode:
-    support: N/A
-    details: The module changes nothing.
-  platform:
-    platforms: all
+  - cloudops.cbr.attributes.info_module
 """
 
 EXAMPLES = r"""
@@ -119,9 +111,8 @@ backups:
       description: The owner's vault that holds the backup.
       type: str
     resource_type:
-      description: The backed-up resource type.
+      description: The backed-up resource type, for example C(OS::Nova::Server).
       type: str
-      sample: "OS::Nova::Server"
     status:
       description: The backup status.
       type: str
@@ -173,13 +164,9 @@ summary:
 import datetime
 import re
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._client import CbrApiError, map_concurrently
-from ansible_collections.cloudops.cbr.plugins.module_utils._module import (
-    CbrModule,
-    project_id_problem,
-    shown,
-    uuid_problem,
-)
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, map_concurrently
+from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 
 DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$")
 SECONDS_PER_UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}

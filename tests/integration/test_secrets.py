@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._client import connect
+from ansible_collections.cloudops.cbr.plugins.module_utils._connection import connect
 from demo_ids import DR, OWNER, WEB  # pylint: disable=import-error
 
 DISK = "a5200000-0000-4000-8000-000000000003"
