@@ -117,7 +117,8 @@ count:
   sample: 1
 """
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 
 
 class BackupInfo(CbrModule):

@@ -160,12 +160,9 @@ cancelled_all:
   sample: false
 """
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._module import (
-    CbrModule,
-    plan_set_change,
-    project_id_problem,
-    uuid_problem,
-)
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
+from ansible_collections.cloudops.cbr.plugins.module_utils._plan import plan_set_change
 
 
 class BackupShare(CbrModule):

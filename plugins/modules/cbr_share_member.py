@@ -234,29 +234,20 @@ pending:
 
 import time
 
-from ansible_collections.cloudops.cbr.plugins.module_utils import _client
-from ansible_collections.cloudops.cbr.plugins.module_utils._client import CbrApiError
-from ansible_collections.cloudops.cbr.plugins.module_utils._module import (
-    CbrModule,
-    plan_set_change,
-    project_id_problem,
-    uuid_problem,
-)
-from ansible_collections.cloudops.cbr.plugins.module_utils._rules import (
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils import _http
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError
+from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
+from ansible_collections.cloudops.cbr.plugins.module_utils._plan import (
     MAX_SHARE_PROJECTS,
     backup_share_problems,
+    plan_set_change,
+    status_needs_change,
     vault_accept_problems,
 )
 
 
 ADD_ATTEMPTS = 3
-
-
-def status_needs_change(member, status, vault_id):
-    """True when the membership is not yet in the asked status (and, when accepted, vault)."""
-    if member.get("status") != status:
-        return True
-    return status == "accepted" and member.get("vault_id") != vault_id
 
 
 class ShareMember(CbrModule):
@@ -410,7 +401,7 @@ class ShareMember(CbrModule):
                                           "backup %s; still pending: %s"
                                           % (self.params["wait_timeout"], backup_id, ", ".join(pending)),
                                       **self.result)
-            _client.sleep(delay)
+            _http.sleep(delay)
             delay = min(delay * 2, 30.0)
 
     # -- receiving side

@@ -164,13 +164,9 @@ summary:
 import datetime
 import re
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._client import CbrApiError, map_concurrently
-from ansible_collections.cloudops.cbr.plugins.module_utils._module import (
-    CbrModule,
-    project_id_problem,
-    shown,
-    uuid_problem,
-)
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, map_concurrently
+from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 
 DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$")
 SECONDS_PER_UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}

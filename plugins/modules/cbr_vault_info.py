@@ -90,8 +90,9 @@ count:
   type: int
 """
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule, shown, uuid_problem
-from ansible_collections.cloudops.cbr.plugins.module_utils._rules import vault_accept_problems, vault_free_mb
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import shown, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
+from ansible_collections.cloudops.cbr.plugins.module_utils._plan import vault_accept_problems, vault_free_mb
 
 
 class VaultInfo(CbrModule):

@@ -10,7 +10,8 @@ __metaclass__ = type
 import pytest
 import yaml
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._client import CbrApiError, connect
+from ansible_collections.cloudops.cbr.plugins.module_utils._connection import connect
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError
 from demo_ids import OWNER, WEB  # pylint: disable=import-error
 
 INFO = {"cloudops.cbr.cbr_share_member_info": {"backup_id": WEB}}

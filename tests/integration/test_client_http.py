@@ -9,8 +9,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudops.cbr.plugins.module_utils import _client
-from ansible_collections.cloudops.cbr.plugins.module_utils._client import CbrApiError, connect
+from ansible_collections.cloudops.cbr.plugins.module_utils import _http
+from ansible_collections.cloudops.cbr.plugins.module_utils._connection import connect
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError
 from demo_ids import CUSTOMER, DR, GOLDEN, OWNER, WEB  # pylint: disable=import-error
 
 MEMBERS_PATH = "/v3/%s/backups/%s/members" % (OWNER, WEB)
@@ -20,7 +21,7 @@ MEMBERS_PATH = "/v3/%s/backups/%s/members" % (OWNER, WEB)
 def sleeps(monkeypatch):
     """Make retry waits instant and record them."""
     waits = []
-    monkeypatch.setattr(_client, "sleep", waits.append)
+    monkeypatch.setattr(_http, "sleep", waits.append)
     return waits
 
 
@@ -40,7 +41,7 @@ def aksk_params(emulator, **overrides):
 
 def share_with(emulator, *projects):
     for project_id in projects:
-        emulator.state._add_member_record(WEB, project_id)
+        emulator.seed_member(WEB, project_id)
 
 
 def test_password_token_by_project_id_uses_the_catalog_endpoint(emulator):

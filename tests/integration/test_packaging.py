@@ -12,7 +12,7 @@ import sys
 import pytest
 import yaml
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._module import AUTH_ARGUMENT_SPEC
+from ansible_collections.cloudops.cbr.plugins.module_utils._connection import AUTH_ARGUMENT_SPEC
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)

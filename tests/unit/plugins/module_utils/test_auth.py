@@ -9,7 +9,7 @@ __metaclass__ = type
 import datetime
 import hashlib
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._auth import (
+from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import (
     AkSkAuth,
     canonical_request,
     canonical_uri,
@@ -70,7 +70,7 @@ def test_password_body_scopes_by_id_or_by_name_and_domain():
 def test_cloud_entry_maps_to_options_and_secure_yaml_merges(tmp_path):
     import yaml
 
-    from ansible_collections.cloudops.cbr.plugins.module_utils._auth import cloud_options, load_cloud
+    from ansible_collections.cloudops.cbr.plugins.module_utils._connection import cloud_options, load_cloud
 
     (tmp_path / "clouds.yaml").write_text(yaml.safe_dump({"clouds": {"otc": {
         "auth": {"auth_url": "https://iam.eu-de.otc.t-systems.com/v3", "username": "u", "user_domain_name": "acme",
@@ -84,7 +84,7 @@ def test_cloud_entry_maps_to_options_and_secure_yaml_merges(tmp_path):
 
 
 def test_aksk_keys_of_a_cloud_entry():
-    from ansible_collections.cloudops.cbr.plugins.module_utils._auth import cloud_options
+    from ansible_collections.cloudops.cbr.plugins.module_utils._connection import cloud_options
 
     assert cloud_options({"auth": {"ak": "A", "sk": "S", "project_id": "p"}, "verify": False}) == {
         "access_key": "A", "secret_key": "S", "project_id": "p", "validate_certs": False}

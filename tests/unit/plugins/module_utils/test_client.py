@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Pure logic of _client: error bodies, retry policy, paging, endpoints, option checks."""
+"""Pure logic of _http and _connection: error bodies, retry policy, paging, endpoints, option checks."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -9,18 +9,20 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudops.cbr.plugins.module_utils import _client
-from ansible_collections.cloudops.cbr.plugins.module_utils._client import (
-    CbrConfigError,
-    RetryPolicy,
+from ansible_collections.cloudops.cbr.plugins.module_utils._connection import (
+    auth_kind,
     catalog_endpoint,
     check_connection_options,
     iam_tokens_url,
+    preset_endpoint,
+    service_root,
+)
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
+    CbrConfigError,
+    RetryPolicy,
     iter_marker_pages,
     iter_offset_pages,
     parse_error_body,
-    preset_endpoint,
-    service_root,
 )
 
 
@@ -159,9 +161,9 @@ def test_incomplete_connection_options_are_refused_before_any_request(params, me
 def test_credentials_precedence_is_token_then_aksk_then_password():
     every = {"token": "t", "access_key": "a", "secret_key": "s", "username": "u", "password": "p",
              "domain_name": "d", "project_id": "p", "region": "eu-de"}
-    assert _client.auth_kind(every) == "token"
-    assert _client.auth_kind(dict(every, token=None)) == "aksk"
-    assert _client.auth_kind(dict(every, token=None, access_key=None, secret_key=None)) == "password"
+    assert auth_kind(every) == "token"
+    assert auth_kind(dict(every, token=None)) == "aksk"
+    assert auth_kind(dict(every, token=None, access_key=None, secret_key=None)) == "password"
 
 
 @pytest.mark.parametrize("service, region, url", [

@@ -8,11 +8,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._module import (
-    plan_set_change,
-    project_id_problem,
-    uuid_problem,
-)
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._plan import plan_set_change
 
 A, B, C = "a" * 32, "b" * 32, "c" * 32
 

@@ -13,7 +13,6 @@ __metaclass__ = type
 import datetime
 import hashlib
 import hmac
-import os
 
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
@@ -128,75 +127,3 @@ def password_auth_body(username, password, domain_name, project_id=None, project
         },
         "scope": {"project": scope},
     }}
-
-
-# -- clouds.yaml (the openstacksdk convention)
-
-CLOUD_CONFIG_DIRS = (".", "~/.config/openstack", "/etc/openstack")
-
-# clouds.yaml key (under the cloud, or under its auth) -> module option
-_CLOUD_AUTH_KEYS = (
-    ("auth_url", "auth_url"), ("username", "username"), ("password", "password"),
-    ("user_domain_name", "domain_name"), ("domain_name", "domain_name"),
-    ("project_id", "project_id"), ("project_name", "project_name"), ("token", "token"),
-    ("ak", "access_key"), ("access_key", "access_key"), ("sk", "secret_key"), ("secret_key", "secret_key"),
-    ("security_token", "security_token"),
-)
-_CLOUD_TOP_KEYS = (("region_name", "region"), ("verify", "validate_certs"), ("cacert", "ca_cert"))
-
-
-def _deep_merge(base, extra):
-    merged = dict(base)
-    for key, value in extra.items():
-        merged[key] = _deep_merge(merged[key], value) if isinstance(value, dict) and isinstance(
-            merged.get(key), dict) else value
-    return merged
-
-
-def _first_yaml(name, dirs, loader):
-    for directory in dirs:
-        path = os.path.join(os.path.expanduser(directory), name)
-        if os.path.isfile(path):
-            with open(path) as handle:
-                return path, loader(handle) or {}
-    return None, {}
-
-
-def load_cloud(cloud, dirs=CLOUD_CONFIG_DIRS, config_file=None):
-    """The named cloud of clouds.yaml, with secure.yaml merged over it as openstacksdk does.
-
-    Raises ValueError with a message naming the files when the cloud is not there.
-    """
-    import yaml  # Only needed with `cloud`; PyYAML comes with ansible-core.
-
-    if config_file:
-        with open(config_file) as handle:
-            path, config = config_file, yaml.safe_load(handle) or {}
-    else:
-        path, config = _first_yaml("clouds.yaml", dirs, yaml.safe_load)
-    secure_path, secure = _first_yaml("secure.yaml", dirs, yaml.safe_load)
-    clouds = config.get("clouds") or {}
-    if cloud not in clouds:
-        searched = path or ", ".join(os.path.join(d, "clouds.yaml") for d in dirs)
-        raise ValueError("cloud %r is not in %s" % (cloud, searched))
-    entry = clouds[cloud]
-    if secure_path and cloud in (secure.get("clouds") or {}):
-        entry = _deep_merge(entry, secure["clouds"][cloud])
-    return entry
-
-
-def cloud_options(entry):
-    """Module options from one clouds.yaml cloud entry."""
-    options = {}
-    auth = entry.get("auth") or {}
-    for key, option in _CLOUD_AUTH_KEYS:
-        if auth.get(key) is not None and option not in options:
-            options[option] = auth[key]
-    for key, option in _CLOUD_TOP_KEYS:
-        if entry.get(key) is not None:
-            options[option] = entry[key]
-    if isinstance(options.get("validate_certs"), str):
-        # openstacksdk also accepts a CA bundle path as `verify`.
-        options.setdefault("ca_cert", options["validate_certs"])
-        options["validate_certs"] = True
-    return options

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the CBR API would refuse, checked before writing so that nothing half-done is left.
+"""Pure decisions: set planning, status planning and what the API would refuse (fit rules).
 
 Private to this collection: the interface may change without notice.
 """
@@ -9,6 +9,33 @@ Private to this collection: the interface may change without notice.
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+import collections
+
+SetPlan = collections.namedtuple("SetPlan", "to_add to_remove before after")
+
+
+def plan_set_change(current_ids, wanted_ids, state, purge):
+    """What to add and remove so that a set of project ids matches the request; sorted lists.
+
+    state=present adds the missing ones (and with purge removes the unlisted ones);
+    state=absent removes the listed ones that are there.
+    """
+    have, want = set(current_ids), set(wanted_ids)
+    if state == "absent":
+        to_add, to_remove = set(), have & want
+    else:
+        to_add, to_remove = want - have, (have - want if purge else set())
+    after = (have | to_add) - to_remove
+    return SetPlan(sorted(to_add), sorted(to_remove), sorted(have), sorted(after))
+
+
+def status_needs_change(member, status, vault_id):
+    """True when the membership is not yet in the asked status (and, when accepted, vault)."""
+    if member.get("status") != status:
+        return True
+    return status == "accepted" and member.get("vault_id") != vault_id
+
 
 MAX_SHARE_PROJECTS = 10  # "A backup can be shared to a maximum of 10 projects" (CBR user guide)
 SERVER_BACKUP = "OS::Nova::Server"

@@ -1,0 +1,167 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The API surface the modules use: CBR v3 calls, and legacy VBS v2 sharing, bound to one project.
+
+Private to this collection: the interface may change without notice.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from urllib.parse import quote
+
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
+    PAGE_SIZE,
+    CbrApiError,
+    is_malformed_url,
+    iter_marker_pages,
+    iter_offset_pages,
+)
+
+
+class CbrClient:
+    """The calls the modules use, bound to one project and one service endpoint.
+
+    CBR v3 calls need a client for the "cbr" service; legacy VBS sharing (v2) one for "vbs".
+    """
+
+    def __init__(self, session, endpoint, project_id, api_version="v3"):
+        self.session = session
+        self.endpoint = endpoint
+        self.project_id = project_id
+        self.api_version = api_version
+
+    def url(self, *segments):
+        path = "/".join(quote(str(segment), safe="") for segment in segments)
+        return "%s/%s/%s/%s" % (self.endpoint, self.api_version, self.project_id, path)
+
+    def _get_about_backup(self, backup_id, action, url, params=None):
+        """A GET under a backup; the 401 'Malformed request url' of a deleted backup becomes a not-found error."""
+        try:
+            return self.session.call_json("GET", url, action, params=params)
+        except CbrApiError as error:
+            if error.status_code == 401 and is_malformed_url(error.error_msg):
+                # CONTRACT.md 0.6: not an auth failure, so no re-login; say what it means.
+                raise CbrApiError(action, "backup %s does not exist or was deleted (the API answered 401 "
+                                          "'Malformed request url')" % backup_id,
+                                  status_code=401, error_code=error.error_code, request_id=error.request_id)
+            raise
+
+    def list_members(self, backup_id, filters=None, limit=None, page_size=PAGE_SIZE):
+        """Every share member of a backup (all pages), optionally filtered, at most `limit`."""
+        action = "Failed to list share members of backup %s" % backup_id
+        url = self.url("backups", backup_id, "members")
+
+        def fetch(marker, size):
+            params = dict((k, v) for k, v in (filters or {}).items() if v is not None)
+            params["limit"] = size
+            if marker:
+                params["marker"] = marker
+            return self._get_about_backup(backup_id, action, url, params)
+
+        return list(iter_marker_pages(fetch, "members", page_size, limit))
+
+    def show_member(self, backup_id, dest_project_id):
+        """The member record for one destination project, or None when the backup is not shared with it."""
+        action = "Failed to show share member %s of backup %s" % (dest_project_id, backup_id)
+        try:
+            # member_id in the URL is the destination project id (CONTRACT.md 0.1).
+            body = self._get_about_backup(backup_id, action, self.url("backups", backup_id, "members", dest_project_id))
+        except CbrApiError as error:
+            if error.error_code == "BackupService.6705":
+                return None
+            raise
+        return body.get("member")
+
+    def add_members(self, backup_id, dest_project_ids):
+        """Share the backup with projects in one POST (at most 10); return the new member records."""
+        body = self.session.call_json("POST", self.url("backups", backup_id, "members"),
+                                      "Failed to add share members to backup %s" % backup_id,
+                                      body={"members": list(dest_project_ids)})
+        return body.get("members") or []
+
+    def remove_member(self, backup_id, dest_project_id):
+        self.session.call("DELETE", self.url("backups", backup_id, "members", dest_project_id),
+                          "Failed to remove share member %s from backup %s" % (dest_project_id, backup_id))
+
+    def update_member_status(self, backup_id, status, vault_id=None):
+        """Accept or reject a share as the receiving project: the member id is the caller's own project."""
+        body = {"status": status}
+        if vault_id:
+            body["vault_id"] = vault_id
+        answer = self.session.call_json(
+            "PUT", self.url("backups", backup_id, "members", self.project_id),
+            "Failed to set the share of backup %s to %s in project %s" % (backup_id, status, self.project_id),
+            body=body)
+        return answer.get("member")
+
+    def show_backup(self, backup_id):
+        """The backup (own, or shared with this project), or None when it is not visible here."""
+        try:
+            body = self.session.call_json("GET", self.url("backups", backup_id), "Failed to show backup %s" % backup_id)
+        except CbrApiError as error:
+            if error.error_code == "BackupService.6200":
+                return None
+            raise
+        return body.get("backup")
+
+    def _list_by_offset(self, resource, action, filters=None, limit=None, page_size=PAGE_SIZE):
+        """Every item of GET /v3/{project}/{resource} (answer key = resource), paged by offset."""
+
+        def fetch(offset, size):
+            params = dict((k, v) for k, v in (filters or {}).items() if v is not None)
+            params.update(limit=size, offset=offset)
+            return self.session.call_json("GET", self.url(resource), action, params=params)
+
+        return list(iter_offset_pages(fetch, resource, page_size, limit))
+
+    def list_backups(self, filters=None, limit=None, page_size=PAGE_SIZE):
+        """Backups of this project, or shared with it (own_type=shared), every page."""
+        return self._list_by_offset("backups", "Failed to list backups of project %s" % self.project_id,
+                                    filters, limit, page_size)
+
+    def list_vaults(self, filters=None, page_size=PAGE_SIZE):
+        """Vaults of this project, every page."""
+        return self._list_by_offset("vaults", "Failed to list vaults of project %s" % self.project_id,
+                                    filters, page_size=page_size)
+
+    def show_vault(self, vault_id):
+        """The vault of this project, or None when it does not exist here."""
+        try:
+            body = self.session.call_json("GET", self.url("vaults", vault_id), "Failed to show vault %s" % vault_id)
+        except CbrApiError as error:
+            if error.error_code == "BackupService.6105":
+                return None
+            raise
+        return body.get("vault")
+
+    # -- legacy VBS sharing (v2, CONTRACT.md 4)
+
+    def list_shares(self, backup_id, page_size=PAGE_SIZE):
+        """Every share of a backup made by this project (all pages, by offset)."""
+        action = "Failed to list the shares of backup %s" % backup_id
+        url = self.url("os-vendor-backup-sharing", "detail")
+
+        def fetch(offset, size):
+            params = {"backup_id": backup_id, "limit": size, "offset": offset}
+            return self.session.call_json("GET", url, action, params=params)
+
+        return list(iter_offset_pages(fetch, "shared", page_size))
+
+    def create_shares(self, backup_id, to_project_ids):
+        """Share a backup with projects in one POST; return the new share records."""
+        body = self.session.call_json("POST", self.url("os-vendor-backup-sharing"),
+                                      "Failed to share backup %s" % backup_id,
+                                      body={"shared": {"backup_id": backup_id, "to_project_ids": list(to_project_ids)}})
+        return body.get("shared") or []
+
+    def delete_share(self, share_id, to_project_id):
+        self.session.call("DELETE", self.url("os-vendor-backup-sharing", share_id),
+                          "Failed to cancel share %s (to project %s)" % (share_id, to_project_id))
+
+    def delete_all_shares(self, backup_id):
+        """Cancel every share of a backup in one call (the is_backup_id form)."""
+        self.session.call("DELETE", self.url("os-vendor-backup-sharing", backup_id),
+                          "Failed to cancel all shares of backup %s" % backup_id, params={"is_backup_id": "true"})

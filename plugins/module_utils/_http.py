@@ -1,0 +1,243 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HTTP for every service: session, retries, errors, paging and bounded concurrency.
+
+Private to this collection: the interface may change without notice.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import random
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode
+
+REQUESTS_IMPORT_ERROR = None
+try:
+    import requests
+except ImportError:
+    requests = None
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+HAS_REQUESTS = requests is not None
+USER_AGENT = "cloudops.cbr/0.1.0"
+# Backups document 1000 as default and maximum page size; members document none (CONTRACT.md 2.3).
+PAGE_SIZE = 1000
+
+# Every wait goes through this name, so that tests can make it instant.
+sleep = time.sleep
+
+
+class CbrConfigError(Exception):
+    """The connection options are incomplete or contradictory; nothing was sent."""
+
+
+class CbrApiError(Exception):
+    """A request failed: what we were doing, and what the API (or the network) said."""
+
+    def __init__(self, action, error_msg, status_code=None, error_code=None, request_id=None):
+        self.action = action
+        self.error_msg = error_msg
+        self.status_code = status_code
+        self.error_code = error_code
+        self.request_id = request_id
+        super(CbrApiError, self).__init__(str(self))
+
+    def __str__(self):
+        said = " ".join(part for part in (self.error_code, self.error_msg) if part)
+        return "%s: %s" % (self.action, said or "HTTP %s" % self.status_code)
+
+    def fail_kwargs(self):
+        """Keyword arguments for fail_json: the message plus the API's facts as separate keys."""
+        return dict(msg=str(self), status_code=self.status_code, error_code=self.error_code,
+                    error_msg=self.error_msg, request_id=self.request_id)
+
+
+def is_malformed_url(message):
+    """The 401 CBR answers for a deleted backup, which is no credential problem (CONTRACT.md 0.6)."""
+    return "malformed request url" in (message or "").lower()
+
+
+def parse_error_body(text):
+    """Return (error_code, message) from any error body form the API uses (CONTRACT.md 1).
+
+    Accepts {"error_code","error_msg"} and {"code","message"}, flat or nested one level
+    ({"error": {...}}, {"unauthorized": {...}}); anything else gives (None, the text).
+    """
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return None, (text or "").strip()[:300] or None
+    if not isinstance(body, dict):
+        return None, None
+    for candidate in [body] + [value for value in body.values() if isinstance(value, dict)]:
+        code = candidate.get("error_code", candidate.get("code"))
+        message = candidate.get("error_msg", candidate.get("message"))
+        if code is not None or message is not None:
+            return (None if code is None else str(code)), message
+    return None, None
+
+
+class RetryPolicy:
+    """Which failures are retried, and how long to wait.
+
+    GET, PUT and DELETE are retried on 429, 500, 502, 503, 504 and dropped connections. A POST
+    is retried only on 429: after a 5xx or a dropped connection it may have been applied, so
+    the caller re-reads instead. Waits grow exponentially with jitter, or follow Retry-After;
+    at most `attempts` tries and `max_total` seconds of waiting in all.
+    """
+
+    RETRY_STATUSES = (429, 500, 502, 503, 504)
+    IDEMPOTENT_METHODS = ("GET", "HEAD", "PUT", "DELETE")
+
+    def __init__(self, attempts=5, base_delay=1.0, max_delay=20.0, max_total=60.0):
+        self.attempts = attempts
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.max_total = max_total
+
+    def should_retry(self, method, status=None):
+        """status None means the connection dropped or timed out before an answer."""
+        if status == 429:
+            return True
+        if status is None or status in self.RETRY_STATUSES:
+            return method.upper() in self.IDEMPOTENT_METHODS
+        return False
+
+    def delay(self, attempt, retry_after=None):
+        """Seconds to wait before try number attempt + 1 (attempt counts from 1)."""
+        try:
+            if retry_after is not None:
+                return min(max(float(retry_after), 0.0), self.max_delay)
+        except ValueError:
+            pass  # An HTTP date instead of seconds: fall back to backoff.
+        ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+class ApiSession:
+    """One requests.Session with credentials, TLS settings, timeouts and retries."""
+
+    def __init__(self, auth=None, validate_certs=True, ca_cert=None, timeout=30, retry=None, pool_size=10):
+        self.auth = auth
+        # For credentials that can log in again (a password): called once, when a token is refused; it sets auth.
+        self.relogin = None
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.http = requests.Session()
+        # One kept-alive connection per concurrent worker, instead of urllib3's default of 10.
+        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=max(pool_size, 10))
+        self.http.mount("https://", adapter)
+        self.http.mount("http://", adapter)
+        self.verify = (ca_cert or True) if validate_certs else False
+        if not validate_certs:
+            # The module warns once itself; urllib3 would warn on every request.
+            requests.packages.urllib3.disable_warnings(requests.packages.urllib3.exceptions.InsecureRequestWarning)
+        self.http.headers["User-Agent"] = USER_AGENT
+
+    def call(self, method, url, action, params=None, body=None):
+        """Send one request (retrying as the policy allows); return the response or raise CbrApiError."""
+        if params:
+            url = "%s?%s" % (url, urlencode(sorted(params.items()), doseq=True))
+        data = json.dumps(body).encode("utf-8") if body is not None else b""
+        attempt, waited = 0, 0.0
+        while True:
+            attempt += 1
+            headers = {"Accept": "application/json"}
+            if data:
+                headers["Content-Type"] = "application/json;charset=UTF-8"
+            if self.auth is not None:
+                headers.update(self.auth.headers(method, url, data))
+            status, retry_after, response, failure = None, None, None, None
+            try:
+                # verify is passed on each request: requests lets REQUESTS_CA_BUNDLE override Session.verify.
+                response = self.http.request(method, url, data=data or None, headers=headers, timeout=self.timeout,
+                                             verify=self.verify)
+                status = response.status_code
+                retry_after = response.headers.get("Retry-After")
+                if status < 400:
+                    return response
+                if status == 401 and self.relogin is not None and not is_malformed_url(response.text):
+                    # A refused request was not processed, so sending it again is safe, even a POST.
+                    relogin, self.relogin = self.relogin, None
+                    relogin()
+                    attempt -= 1
+                    continue
+            except requests.exceptions.SSLError as error:
+                raise CbrApiError(action, "TLS certificate verification failed for %s (%s). Set ca_cert to the "
+                                          "CA bundle that signed the endpoint's certificate." % (url, error))
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as error:
+                failure = error
+            wait = self.retry.delay(attempt, retry_after)
+            if (attempt >= self.retry.attempts or waited + wait > self.retry.max_total
+                    or not self.retry.should_retry(method, status)):
+                if response is None:
+                    raise CbrApiError(action, "no answer from %s: %s" % (url, failure))
+                raise self._api_error(action, response)
+            sleep(wait)
+            waited += wait
+
+    def call_json(self, method, url, action, params=None, body=None):
+        response = self.call(method, url, action, params=params, body=body)
+        if not response.content:
+            return {}
+        try:
+            return response.json()
+        except ValueError:
+            raise CbrApiError(action, "the answer is not JSON: %s" % response.text[:200],
+                              status_code=response.status_code,
+                              request_id=response.headers.get("X-Request-Id"))
+
+    def _api_error(self, action, response):
+        code, message = parse_error_body(response.text)
+        if response.status_code == 401 and self.auth is not None and not is_malformed_url(message):
+            message = "%s. %s" % ((message or "HTTP 401").rstrip("."), self.auth.refused_hint)
+        return CbrApiError(action, message, status_code=response.status_code, error_code=code,
+                           request_id=response.headers.get("X-Request-Id"))
+
+
+def iter_marker_pages(fetch, key, page_size=PAGE_SIZE, limit=None):
+    """Yield the items of every page; fetch(marker, size) returns one page; the marker is the last item's id.
+
+    A page shorter than asked for is the last one. With `limit`, stop after that many items.
+    """
+    marker, seen = None, 0
+    while True:
+        size = page_size if limit is None else min(page_size, limit - seen)
+        items = fetch(marker, size).get(key) or []
+        yield from items
+        seen += len(items)
+        if len(items) < size or (limit is not None and seen >= limit) or items[-1].get("id") in (None, marker):
+            return
+        marker = items[-1]["id"]
+
+
+def iter_offset_pages(fetch, key, page_size=PAGE_SIZE, limit=None):
+    """Yield the items of every page; fetch(offset, size) returns one page.
+
+    A page shorter than asked for is the last one. With `limit`, stop after that many items.
+    """
+    offset = 0
+    while True:
+        size = page_size if limit is None else min(page_size, limit - offset)
+        items = fetch(offset, size).get(key) or []
+        yield from items
+        offset += len(items)
+        if len(items) < size or (limit is not None and offset >= limit):
+            return
+
+
+def map_concurrently(function, items, workers):
+    """[function(item) for item in items], computed by at most `workers` threads, in the items' order.
+
+    The first exception raised by a call is raised here, after the calls already started finish.
+    """
+    if workers <= 1 or len(items) <= 1:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(function, items))
