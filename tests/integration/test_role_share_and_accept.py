@@ -1,11 +1,6 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The share_and_accept role through ansible-playbook against the emulator."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import json
 import os
@@ -14,8 +9,8 @@ import sys
 
 import pytest
 import yaml
+
 from demo_ids import (  # pylint: disable=import-error
-    password_auth,
     CUSTOMER,
     CUSTOMER_DISK_VAULT,
     CUSTOMER_FULL_VAULT,
@@ -28,6 +23,7 @@ from demo_ids import (  # pylint: disable=import-error
     OWNER,
     USERS,
     WEB,
+    password_auth,
 )
 
 
@@ -38,8 +34,11 @@ def role_vars(emulator, recipients=(DR, GOLDEN, CUSTOMER), **extra):
         if project_id == DR:
             entry["vault_id"] = DR_VAULT
         entries.append(entry)
-    variables = {"share_and_accept_owner_auth": password_auth(emulator.url, OWNER),
-                 "share_and_accept_backup_ids": [WEB], "share_and_accept_recipients": entries}
+    variables = {
+        "share_and_accept_owner_auth": password_auth(emulator.url, OWNER),
+        "share_and_accept_backup_ids": [WEB],
+        "share_and_accept_recipients": entries,
+    }
     variables.update(extra)
     return variables
 
@@ -52,18 +51,47 @@ def run_role(tmp_path):
         report_file = tmp_path / "report.json"
         if report_file.exists():
             report_file.unlink()
-        playbook = [{"hosts": "localhost", "gather_facts": False, "vars": variables,
-                     "roles": [{"role": "cloudops.cbr.share_and_accept"}],
-                     "post_tasks": [{"name": "Write the report", "check_mode": False, "changed_when": False, "ansible.builtin.copy": {
-                         "content": "{{ share_and_accept_report | to_json }}", "dest": str(report_file)}}]}]
+        playbook = [
+            {
+                "hosts": "localhost",
+                "gather_facts": False,
+                "vars": variables,
+                "roles": [{"role": "cloudops.cbr.share_and_accept"}],
+                "post_tasks": [
+                    {
+                        "name": "Write the report",
+                        "check_mode": False,
+                        "changed_when": False,
+                        "ansible.builtin.copy": {
+                            "content": "{{ share_and_accept_report | to_json }}",
+                            "dest": str(report_file),
+                        },
+                    }
+                ],
+            }
+        ]
         path = tmp_path / "role.yml"
         path.write_text(yaml.safe_dump(playbook))
-        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c",
-                   "local", str(path), "-e", "ansible_python_interpreter=%s" % sys.executable]
+        command = [
+            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            str(path),
+            "-e",
+            "ansible_python_interpreter=%s" % sys.executable,
+        ]
         if check:
             command.append("--check")
-        process = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False,
-                                 env=dict(os.environ, ANSIBLE_NOCOLOR="1", **(env or {})))
+        process = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+            env=dict(os.environ, ANSIBLE_NOCOLOR="1", **(env or {})),
+        )
         report = json.loads(report_file.read_text()) if report_file.exists() else None
         return process.returncode, report, process.stdout + process.stderr
 
@@ -90,13 +118,19 @@ def test_check_mode_is_an_audit_that_predicts_the_real_run(emulator, run_role):
     assert rc == 0, output
     assert emulator.writes() == []
     assert {(e["project_id"], e["action"]) for e in predicted} == {
-        (DR, "would add and accept"), (GOLDEN, "would add and accept"), (CUSTOMER, "would add and accept")}
+        (DR, "would add and accept"),
+        (GOLDEN, "would add and accept"),
+        (CUSTOMER, "would add and accept"),
+    }
     emulator.clear_log()
     rc, real, output = run_role(role_vars(emulator))
     assert rc == 0, output
     assert [strip_check(e) for e in predicted] == real
     assert {(e["project_id"], e["status_after"], e["vault_id"]) for e in real} == {
-        (DR, "accepted", DR_VAULT), (GOLDEN, "accepted", GOLDEN_VAULT), (CUSTOMER, "accepted", CUSTOMER_VAULT)}
+        (DR, "accepted", DR_VAULT),
+        (GOLDEN, "accepted", GOLDEN_VAULT),
+        (CUSTOMER, "accepted", CUSTOMER_VAULT),
+    }
 
 
 def test_second_run_changes_nothing_and_sends_no_write(emulator, run_role):
@@ -110,7 +144,9 @@ def test_second_run_changes_nothing_and_sends_no_write(emulator, run_role):
     # Converged: the owner's one login and reads tell everything; no recipient logs in or reads.
     assert logins(emulator) == [OWNER]
     assert [(e["method"], e["path"].rsplit("/", 1)[-1]) for e in emulator.requests()] == [
-        ("GET", "backups"), ("GET", "members")]
+        ("GET", "backups"),
+        ("GET", "members"),
+    ]
 
 
 def test_one_iam_token_per_credential_set_per_run(emulator, run_role):
@@ -122,8 +158,11 @@ def test_one_iam_token_per_credential_set_per_run(emulator, run_role):
 def test_aksk_recipients_need_no_login(emulator, run_role):
     variables = role_vars(emulator, recipients=(DR,))
     variables["share_and_accept_recipients"][0]["auth"] = {
-        "access_key": "AKDR00000000000000001", "secret_key": "dr-secret-key-0001", "project_id": DR,
-        "endpoint": emulator.url}
+        "access_key": "AKDR00000000000000001",
+        "secret_key": "dr-secret-key-0001",
+        "project_id": DR,
+        "endpoint": emulator.url,
+    }
     rc, report, output = run_role(variables)
     assert rc == 0, output
     assert logins(emulator) == [OWNER]
@@ -152,8 +191,11 @@ def test_an_explicit_vault_of_the_wrong_type_fails_before_any_write(emulator, ru
     variables["share_and_accept_recipients"][0]["vault_id"] = CUSTOMER_DISK_VAULT
     rc, report, output = run_role(variables)
     assert rc != 0 and report is None
-    assert "project %s cannot accept backup %s: vault %s (vault-customer-disks): it holds disk backups" % (
-        CUSTOMER, WEB, CUSTOMER_DISK_VAULT) in output
+    assert (
+        "project %s cannot accept backup %s: vault %s (vault-customer-disks): it holds disk backups"
+        % (CUSTOMER, WEB, CUSTOMER_DISK_VAULT)
+        in output
+    )
     assert emulator.writes() == []
 
 
@@ -162,8 +204,11 @@ def test_no_fitting_vault_fails_naming_the_recipient_and_each_refusal(emulator, 
     rc, report, output = run_role(role_vars(emulator, recipients=(CUSTOMER,)))
     assert rc != 0 and report is None
     assert "project %s cannot accept backup %s: no vault can take it" % (CUSTOMER, WEB) in output
-    for refusal in ("(vault-customer-disks): it holds disk backups", "(vault-customer-full): it has 10240 MB free",
-                    "(vault-customer-frozen): its status is frozen"):
+    for refusal in (
+        "(vault-customer-disks): it holds disk backups",
+        "(vault-customer-full): it has 10240 MB free",
+        "(vault-customer-frozen): its status is frozen",
+    ):
         assert refusal in output
     assert emulator.writes() == []
 
@@ -180,8 +225,13 @@ def test_a_recipient_with_another_projects_credentials_fails_naming_both_before_
 
 def test_owner_credentials_from_the_environment_log_in_once(emulator, run_role):
     user, password = USERS[OWNER]
-    env = {"OS_AUTH_URL": emulator.url + "/v3", "OS_USERNAME": user, "OS_PASSWORD": password,
-           "OS_USER_DOMAIN_NAME": "acme", "OS_PROJECT_ID": OWNER}
+    env = {
+        "OS_AUTH_URL": emulator.url + "/v3",
+        "OS_USERNAME": user,
+        "OS_PASSWORD": password,
+        "OS_USER_DOMAIN_NAME": "acme",
+        "OS_PROJECT_ID": OWNER,
+    }
     variables = role_vars(emulator, recipients=(DR,), share_and_accept_owner_auth={})
     rc, report, output = run_role(variables, env=env)
     assert rc == 0, output
@@ -192,14 +242,17 @@ def test_owner_credentials_from_the_environment_log_in_once(emulator, run_role):
 
 def test_purge_in_check_mode_says_would_remove_and_the_real_run_removes(emulator, run_role):
     emulator.seed_member(WEB, CUSTOMER)
-    variables = role_vars(emulator, recipients=(DR, GOLDEN), share_and_accept_reject=[GOLDEN],
-                          share_and_accept_purge=True)
+    variables = role_vars(
+        emulator, recipients=(DR, GOLDEN), share_and_accept_reject=[GOLDEN], share_and_accept_purge=True
+    )
     rc, predicted, output = run_role(variables, check=True)
     assert rc == 0, output
     assert emulator.writes() == []
     assert {(e["project_id"], e["status_after"], e["action"]) for e in predicted} == {
-        (DR, "accepted", "would add and accept"), (GOLDEN, "rejected", "would add and reject"),
-        (CUSTOMER, "absent", "would remove")}
+        (DR, "accepted", "would add and accept"),
+        (GOLDEN, "rejected", "would add and reject"),
+        (CUSTOMER, "absent", "would remove"),
+    }
     rc, report, output = run_role(variables)
     assert rc == 0, output
     assert [strip_check(e) for e in predicted] == report
@@ -210,15 +263,28 @@ def test_an_existing_acceptance_keeps_its_vault(emulator, run_role):
     emulator.seed_member(WEB, CUSTOMER, status="accepted", vault_id=CUSTOMER_FULL_VAULT)
     rc, report, output = run_role(role_vars(emulator, recipients=(CUSTOMER,)))
     assert rc == 0, output
-    assert report == [{"backup_id": WEB, "project_id": CUSTOMER, "status_before": "accepted",
-                       "status_after": "accepted", "vault_before": CUSTOMER_FULL_VAULT,
-                       "vault_id": CUSTOMER_FULL_VAULT, "changed": False, "action": "none"}]
+    assert report == [
+        {
+            "backup_id": WEB,
+            "project_id": CUSTOMER,
+            "status_before": "accepted",
+            "status_after": "accepted",
+            "vault_before": CUSTOMER_FULL_VAULT,
+            "vault_id": CUSTOMER_FULL_VAULT,
+            "changed": False,
+            "action": "none",
+        }
+    ]
     assert emulator.writes() == []
 
 
 def test_backups_selected_like_cbr_backup_info(emulator, run_role):
-    variables = role_vars(emulator, recipients=(DR,), share_and_accept_backup_ids=[],
-                          share_and_accept_backup_selection={"name": "db-01-daily", "status": ["available"]})
+    variables = role_vars(
+        emulator,
+        recipients=(DR,),
+        share_and_accept_backup_ids=[],
+        share_and_accept_backup_selection={"name": "db-01-daily", "status": ["available"]},
+    )
     rc, report, output = run_role(variables)
     assert rc == 0, output
     assert [(e["backup_id"], e["action"]) for e in report] == [(DB, "add and accept")]
@@ -226,10 +292,13 @@ def test_backups_selected_like_cbr_backup_info(emulator, run_role):
     assert listing[0]["query"]["name"] == "db-01-daily"
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"share_and_accept_backup_ids": []}, "share_and_accept_backup_ids or share_and_accept_backup_selection"),
-    ({"share_and_accept_reject": [OWNER]}, "share_and_accept_reject names"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"share_and_accept_backup_ids": []}, "share_and_accept_backup_ids or share_and_accept_backup_selection"),
+        ({"share_and_accept_reject": [OWNER]}, "share_and_accept_reject names"),
+    ],
+)
 def test_input_mistakes_fail_before_any_request(emulator, run_role, change, message):
     rc, report, output = run_role(role_vars(emulator, **change))
     assert rc != 0 and message in output

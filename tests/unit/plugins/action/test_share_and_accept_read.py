@@ -1,11 +1,6 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The role's controller-side read: which backups it returns, and which requests it needs for that."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 from ansible_collections.cloudops.cbr.plugins.action.share_and_accept_read import read_owner
 
@@ -39,6 +34,7 @@ def test_backups_by_id_come_in_the_given_order_from_one_listing_with_their_membe
 
 
 def test_ids_the_owner_does_not_have_are_missing():
-    backups, missing = read_owner(FakeClient([{"id": B1}]), params(backup_ids=[B1, B2], members=False), None,
-                                  (None, None))
+    backups, missing = read_owner(
+        FakeClient([{"id": B1}]), params(backup_ids=[B1, B2], members=False), None, (None, None)
+    )
     assert [b["id"] for b in backups] == [B1] and missing == [B2]

@@ -1,11 +1,6 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The share_and_accept role's planner: input checks, who is read, the plan, the report."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import pytest
 
@@ -23,8 +18,14 @@ AUTH = {"username": "u", "password": "p"}
 
 
 def backup(backup_id, size=40, members=()):
-    return {"id": backup_id, "resource_type": "OS::Nova::Server", "resource_size": size, "status": "available",
-            "extend_info": {"encrypted": False}, "members": list(members)}
+    return {
+        "id": backup_id,
+        "resource_type": "OS::Nova::Server",
+        "resource_size": size,
+        "status": "available",
+        "extend_info": {"encrypted": False},
+        "members": list(members),
+    }
 
 
 def member(project_id, status="pending", vault_id=None):
@@ -32,8 +33,11 @@ def member(project_id, status="pending", vault_id=None):
 
 
 def vault(vault_id, size_gb, object_type="server", status="available"):
-    return {"id": vault_id, "name": "v" + vault_id[-1],
-            "billing": {"object_type": object_type, "status": status, "size": size_gb, "used": 0}}
+    return {
+        "id": vault_id,
+        "name": "v" + vault_id[-1],
+        "billing": {"object_type": object_type, "status": status, "size": size_gb, "used": 0},
+    }
 
 
 def recipient(project_id, vault_id=None):
@@ -54,22 +58,39 @@ def owner(*backups):
 # -- input checks: one message per mistake
 
 
-@pytest.mark.parametrize("args, message", [
-    (dict(recipients=[recipient(DR)]), "share_and_accept_backup_ids or share_and_accept_backup_selection must name"),
-    (dict(recipients=[recipient(DR)], backup_ids=["nope"]), "share_and_accept_backup_ids[0] must be a UUID"),
-    (dict(recipients=[], backup_ids=[B1]), "share_and_accept_recipients must list at least one"),
-    (dict(recipients=[recipient(DR), recipient(DR)], backup_ids=[B1]), "share_and_accept_recipients[1].project_id "
-                                                                         + DR + " is listed twice"),
-    (dict(recipients=[{"project_id": "x", "auth": AUTH}], backup_ids=[B1]),
-     "share_and_accept_recipients[0].project_id must be a project id"),
-    (dict(recipients=[{"project_id": DR}], backup_ids=[B1]), "share_and_accept_recipients[0].auth must be"),
-    (dict(recipients=[recipient(DR, "v1")], backup_ids=[B1]), "share_and_accept_recipients[0].vault_id must be a UUID"),
-    (dict(recipients=[recipient(DR)], backup_ids=[B1], reject=[GOLDEN]),
-     "share_and_accept_reject names '%s', which is not in share_and_accept_recipients" % GOLDEN),
-    (dict(recipients=[recipient(DR)], backup_ids=[B1], capacity_check="maybe"),
-     "share_and_accept_capacity_check must be fail or warn"),
-    (dict(recipients=[recipient(DR)], selection={"own_type": "shared"}), "can only select the owner's own backups"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            dict(recipients=[recipient(DR)]),
+            "share_and_accept_backup_ids or share_and_accept_backup_selection must name",
+        ),
+        (dict(recipients=[recipient(DR)], backup_ids=["nope"]), "share_and_accept_backup_ids[0] must be a UUID"),
+        (dict(recipients=[], backup_ids=[B1]), "share_and_accept_recipients must list at least one"),
+        (
+            dict(recipients=[recipient(DR), recipient(DR)], backup_ids=[B1]),
+            "share_and_accept_recipients[1].project_id " + DR + " is listed twice",
+        ),
+        (
+            dict(recipients=[{"project_id": "x", "auth": AUTH}], backup_ids=[B1]),
+            "share_and_accept_recipients[0].project_id must be a project id",
+        ),
+        (dict(recipients=[{"project_id": DR}], backup_ids=[B1]), "share_and_accept_recipients[0].auth must be"),
+        (
+            dict(recipients=[recipient(DR, "v1")], backup_ids=[B1]),
+            "share_and_accept_recipients[0].vault_id must be a UUID",
+        ),
+        (
+            dict(recipients=[recipient(DR)], backup_ids=[B1], reject=[GOLDEN]),
+            "share_and_accept_reject names '%s', which is not in share_and_accept_recipients" % GOLDEN,
+        ),
+        (
+            dict(recipients=[recipient(DR)], backup_ids=[B1], capacity_check="maybe"),
+            "share_and_accept_capacity_check must be fail or warn",
+        ),
+        (dict(recipients=[recipient(DR)], selection={"own_type": "shared"}), "can only select the owner's own backups"),
+    ],
+)
 def test_each_input_mistake_has_its_own_message(args, message):
     problems = input_problems(**args)
     assert len(problems) == 1 and message in problems[0], problems
@@ -90,7 +111,8 @@ def test_good_input_has_no_problem():
 def test_only_recipients_with_something_to_answer_are_read():
     done = member(DR, "accepted", DR_VAULT)
     assert recipients_to_read(owner(backup(B1, members=[done])), [recipient(DR), recipient(GOLDEN)]) == [
-        recipient(GOLDEN)]
+        recipient(GOLDEN)
+    ]
     assert recipients_to_read(owner(backup(B1, members=[done])), [recipient(DR)]) == []
     assert recipients_to_read(owner(backup(B1, members=[done])), [recipient(DR)], reject=[DR]) == [recipient(DR)]
 
@@ -99,17 +121,24 @@ def test_only_recipients_with_something_to_answer_are_read():
 
 
 def test_first_run_plans_one_owner_write_and_one_answer_per_recipient_and_vault():
-    result = plan(owner(backup(B1), backup(B2)), [read(DR, [vault(DR_VAULT, 1000)]), read(GOLDEN, [])],
-                  [recipient(DR), recipient(GOLDEN)], reject=[GOLDEN])
+    result = plan(
+        owner(backup(B1), backup(B2)),
+        [read(DR, [vault(DR_VAULT, 1000)]), read(GOLDEN, [])],
+        [recipient(DR), recipient(GOLDEN)],
+        reject=[GOLDEN],
+    )
     assert result["problems"] == []
     assert result["owner_backup_ids"] == [B1, B2]
     assert result["answers"] == [
         {"project_id": DR, "status": "accepted", "vault_id": DR_VAULT, "backup_ids": [B1, B2], "check_backup_ids": []},
-        {"project_id": GOLDEN, "status": "rejected", "vault_id": None, "backup_ids": [B1, B2],
-         "check_backup_ids": []}]
+        {"project_id": GOLDEN, "status": "rejected", "vault_id": None, "backup_ids": [B1, B2], "check_backup_ids": []},
+    ]
     assert {(e["backup_id"], e["project_id"], e["action"]) for e in result["report"]} == {
-        (B1, DR, "add and accept"), (B2, DR, "add and accept"), (B1, GOLDEN, "add and reject"),
-        (B2, GOLDEN, "add and reject")}
+        (B1, DR, "add and accept"),
+        (B2, DR, "add and accept"),
+        (B1, GOLDEN, "add and reject"),
+        (B2, GOLDEN, "add and reject"),
+    }
 
 
 def test_two_backups_that_fit_alone_but_not_together_stop_the_plan():
@@ -119,28 +148,36 @@ def test_two_backups_that_fit_alone_but_not_together_stop_the_plan():
 
 
 def test_capacity_warn_places_both_with_a_warning():
-    result = plan(owner(backup(B1, 150), backup(B2, 150)), [read(DR, [vault(DR_VAULT, 250)])], [recipient(DR)],
-                  capacity_check="warn")
+    result = plan(
+        owner(backup(B1, 150), backup(B2, 150)),
+        [read(DR, [vault(DR_VAULT, 250)])],
+        [recipient(DR)],
+        capacity_check="warn",
+    )
     assert result["problems"] == [] and len(result["warnings"]) == 1
     assert result["answers"][0]["backup_ids"] == [B1, B2]
 
 
 def test_an_explicit_vault_of_the_wrong_type_is_a_problem():
-    result = plan(owner(backup(B1)), [read(DR, [vault(DR_DISKS, 1000, "disk"), vault(DR_VAULT, 1000)])],
-                  [recipient(DR, DR_DISKS)])
+    result = plan(
+        owner(backup(B1)), [read(DR, [vault(DR_DISKS, 1000, "disk"), vault(DR_VAULT, 1000)])], [recipient(DR, DR_DISKS)]
+    )
     assert len(result["problems"]) == 1 and "BackupService.6713" in result["problems"][0]
 
 
 def test_credentials_of_another_project_are_a_problem_naming_both_ids():
     result = plan(owner(backup(B1)), [read(DR, [vault(DR_VAULT, 1000)], acts_in=OTHER)], [recipient(DR)])
-    assert result["problems"] == ["the credentials of recipient %s act in project %s, not %s: give that recipient "
-                                  "its own project's credentials" % (DR, OTHER, DR)]
+    assert result["problems"] == [
+        "the credentials of recipient %s act in project %s, not %s: give that recipient "
+        "its own project's credentials" % (DR, OTHER, DR)
+    ]
 
 
 def test_missing_backups_and_an_empty_selection_are_problems():
     missing = dict(owner(), missing_backup_ids=[B2])
     assert plan(missing, [], [recipient(DR)])["problems"] == [
-        "backup %s is not a backup of the owner project %s" % (B2, OWNER)]
+        "backup %s is not a backup of the owner project %s" % (B2, OWNER)
+    ]
     assert "matches share_and_accept_backup_selection" in plan(owner(), [], [recipient(DR)])["problems"][0]
 
 
@@ -151,8 +188,10 @@ def test_the_owner_project_cannot_be_a_recipient():
 
 def test_a_backup_that_cannot_be_shared_is_a_problem_only_when_members_are_added():
     protecting = dict(backup(B1), status="protecting")
-    assert any("BackupService.6702" in p
-               for p in plan(owner(protecting), [read(DR, [vault(DR_VAULT, 1000)])], [recipient(DR)])["problems"])
+    assert any(
+        "BackupService.6702" in p
+        for p in plan(owner(protecting), [read(DR, [vault(DR_VAULT, 1000)])], [recipient(DR)])["problems"]
+    )
     shared = dict(protecting, members=[member(DR, "accepted", DR_VAULT)])
     assert plan(owner(shared), [], [recipient(DR)])["problems"] == []
 
@@ -174,16 +213,25 @@ def test_an_accepted_share_keeps_its_vault_unless_another_is_given():
     accepted = backup(B1, members=[member(DR, "accepted", GOLDEN_VAULT)])
     assert plan(owner(accepted), [], [recipient(DR)])["answers"] == []
     moved = plan(owner(accepted), [read(DR, [vault(DR_VAULT, 1000)])], [recipient(DR, DR_VAULT)])
-    assert moved["answers"] == [{"project_id": DR, "status": "accepted", "vault_id": DR_VAULT, "backup_ids": [B1],
-                                 "check_backup_ids": [B1]}]
+    assert moved["answers"] == [
+        {"project_id": DR, "status": "accepted", "vault_id": DR_VAULT, "backup_ids": [B1], "check_backup_ids": [B1]}
+    ]
 
 
 def test_purge_removals_are_in_the_report_and_say_would_in_check_mode():
     shared = backup(B1, members=[member(DR, "accepted", DR_VAULT), member(OTHER, "pending")])
     planned = plan(owner(shared), [], [recipient(DR)], purge=True)
     assert planned["owner_backup_ids"] == [B1] and planned["answers"] == []
-    removal = {"backup_id": B1, "project_id": OTHER, "status_before": "pending", "status_after": "absent",
-               "vault_before": None, "vault_id": None, "changed": True, "action": "remove"}
+    removal = {
+        "backup_id": B1,
+        "project_id": OTHER,
+        "status_before": "pending",
+        "status_after": "absent",
+        "vault_before": None,
+        "vault_id": None,
+        "changed": True,
+        "action": "remove",
+    }
     assert removal in planned["report"]
     assert dict(removal, action="would remove") in report(planned, True)
     assert removal in report(planned, False)
