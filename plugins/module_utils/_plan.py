@@ -1,9 +1,14 @@
+# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Pure decisions: set planning, status planning and what the API would refuse (fit rules).
 
 Private to this collection: the interface may change without notice.
 """
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
 
 import collections
 
@@ -41,16 +46,13 @@ def backup_share_problems(backup):
     """Why the API would refuse to share this backup (6700, 6702, 6709), as messages."""
     problems = []
     if backup.get("resource_type") != SERVER_BACKUP:
-        problems.append(
-            "it is a %s backup and only cloud server backups can be shared (BackupService.6700)"
-            % backup.get("resource_type")
-        )
+        problems.append("it is a %s backup and only cloud server backups can be shared (BackupService.6700)"
+                        % backup.get("resource_type"))
     if backup.get("status") != "available":
         problems.append("its status is %s, not available (BackupService.6702)" % backup.get("status"))
     if (backup.get("extend_info") or {}).get("encrypted"):
-        problems.append(
-            "it is encrypted, and backups of servers with encrypted disks cannot be shared (BackupService.6709)"
-        )
+        problems.append("it is encrypted, and backups of servers with encrypted disks cannot be shared "
+                        "(BackupService.6709)")
     return problems
 
 
@@ -70,17 +72,13 @@ def vault_accept_problems(vault, backup):
         problems.append("its status is %s, not available (BackupService.6712)" % billing.get("status"))
     wanted_type = VAULT_OBJECT_TYPES.get(backup.get("resource_type"))
     if billing.get("object_type") != wanted_type:
-        problems.append(
-            "it holds %s backups and this is a %s backup, which needs a %s vault (BackupService.6713)"
-            % (billing.get("object_type"), backup.get("resource_type"), wanted_type)
-        )
+        problems.append("it holds %s backups and this is a %s backup, which needs a %s vault (BackupService.6713)"
+                        % (billing.get("object_type"), backup.get("resource_type"), wanted_type))
     # "The vault's remaining space must be greater than the size of the backup" (CBR user guide)
     needed_mb = backup.get("resource_size", 0) * 1024
     if vault_free_mb(vault) < needed_mb:
-        problems.append(
-            "it has %d MB free and the backup needs %d MB (%d GB)"
-            % (vault_free_mb(vault), needed_mb, backup.get("resource_size", 0))
-        )
+        problems.append("it has %d MB free and the backup needs %d MB (%d GB)"
+                        % (vault_free_mb(vault), needed_mb, backup.get("resource_size", 0)))
     return problems
 
 
@@ -100,9 +98,8 @@ def _vault_problems(vault, backup, placed_mb):
     refusals = vault_accept_problems(planned, dict(backup, resource_size=0))
     shortfalls = [p for p in vault_accept_problems(planned, backup) if p not in refusals]
     if placed_mb:
-        shortfalls = [
-            "%s, after %d MB placed there for the other backups of this run" % (p, placed_mb) for p in shortfalls
-        ]
+        shortfalls = ["%s, after %d MB placed there for the other backups of this run" % (p, placed_mb)
+                      for p in shortfalls]
     return refusals, shortfalls
 
 
@@ -137,11 +134,8 @@ def assign_vaults(backups, vaults, fixed_vault_id=None, capacity_check="fail"):
 
 def _choose_vault(backup, candidates, placed, fixed_vault_id, capacity_check):
     if not candidates:
-        missing = (
-            "vault %s is not one of the project's vaults" % fixed_vault_id
-            if fixed_vault_id is not None
-            else "the project has no vault"
-        )
+        missing = ("vault %s is not one of the project's vaults" % fixed_vault_id if fixed_vault_id is not None
+                   else "the project has no vault")
         return VaultChoice(backup.get("id"), None, [missing], [])
     checked = [(vault,) + _vault_problems(vault, backup, placed[vault.get("id")]) for vault in candidates]
 
@@ -157,13 +151,7 @@ def _choose_vault(backup, candidates, placed, fixed_vault_id, capacity_check):
         best = max(usable, key=room)
         warning = "vault %s may be too small: %s" % (_vault_label(best[0]), "; ".join(best[2]))
         return VaultChoice(backup.get("id"), best[0].get("id"), [], [warning])
-    reasons = [
-        "vault %s: %s" % (_vault_label(vault), "; ".join(refusals + shortfalls))
-        for vault, refusals, shortfalls in checked
-    ]
-    return VaultChoice(
-        backup.get("id"),
-        None,
-        ["no vault can take it: " + " | ".join(reasons)] if fixed_vault_id is None else reasons,
-        [],
-    )
+    reasons = ["vault %s: %s" % (_vault_label(vault), "; ".join(refusals + shortfalls))
+               for vault, refusals, shortfalls in checked]
+    return VaultChoice(backup.get("id"), None, ["no vault can take it: " + " | ".join(reasons)]
+                       if fixed_vault_id is None else reasons, [])
