@@ -303,3 +303,27 @@ def test_input_mistakes_fail_before_any_request(emulator, run_role, change, mess
     rc, report, output = run_role(role_vars(emulator, **change))
     assert rc != 0 and message in output
     assert emulator.requests(api_only=False) == []
+
+
+def test_owner_aksk_from_the_environment_never_signs_for_a_recipient_given_by_project_name(emulator, run_role):
+    # issue 11 items 2 and 3: an injected owner credential, a recipient by password and project_name.
+    env = {
+        "OS_ACCESS_KEY": "AKSOURCE0000000000001",
+        "OS_SECRET_KEY": "source-secret-key-0001",
+        "OS_PROJECT_ID": OWNER,
+        "OS_CBR_ENDPOINT_OVERRIDE": emulator.url,
+    }
+    variables = role_vars(emulator, recipients=(GOLDEN,), share_and_accept_owner_auth={})
+    auth = variables["share_and_accept_recipients"][0]["auth"]
+    auth["project_name"] = "eu-de_golden"
+    del auth["project_id"]
+    rc, report, output = run_role(variables, env=env)
+    assert rc == 0, output
+    assert logins(emulator) == [GOLDEN]
+    assert writers(emulator) == [("POST", "AKSOURCE0000000000001", OWNER), ("PUT", "ops-golden", GOLDEN)]
+    assert {(e["identity"], e["scope_project"]) for e in emulator.requests()} == {
+        ("AKSOURCE0000000000001", OWNER),
+        ("ops-golden", GOLDEN),
+    }
+    assert report[0]["vault_id"] == GOLDEN_VAULT
+    assert "source-secret-key-0001" not in output
