@@ -194,15 +194,15 @@ class CbrMixin:
         backup = self.state.backups.get(bid)
         if backup is None:
             raise cbr_error("6200")
-        if backup["project_id"] != pid:
-            recipient = pid in self.state.members.get(bid, {})
-            if recipient and not (read and not self.reading("recipient_reads_member_api")):
-                raise cbr_error(
-                    self.reading("wrong_party_member_write"),
-                    "Only the owner of the backup can manage its share members.",
-                )
+        if backup["project_id"] == pid:
+            return backup
+        if pid not in self.state.members.get(bid, {}):
             raise cbr_error("6200")
-        return backup
+        if read and not self.reading("recipient_reads_member_api"):
+            raise cbr_error("6200")  # strict: to a recipient, the member API of another's backup does not exist
+        raise cbr_error(
+            self.reading("wrong_party_member_write"), "Only the owner of the backup can manage its members."
+        )
 
     def _shareable(self, backup):
         """Refuse a backup the profile does not let be shared (UNCONFIRMED disk / encrypted rows)."""

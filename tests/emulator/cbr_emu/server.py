@@ -78,7 +78,7 @@ class Handler(BaseHTTPRequestHandler):
         request_id = uuid.uuid4().hex
         fault = emulator.take_fault(request.method, request.path)
         if fault is not None and fault.expire_tokens:
-            emulator.control("POST", "/tokens/revoke", None)
+            emulator.revoke_tokens({})
             fault = None
         if fault is not None and not fault.after_apply:
             emulator.record(request, "dropped" if fault.drop else fault.status)

@@ -7,10 +7,20 @@ import uuid
 from .wire import VBS, ApiError, api_timestamp, positive_int, route, utcnow
 
 SHARING = r"/v2/(?P<pid>[^/]+)/os-vendor-backup-sharing"
+SHARE_FIELDS = (
+    "id",
+    "backup_id",
+    "to_project_id",
+    "from_project_id",
+    "created_at",
+    "updated_at",
+    "deleted",
+    "deleted_at",
+)
 
 
 def vbs_error(status, code, message):
-    # VBS error body shape is UNCONFIRMED; the contract says to assume error_code/error_msg.
+    # UNCONFIRMED["error_bodies"]: the contract says to assume error_code/error_msg for VBS.
     return ApiError(status, {"error_code": code, "error_msg": message})
 
 
@@ -20,19 +30,7 @@ class VbsMixin:
     listener = VBS
 
     def _share_view(self, share, with_backup):
-        view = {
-            k: share[k]
-            for k in (
-                "id",
-                "backup_id",
-                "to_project_id",
-                "from_project_id",
-                "created_at",
-                "updated_at",
-                "deleted",
-                "deleted_at",
-            )
-        }
+        view = {k: share[k] for k in SHARE_FIELDS}
         if self.reading("vbs_deleted_is_string"):
             view["deleted"] = "true" if share["deleted"] else "false"
         if with_backup:
