@@ -54,6 +54,7 @@ AUTH_ARGUMENT_SPEC = dict(
     validate_certs=dict(type="bool"),
     ca_cert=dict(type="path"),
     timeout=dict(type="float", default=30),
+    rate_limit=dict(type="float"),
 )
 
 
@@ -68,6 +69,8 @@ def connection_problems(params):
             problems.append("%s must be an http:// or https:// URL, got %s" % (name, shown(value)))
     if params.get("timeout") is not None and not params["timeout"] > 0:
         problems.append("timeout must be more than 0 seconds, got %s" % params["timeout"])
+    if params.get("rate_limit") is not None and not params["rate_limit"] > 0:
+        problems.append("rate_limit must be more than 0 requests per second, got %s" % params["rate_limit"])
     return [problem for problem in problems if problem]
 
 
@@ -176,7 +179,7 @@ def connect(params, service="cbr", pool_size=10):
     """
     kind = check_connection_options(params)
     session = ApiSession(validate_certs=params.get("validate_certs", True), ca_cert=params.get("ca_cert"),
-                         timeout=params.get("timeout") or 30, pool_size=pool_size)
+                         timeout=params.get("timeout") or 30, pool_size=pool_size, rate_limit=params.get("rate_limit"))
     project_id, catalog = params.get("project_id"), None
     if kind == "token":
         session.auth = TokenAuth(params["token"])
