@@ -16,7 +16,7 @@ import re
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._api import CbrClient
+from ansible_collections.cloudops.cbr.plugins.module_utils._api import CLIENTS
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown
 from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import AkSkAuth, TokenAuth, password_auth_body
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import ApiSession, CbrApiError, CbrConfigError
@@ -193,7 +193,7 @@ def connect(params, service="cbr", pool_size=10):
         endpoint = preset_endpoint(service, params["region"])
     if not endpoint:
         raise CbrConfigError("the token catalog has no public %s endpoint; set endpoint or region" % service)
-    return CbrClient(session, service_root(endpoint), project_id, API_VERSIONS[service])
+    return CLIENTS[service](session, service_root(endpoint), project_id, API_VERSIONS[service])
 
 
 # -- clouds.yaml (the openstacksdk convention)
