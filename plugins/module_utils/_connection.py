@@ -119,6 +119,18 @@ ENVIRONMENT_FAMILIES = (
         ),
     ),
 )
+
+
+def _variables_by_option():
+    found = {}
+    for _family, names in ENVIRONMENT_FAMILIES:
+        for option, variables in names.items():
+            found[option] = found.get(option, ()) + variables
+    return found
+
+
+# Option (or "endpoints.<service>") -> every variable that may give it, in the order they are read.
+ENVIRONMENT_VARIABLES = _variables_by_option()
 # openstacksdk: the cloud to use, and files searched before the usual places.
 CLOUD_VARIABLE, CLOUD_FILE_VARIABLE, SECURE_FILE_VARIABLE = "OS_CLOUD", "OS_CLIENT_CONFIG_FILE", "OS_CLIENT_SECURE_FILE"
 

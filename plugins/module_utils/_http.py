@@ -15,7 +15,7 @@ import random
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._throttle import Throttle
 
@@ -60,6 +60,25 @@ class CbrApiError(Exception):
                     error_msg=self.error_msg, request_id=self.request_id)
 
 
+class CbrNotFound(CbrApiError):
+    """The thing asked for is not there: a code of NOT_FOUND_CODES, or the 401 of a deleted backup.
+
+    `what` says which kind of thing (backup, vault, member). Every other CbrApiError means the read failed.
+    """
+
+    def __init__(self, what, action, error_msg, **facts):
+        self.what = what
+        super(CbrNotFound, self).__init__(action, error_msg, **facts)
+
+
+# The one table of "not there" (CONTRACT.md 3; amazon.aws errors.py's _is_missing() does the same).
+NOT_FOUND_CODES = {
+    "BackupService.6200": "backup",
+    "BackupService.6105": "vault",
+    "BackupService.6705": "member",
+}
+
+
 def is_malformed_url(message):
     """The 401 CBR answers for a deleted backup, which is no credential problem (CONTRACT.md 0.6)."""
     return "malformed request url" in (message or "").lower()
@@ -78,11 +97,30 @@ def parse_error_body(text):
     if not isinstance(body, dict):
         return None, None
     for candidate in [body] + [value for value in body.values() if isinstance(value, dict)]:
-        code = candidate.get("error_code", candidate.get("code"))
-        message = candidate.get("error_msg", candidate.get("message"))
+        # huaweicloudsdkcore also reads the camel-case pair (CONTRACT.md 13.8).
+        code = _first_of(candidate, ("error_code", "errorCode", "code"))
+        message = _first_of(candidate, ("error_msg", "errorMsg", "message"))
         if code is not None or message is not None:
             return (None if code is None else str(code)), message
     return None, None
+
+
+def _first_of(mapping, keys):
+    return next((mapping[key] for key in keys if mapping.get(key) is not None), None)
+
+
+def _sdk_quote(text, safe="", encoding=None, errors=None):
+    """Percent-encode as the signer's canonical query does: a space is %20, never + (CONTRACT.md 13.5)."""
+    return quote(text, safe="~", encoding=encoding, errors=errors)
+
+
+def query_string(params):
+    """The query string exactly as AK/SK signing canonicalises it: pairs sorted, %20 for a space, lists repeated."""
+    pairs = []
+    for key, value in params.items():
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            pairs.append((str(key), str(item)))
+    return urlencode(sorted(pairs), quote_via=_sdk_quote)
 
 
 class RetryPolicy:
@@ -150,7 +188,7 @@ class ApiSession:
     def call(self, method, url, action, params=None, body=None):
         """Send one request (retrying as the policy allows); return the response or raise CbrApiError."""
         if params:
-            url = "%s?%s" % (url, urlencode(sorted(params.items()), doseq=True))
+            url = "%s?%s" % (url, query_string(params))
         data = json.dumps(body).encode("utf-8") if body is not None else b""
         attempt, waited, wait, exact = 0, 0.0, 0.0, False
         while True:
@@ -212,10 +250,16 @@ class ApiSession:
 
     def _api_error(self, action, response):
         code, message = parse_error_body(response.text)
-        if response.status_code == 401 and self.auth is not None and not is_malformed_url(message):
+        facts = dict(status_code=response.status_code, error_code=code, request_id=response.headers.get("X-Request-Id"))
+        if code in NOT_FOUND_CODES:
+            return CbrNotFound(NOT_FOUND_CODES[code], action, message, **facts)
+        if response.status_code == 401 and is_malformed_url(message):
+            # CONTRACT.md 0.6: a deleted backup, not an auth failure (so no re-login); say what it means.
+            return CbrNotFound("backup", action, "the backup does not exist or was deleted (the API answered 401 "
+                                                 "'Malformed request url')", **facts)
+        if response.status_code == 401 and self.auth is not None:
             message = "%s. %s" % ((message or "HTTP 401").rstrip("."), self.auth.refused_hint)
-        return CbrApiError(action, message, status_code=response.status_code, error_code=code,
-                           request_id=response.headers.get("X-Request-Id"))
+        return CbrApiError(action, message, **facts)
 
 
 def iter_marker_pages(fetch, key, page_size=PAGE_SIZE, limit=None):
@@ -252,8 +296,9 @@ def iter_offset_pages(fetch, key, page_size=PAGE_SIZE, limit=None):
 def map_concurrently(function, items, workers):
     """[function(item) for item in items], computed by at most `workers` threads, in the items' order.
 
-    The first exception raised by a call is raised here, after the calls already started finish;
-    the calls not started yet are dropped. The workers share the session's throttle through `function`.
+    The first exception raised by a call is raised here, after the calls already started finish; the calls
+    not started yet are not made (a locked key or an expired token is not tried on every item left).
+    The workers share the session's throttle through `function`.
     """
     if workers <= 1 or len(items) <= 1:
         return [function(item) for item in items]

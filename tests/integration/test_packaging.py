@@ -12,7 +12,10 @@ import sys
 import pytest
 import yaml
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._connection import AUTH_ARGUMENT_SPEC
+from ansible_collections.cloudops.cbr.plugins.module_utils._connection import (
+    AUTH_ARGUMENT_SPEC,
+    ENVIRONMENT_VARIABLES,
+)
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
@@ -118,9 +121,7 @@ def test_the_awx_credential_type_injects_only_what_the_modules_read():
     with open(os.path.join(REPO, "extensions", "awx", "cbr_credential_type.yml"), encoding="utf-8") as handle:
         credential_type = yaml.safe_load(handle)
     fields = {field["id"]: field for field in credential_type["inputs"]["fields"]}
-    env_of_option = dict(
-        (option, spec["fallback"][1]) for option, spec in AUTH_ARGUMENT_SPEC.items() if "fallback" in spec
-    )
+    env_of_option = ENVIRONMENT_VARIABLES
     for variable, template in credential_type["injectors"]["env"].items():
         field = template.strip("{} ")
         assert field in fields, variable
