@@ -13,6 +13,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 
 import pytest
 
@@ -45,14 +46,19 @@ os.environ["ANSIBLE_COLLECTIONS_PATH"] = COLLECTIONS_ROOT
 
 import cbr_emulator  # noqa: E402  pylint: disable=wrong-import-position
 
+# The profile every emulator of the run starts in (CBR_EMULATOR_PROFILE=lenient runs the suite against the lenient one).
+DEFAULT_PROFILE = os.environ.get("CBR_EMULATOR_PROFILE", cbr_emulator.STRICT)
+
 
 class RunningEmulator:
-    """An emulator served from a thread, with helpers to read its request log."""
+    """An emulator served from a thread (both addresses), with helpers to read its log and to set it up."""
 
-    def __init__(self, fixture):
-        self.server = cbr_emulator.make_server(fixture)
+    def __init__(self, fixture, profile=DEFAULT_PROFILE):
+        self.server = cbr_emulator.make_server(fixture, profile=profile)
         self.emulator = self.server.emulator
         self.url = self.emulator.base_url
+        self.vbs_url = self.emulator.vbs_url
+        self.default_profile = profile
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -61,13 +67,21 @@ class RunningEmulator:
         return self.emulator.state
 
     def requests(self, api_only=True):
-        """The request log (a copy), without IAM logins when api_only."""
+        """The request log (a copy), without IAM logins when api_only.
+
+        Each entry: method, path, query, status, auth_type, identity (user name or access key id),
+        scope_project (the credential's project; also under project_id) and listener ("main" or "vbs").
+        """
         with self.state.lock:
             log = list(self.state.log)
         return [entry for entry in log if not api_only or entry["path"] != "/v3/auth/tokens"]
 
     def writes(self):
         return [entry for entry in self.requests() if entry["method"] in ("POST", "PUT", "DELETE")]
+
+    def identities(self, api_only=True):
+        """(identity, scope_project) of every logged request, in order."""
+        return [(entry["identity"], entry["scope_project"]) for entry in self.requests(api_only)]
 
     def clear_log(self):
         with self.state.lock:
@@ -76,6 +90,33 @@ class RunningEmulator:
     def add_fault(self, **rule):
         with self.state.lock:
             self.state.faults.append(cbr_emulator.FaultRule(rule))
+
+    def seed_member(self, backup_id, dest_project_id, status="pending", vault_id=None, **fields):
+        """A share member in place without the API's checks (POST /__emulator__/members); returns its view."""
+        body = dict(fields, backup_id=backup_id, dest_project_id=dest_project_id, status=status, vault_id=vault_id)
+        code, answer = self.emulator.control("POST", "/members", body)
+        assert code == 201, answer
+        return answer["member"]
+
+    def set_profile(self, name):
+        """strict or lenient (cbr_emulator.UNCONFIRMED); the emulator fixture restores the default per test."""
+        self.emulator.set_profile(name)
+
+    @property
+    def profile(self):
+        return self.emulator.profile
+
+    def set_rate_limit(self, per_second):
+        """Requests per second per user / access key (0 = off); the emulator fixture turns it off per test."""
+        self.emulator.limiter.configure(per_second)
+
+    def restore_defaults(self):
+        """Fixture state, empty log, no faults, no latency, default profile, no rate limit."""
+        self.state.reset()
+        self.emulator.latency_ms = 0
+        self.emulator.set_profile(self.default_profile)
+        self.emulator.limiter.configure(0)
+        self.emulator.limiter.clock = time.monotonic
 
     def stop(self):
         self.server.shutdown()
@@ -97,18 +138,20 @@ def _emulator_server(demo_fixture):
 @pytest.fixture
 def emulator(_emulator_server):
     """The demo-fixture emulator, reset to the fixture before each test."""
-    _emulator_server.state.reset()
-    _emulator_server.emulator.latency_ms = 0
+    _emulator_server.restore_defaults()
     return _emulator_server
 
 
 @pytest.fixture(scope="module")
 def start_emulator():
-    """start_emulator(fixture) -> a RunningEmulator for a fixture of the test's own; stopped after the module."""
+    """start_emulator(fixture, profile=DEFAULT_PROFILE) -> a RunningEmulator for a fixture of the test's own.
+
+    Stopped after the module.
+    """
     started = []
 
-    def start(fixture):
-        running = RunningEmulator(fixture)
+    def start(fixture, profile=DEFAULT_PROFILE):
+        running = RunningEmulator(fixture, profile)
         started.append(running)
         return running
 

@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
 import datetime
 import os
 import subprocess
@@ -45,7 +46,7 @@ class Api:
 
     def __init__(self, emulator, project_id):
         self.base = "%s/v3/%s" % (emulator.url, project_id)
-        self.v2 = "%s/v2/%s/os-vendor-backup-sharing" % (emulator.url, project_id)
+        self.v2 = "%s/v2/%s/os-vendor-backup-sharing" % (emulator.vbs_url, project_id)
         self.headers = {"X-Auth-Token": login(emulator, project_id).headers["X-Subject-Token"]}
 
     def __call__(self, method, url, **kwargs):
@@ -68,6 +69,13 @@ def error_code(response):
 @pytest.fixture
 def owner(emulator):
     return Api(emulator, OWNER)
+
+
+@pytest.fixture(autouse=True)
+def _strict_unless_a_test_says_otherwise(request):
+    """These tests state the strict default, whatever CBR_EMULATOR_PROFILE the run uses."""
+    if "emulator" in request.fixturenames:
+        request.getfixturevalue("emulator").set_profile("strict")
 
 
 # ------------------------------------------------------------------ IAM
@@ -95,7 +103,9 @@ def test_token_by_project_id_has_a_catalog_pointing_at_the_emulator(emulator):
     assert datetime.datetime.strptime(token["expires_at"], "%Y-%m-%dT%H:%M:%S.%fZ")
     urls = {entry["type"]: entry["endpoints"][0]["url"] for entry in token["catalog"]}
     assert urls["cbr"] == "%s/v3/%s" % (emulator.url, OWNER)
-    assert urls["vbsv2"] == "%s/v2/%s" % (emulator.url, OWNER)
+    assert urls["vbsv2"] == "%s/v2/%s" % (emulator.vbs_url, OWNER)
+    assert urls["volume-backup"] == "%s/v2/" % emulator.vbs_url
+    assert emulator.vbs_url != emulator.url
 
 
 def test_token_by_project_name_and_domain(emulator):
@@ -208,11 +218,14 @@ def test_aksk_of_one_project_cannot_reach_another(emulator):
 
 # ------------------------------------------------------------------ members: add
 
-def test_add_members_answers_200_with_pending_members_and_the_total(owner):
+@pytest.mark.parametrize("profile, count", [("strict", None), ("lenient", 2)])
+def test_add_members_answers_200_with_pending_members_and_the_total_only_when_lenient(emulator, owner, profile,
+                                                                                      count):
+    emulator.set_profile(profile)
     response = owner.add(WEB, DR, GOLDEN)
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 2
+    assert body.get("count") == count
     assert [m["status"] for m in body["members"]] == ["pending", "pending"]
     assert {m["dest_project_id"] for m in body["members"]} == {DR, GOLDEN}
     assert all("vault_id" not in m and "updated_at" not in m for m in body["members"])
@@ -237,10 +250,12 @@ def test_add_members_is_refused_with_the_contract_codes(emulator, owner, backup_
     assert emulator.state.members.get(backup_id, {}) == {}
 
 
-def test_adding_a_member_twice_is_6714_and_all_or_nothing(owner):
+@pytest.mark.parametrize("profile, code", [("strict", "BackupService.6703"), ("lenient", "BackupService.6714")])
+def test_adding_a_member_twice_is_refused_all_or_nothing(emulator, owner, profile, code):
+    emulator.set_profile(profile)
     owner.add(WEB, DR)
     response = owner.add(WEB, GOLDEN, DR)
-    assert error_code(response) == "BackupService.6714"
+    assert (response.status_code, error_code(response)) == (400, code)
     assert [m["dest_project_id"] for m in owner.members(WEB).json()["members"]] == [DR]
 
 
@@ -358,6 +373,7 @@ def test_only_the_recipient_can_accept(emulator, owner):
 
 
 def test_reject_needs_no_vault_and_clears_it(emulator, owner):
+    emulator.set_profile("lenient")
     owner.add(WEB, DR)
     dr = Api(emulator, DR)
     dr.member("PUT", WEB, DR, json={"status": "accepted", "vault_id": DR_VAULT})
@@ -409,7 +425,8 @@ def test_show_vault_reports_billing_and_404_6105(owner):
 
 # ------------------------------------------------------------------ legacy v2 VBS sharing
 
-def test_v2_create_list_show_count_and_delete(owner):
+def test_v2_create_list_show_count_and_delete(emulator, owner):
+    emulator.set_profile("lenient")  # cancelled shares disappear (strict keeps them: the next test)
     created = owner("POST", owner.v2, json={"shared": {"backup_id": WEB, "to_project_ids": [DR, GOLDEN]}})
     assert created.status_code == 200
     records = created.json()["shared"]
@@ -423,6 +440,23 @@ def test_v2_create_list_show_count_and_delete(owner):
     assert owner("GET", owner.v2 + "/count").json() == {"count": 1}
     assert owner("DELETE", "%s/%s" % (owner.v2, WEB), params={"is_backup_id": "true"}).status_code == 200
     assert owner("GET", owner.v2 + "/detail").json() == {"shared": []}
+
+
+def test_v2_cancelled_shares_stay_listed_with_deleted_as_a_string_in_strict(emulator, owner):
+    created = owner("POST", owner.v2, json={"shared": {"backup_id": WEB, "to_project_ids": [DR, GOLDEN]}})
+    cancelled_id = created.json()["shared"][0]["id"]
+    assert owner("DELETE", "%s/%s" % (owner.v2, cancelled_id)).status_code == 200
+    detail = {r["id"]: r for r in owner("GET", owner.v2 + "/detail").json()["shared"]}
+    assert len(detail) == 2 and detail[cancelled_id]["deleted"] == "true" and detail[cancelled_id]["deleted_at"]
+    assert [r["deleted"] for i, r in detail.items() if i != cancelled_id] == ["false"]
+    assert owner("GET", owner.v2 + "/count").json() == {"count": 2}
+    assert owner("GET", "%s/%s" % (owner.v2, cancelled_id)).json()["shared"]["deleted"] == "true"
+    again = owner("POST", owner.v2, json={"shared": {"backup_id": WEB, "to_project_ids": [detail[cancelled_id][
+        "to_project_id"]]}})
+    assert again.status_code == 200
+    emulator.set_profile("lenient")
+    lenient = owner("GET", owner.v2 + "/detail").json()["shared"]
+    assert len(lenient) == 2 and {r["deleted"] for r in lenient} == {False}
 
 
 def test_v2_share_to_me_and_duplicate(emulator, owner):
@@ -441,7 +475,8 @@ def test_request_log_records_method_path_query_status_and_project(emulator, owne
     owner.members(WEB, limit=5)
     assert emulator.requests() == [{
         "method": "GET", "path": "/v3/%s/backups/%s/members" % (OWNER, WEB), "query": {"limit": "5"},
-        "status": 200, "project_id": OWNER, "auth_type": "token"}]
+        "status": 200, "project_id": OWNER, "auth_type": "token", "identity": "ops-source",
+        "scope_project": OWNER, "listener": "main"}]
 
 
 def test_fault_rules_fire_for_the_next_n_matching_requests(emulator, owner):
@@ -483,3 +518,177 @@ def test_vault_list_filters_and_pages(emulator):
     assert sorted(v["id"] for v in servers.json()["vaults"]) == [CUSTOMER_FULL_VAULT, CUSTOMER_VAULT]
     page = customer("GET", customer.base + "/vaults", params={"limit": 3, "offset": 3}).json()
     assert page["count"] == 4 and len(page["vaults"]) == 1
+
+
+# ------------------------------------------------------------------ request log identity
+
+def test_request_log_names_the_user_or_access_key_and_never_a_secret(emulator, owner):
+    login(emulator, DR, password="wrong")
+    owner.members(WEB)
+    url, headers = _sdk_signed(emulator, "GET", "/v3/%s/backups" % OWNER, "AKSOURCE0000000000001",
+                               "source-secret-key-0001")
+    requests.get(url, headers=headers, timeout=5)
+    requests.get("%s/v3/%s/backups" % (emulator.url, OWNER), headers={"X-Auth-Token": "forged"}, timeout=5)
+    log = emulator.requests(api_only=False)
+    assert [(e["identity"], e["scope_project"], e["auth_type"], e["status"]) for e in log] == [
+        ("ops-source", OWNER, "password", 201),  # the owner fixture's login
+        (None, None, None, 401),  # a failed login names nobody
+        ("ops-source", OWNER, "token", 200),
+        ("AKSOURCE0000000000001", OWNER, "aksk", 200),
+        (None, None, None, 401),
+    ]
+    text = repr(log)
+    with emulator.state.lock:
+        tokens = list(emulator.state.tokens)
+    for secret in ["source-pass", "source-secret-key-0001", "Signature="] + tokens:
+        assert secret not in text
+
+
+# ------------------------------------------------------------------ profiles (UNCONFIRMED)
+
+def test_every_unconfirmed_row_cites_the_contract_and_has_both_answers():
+    import cbr_emulator  # pylint: disable=import-error,import-outside-toplevel
+    for name, rule in cbr_emulator.UNCONFIRMED.items():
+        assert rule.contract and rule.reading.startswith(("strict:", "both:")), name
+        assert set(rule.values) == {"strict", "lenient"}, name
+
+
+def test_profile_control_endpoint_switches_and_describes_the_rules(emulator):
+    answer = requests.get(emulator.url + "/__emulator__/profile", timeout=5).json()
+    assert answer["name"] == "strict"
+    assert answer["rules"]["duplicate_add_code"] == {
+        "contract": "2.2, 13.7", "value": "6703", "reading": answer["rules"]["duplicate_add_code"]["reading"]}
+    assert requests.post(emulator.url + "/__emulator__/profile", json={"name": "lenient"}, timeout=5).status_code \
+        == 204
+    assert emulator.profile == "lenient"
+    assert requests.post(emulator.url + "/__emulator__/profile", json={"name": "sloppy"}, timeout=5).status_code \
+        == 400
+
+
+def test_strict_recipient_cannot_read_member_records_or_list_members(emulator, owner):
+    owner.add(WEB, DR)
+    dr = Api(emulator, DR)
+    for response in (dr.member("GET", WEB, DR), dr.members(WEB)):
+        assert (response.status_code, error_code(response)) == (404, "BackupService.6200")
+    assert owner.member("GET", WEB, DR).status_code == 200
+    emulator.set_profile("lenient")
+    assert dr.member("GET", WEB, DR).json()["member"]["status"] == "pending"
+    assert error_code(dr.members(WEB)) == "BackupService.6707"
+
+
+def test_strict_recipient_sees_a_shared_backup_by_id_only_after_accepting(emulator, owner):
+    owner.add(WEB, DR)
+    dr = Api(emulator, DR)
+    pending = dr("GET", "%s/backups/%s" % (dr.base, WEB))
+    assert (pending.status_code, error_code(pending)) == (404, "BackupService.6200")
+    listed = dr("GET", dr.base + "/backups", params={"own_type": "shared", "member_status": "pending"}).json()
+    assert [b["id"] for b in listed["backups"]] == [WEB] and "vault_id" not in listed["backups"][0]
+    dr.member("PUT", WEB, DR, json={"status": "accepted", "vault_id": DR_VAULT})
+    accepted = dr("GET", "%s/backups/%s" % (dr.base, WEB)).json()["backup"]
+    assert accepted["project_id"] == OWNER and accepted["vault_id"] == DR_VAULT
+    emulator.set_profile("lenient")
+    assert dr("GET", "%s/backups/%s" % (dr.base, WEB)).json()["backup"]["vault_id"] \
+        == "3a1f0c1e-0000-4000-8000-000000000001"
+
+
+def test_lenient_lets_disk_and_encrypted_backups_be_shared(emulator, owner):
+    emulator.set_profile("lenient")
+    assert owner.add(DISK_BACKUP, CUSTOMER).status_code == 200
+    assert owner.add(ENCRYPTED, DR).status_code == 200
+    customer = Api(emulator, CUSTOMER)
+    accepted = customer.member("PUT", DISK_BACKUP, CUSTOMER, json={"status": "accepted",
+                                                                   "vault_id": CUSTOMER_DISK_VAULT})
+    assert accepted.status_code == 200, accepted.text
+
+
+@pytest.mark.parametrize("profile, answer", [("strict", (400, "BackupService.6706")), ("lenient", (200, None))])
+def test_accepted_and_rejected_do_not_swap_in_strict(emulator, owner, profile, answer):
+    emulator.set_profile(profile)
+    owner.add(WEB, DR)
+    dr = Api(emulator, DR)
+    accept = {"status": "accepted", "vault_id": DR_VAULT}
+    assert [dr.member("PUT", WEB, DR, json=accept).status_code for _ in range(2)] == [200, 200]
+    response = dr.member("PUT", WEB, DR, json={"status": "rejected"})
+    assert (response.status_code, response.json().get("error_code")) == answer
+
+
+def test_capacity_counts_resource_size_in_strict_and_backup_size_in_lenient(start_emulator, demo_fixture):
+    fixture = copy.deepcopy(demo_fixture)
+    fixture["projects"][0]["backups"][0]["backup_size_gb"] = 5  # WEB: a 40 GB server, a 5 GB incremental backup
+    running = start_emulator(fixture, "strict")
+    owner_api = Api(running, OWNER)
+    owner_api.add(WEB, CUSTOMER)
+    customer = Api(running, CUSTOMER)
+    body = {"status": "accepted", "vault_id": CUSTOMER_FULL_VAULT}  # 10 GB free
+    assert error_code(customer.member("PUT", WEB, CUSTOMER, json=body)) == "BackupService.6129"
+    running.set_profile("lenient")
+    assert customer.member("PUT", WEB, CUSTOMER, json=body).status_code == 200
+
+
+# ------------------------------------------------------------------ the VBS address
+
+def test_each_address_serves_only_its_own_service(emulator, owner):
+    on_vbs = owner("GET", "%s/v3/%s/backups" % (emulator.vbs_url, OWNER))
+    on_cbr = owner("GET", "%s/v2/%s/os-vendor-backup-sharing/detail" % (emulator.url, OWNER))
+    iam_on_vbs = requests.post(emulator.vbs_url + "/v3/auth/tokens", json={}, timeout=5)
+    assert [r.status_code for r in (on_vbs, on_cbr, iam_on_vbs)] == [404, 404, 404]
+    assert owner("GET", owner.v2 + "/detail").status_code == 200
+    assert [e["listener"] for e in emulator.requests(api_only=False)][-4:] == ["vbs", "main", "vbs", "vbs"]
+
+
+def test_command_line_prints_and_writes_both_urls_and_passes_them_to_the_command(tmp_path):
+    script = os.path.join(os.path.dirname(__file__), "cbr_emulator.py")
+    fixture = os.path.join(os.path.dirname(__file__), "fixtures", "demo.yml")
+    url_file, vbs_file = tmp_path / "url", tmp_path / "vbs"
+    result = subprocess.run([sys.executable, script, "--fixture", fixture, "--profile", "lenient",
+                             "--url-file", str(url_file), "--vbs-url-file", str(vbs_file), "--",
+                             sys.executable, "-c",
+                             "import os, urllib.request, json; u = os.environ['CBR_EMULATOR_URL']; "
+                             "print(os.environ['CBR_EMULATOR_VBS_URL']); "
+                             "print(json.load(urllib.request.urlopen(u + '/__emulator__/profile'))['name'])"],
+                            capture_output=True, text=True, timeout=60, check=True)
+    url, vbs_url, seen_vbs, profile = result.stdout.split()
+    assert url_file.read_text() == url and vbs_file.read_text() == vbs_url == seen_vbs
+    assert url != vbs_url and profile == "lenient"
+
+
+# ------------------------------------------------------------------ rate limit
+
+def test_rate_limit_answers_429_beyond_the_burst_per_identity(emulator, owner):
+    clock = [1000.0]
+    emulator.emulator.limiter.clock = lambda: clock[0]
+    requests.post(emulator.url + "/__emulator__/rate-limit", json={"per_second": 3}, timeout=5)
+    statuses = [owner.members(WEB).status_code for _ in range(5)]
+    dr = Api(emulator, DR)
+    assert statuses == [200, 200, 200, 429, 429]
+    assert dr("GET", dr.base + "/vaults").status_code == 200  # another user has its own bucket
+    refused = owner.members(WEB)
+    assert refused.json() == {"error_code": "APIG.0308", "error_msg": "The throttling threshold has been reached: "
+                                                                      "policy user over ratelimit,limit:3,time:1 second"}
+    clock[0] += 0.5  # 1.5 requests' worth of refill
+    assert [owner.members(WEB).status_code for _ in range(2)] == [200, 429]
+    log = [(e["identity"], e["status"]) for e in emulator.requests()]
+    assert log.count(("ops-source", 429)) == 4 and log.count(("ops-source", 200)) == 4
+    requests.post(emulator.url + "/__emulator__/rate-limit", json={"per_second": 0}, timeout=5)
+    assert owner.members(WEB).status_code == 200
+
+
+def test_a_real_burst_is_cut_to_about_the_limit(emulator, owner):
+    emulator.set_rate_limit(10)
+    statuses = [owner.members(WEB).status_code for _ in range(30)]
+    assert 10 <= statuses.count(200) < 30 and statuses.count(429) == 30 - statuses.count(200)
+
+
+# ------------------------------------------------------------------ seeding
+
+def test_seed_member_puts_a_record_in_place_without_the_api(emulator, owner):
+    member = emulator.seed_member(WEB, DR, status="accepted", vault_id=DR_VAULT)
+    assert member["status"] == "accepted" and member["vault_id"] == DR_VAULT
+    response = requests.post(emulator.url + "/__emulator__/members", timeout=5,
+                             json={"backup_id": WEB, "dest_project_id": GOLDEN})
+    assert response.status_code == 201 and response.json()["member"]["status"] == "pending"
+    assert {m["dest_project_id"] for m in owner.members(WEB).json()["members"]} == {DR, GOLDEN}
+    assert [e["method"] for e in emulator.requests()] == ["GET"]  # seeding leaves no trace in the log
+    missing = requests.post(emulator.url + "/__emulator__/members", timeout=5,
+                            json={"backup_id": "a5200000-0000-4000-8000-00000000ffff", "dest_project_id": DR})
+    assert missing.status_code == 404

@@ -26,7 +26,7 @@ def member_ids(emulator, backup_id=WEB):
 
 def preload(emulator, *project_ids, **fields):
     for project_id in project_ids:
-        emulator.state._add_member_record(WEB, project_id, fields)
+        emulator.seed_member(WEB, project_id, **fields)
 
 
 def methods(entries):

@@ -17,9 +17,8 @@ def owner_auth(emulator):
 
 
 def test_lists_every_member_with_auth_from_module_defaults(emulator, play):
-    emulator.state._add_member_record(WEB, DR)
-    emulator.state._add_member_record(WEB, GOLDEN, {"status": "accepted",
-                                                    "vault_id": "3a1f0c1e-0000-4000-8000-000000000003"})
+    emulator.seed_member(WEB, DR)
+    emulator.seed_member(WEB, GOLDEN, status="accepted", vault_id="3a1f0c1e-0000-4000-8000-000000000003")
     result = play([
         {MODULE: {"backup_id": WEB}},
         {MODULE: {"backup_id": WEB, "status": "accepted"}},
@@ -35,14 +34,14 @@ def test_lists_every_member_with_auth_from_module_defaults(emulator, play):
 
 
 def test_check_mode_gives_the_same_answer_and_writes_nothing(emulator, play):
-    emulator.state._add_member_record(WEB, DR)
+    emulator.seed_member(WEB, DR)
     result = play([{MODULE: {"backup_id": WEB}}], check=True, defaults=owner_auth(emulator))
     assert result[0]["count"] == 1 and result[0]["changed"] is False
     assert emulator.writes() == []
 
 
 def test_one_destination_uses_the_show_call_and_not_shared_is_empty(emulator, play):
-    emulator.state._add_member_record(WEB, DR)
+    emulator.seed_member(WEB, DR)
     result = play([
         {MODULE: {"backup_id": WEB, "dest_project_id": DR}},
         {MODULE: {"backup_id": WEB, "dest_project_id": GOLDEN}},
@@ -54,7 +53,7 @@ def test_one_destination_uses_the_show_call_and_not_shared_is_empty(emulator, pl
 
 
 def test_aksk_options_on_the_task(emulator, play):
-    emulator.state._add_member_record(WEB, DR)
+    emulator.seed_member(WEB, DR)
     result = play([{MODULE: {"backup_id": WEB, "access_key": "AKSOURCE0000000000001",
                              "secret_key": "source-secret-key-0001", "project_id": OWNER,
                              "endpoint": emulator.url}}])

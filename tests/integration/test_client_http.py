@@ -41,7 +41,7 @@ def aksk_params(emulator, **overrides):
 
 def share_with(emulator, *projects):
     for project_id in projects:
-        emulator.state._add_member_record(WEB, project_id)
+        emulator.seed_member(WEB, project_id)
 
 
 def test_password_token_by_project_id_uses_the_catalog_endpoint(emulator):

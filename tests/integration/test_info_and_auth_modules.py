@@ -15,7 +15,7 @@ def password(emulator, user, secret, project_id):
 
 
 def test_cbr_auth_logs_in_once_and_the_token_serves_later_tasks(emulator, play):
-    emulator.state._add_member_record(WEB, DR)
+    emulator.seed_member(WEB, DR)
     result = play([
         dict({"cloudops.cbr.cbr_auth": password(emulator, "ops-source", "source-pass", OWNER)}, no_log=True),
         {"cloudops.cbr.cbr_share_member_info": {"backup_id": WEB}, "module_defaults": {
@@ -41,8 +41,8 @@ def test_cbr_auth_refuses_credentials_that_need_no_login(emulator, play):
 
 
 def test_cbr_backup_info_owner_and_receiver_views(emulator, play):
-    emulator.state._add_member_record(WEB, DR)
-    emulator.state._add_member_record(DB, DR, {"status": "accepted"})
+    emulator.seed_member(WEB, DR)
+    emulator.seed_member(DB, DR, status="accepted")
     owner = password(emulator, "ops-source", "source-pass", OWNER)
     dr = password(emulator, "ops-dr", "dr-pass", DR)
     result = play([

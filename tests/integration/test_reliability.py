@@ -73,14 +73,14 @@ def test_a_6714_race_sends_only_the_members_still_missing(emulator, play):
     emulator.add_fault(method="POST", path="/members$", status=400, count=1,
                        body={"error_code": "BackupService.6714", "error_msg": "A shared backup cannot be shared "
                                                                               "to the same member again."})
-    emulator.state._add_member_record(WEB, DR)
+    emulator.seed_member(WEB, DR)
     emulator.state.members[WEB].pop(DR)  # invisible to the first read: the other run "adds" it below
     original = emulator.emulator.list_members
 
     def list_then_race(request, pid, bid):
         answer = original(request, pid, bid)
         if DR not in emulator.state.members.get(WEB, {}):
-            emulator.state._add_member_record(WEB, DR)
+            emulator.seed_member(WEB, DR)
         return answer
 
     emulator.emulator.routes = [(m, p, list_then_race if h == original else h) for m, p, h in emulator.emulator.routes]

@@ -130,7 +130,7 @@ def test_no_fitting_vault_fails_naming_the_recipient_and_each_refusal(emulator, 
 
 
 def test_reject_list_and_purge(emulator, run_role):
-    emulator.state._add_member_record(WEB, CUSTOMER)
+    emulator.seed_member(WEB, CUSTOMER)
     rc, report, output = run_role(role_vars(emulator, recipients=(DR, GOLDEN), share_and_accept_reject=[GOLDEN],
                                             share_and_accept_purge=True))
     assert rc == 0, output
@@ -140,8 +140,7 @@ def test_reject_list_and_purge(emulator, run_role):
 
 
 def test_an_existing_acceptance_keeps_its_vault(emulator, run_role):
-    emulator.state._add_member_record(WEB, CUSTOMER, {"status": "accepted",
-                                                      "vault_id": "3a1f0c1e-0000-4000-8000-000000000005"})
+    emulator.seed_member(WEB, CUSTOMER, status="accepted", vault_id="3a1f0c1e-0000-4000-8000-000000000005")
     rc, report, output = run_role(role_vars(emulator, recipients=(CUSTOMER,)))
     assert rc == 0, output
     assert report == [{"backup_id": WEB, "project_id": CUSTOMER, "status_before": "accepted",

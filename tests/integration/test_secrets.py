@@ -34,14 +34,14 @@ def auth_forms(emulator):
     }
 
 
-def every_module_task():
+def every_module_task(emulator):
     return [
         {"cloudops.cbr.cbr_share_member_info": {"backup_id": WEB}},
         {"cloudops.cbr.cbr_share_member": {"backup_id": WEB, "dest_project_ids": [DR]}},
         {"cloudops.cbr.cbr_backup_info": {"backup_id": WEB}},
         {"cloudops.cbr.cbr_vault_info": {}},
         {"cloudops.cbr.cbr_shared_backup_info": {"workers": 2}},
-        {"cloudops.cbr.cbr_backup_share": {"backup_id": DISK, "to_project_ids": [DR]}},
+        {"cloudops.cbr.cbr_backup_share": {"backup_id": DISK, "to_project_ids": [DR], "endpoint": emulator.vbs_url}},
         {"cloudops.cbr.cbr_share_member_info": {"backup_id": "a5200000-0000-4000-8000-00000000ffff"}},
     ]
 
@@ -49,7 +49,7 @@ def every_module_task():
 @pytest.mark.parametrize("form", ["password", "token", "aksk", "temporary-aksk"])
 def test_no_secret_reaches_output_results_or_the_emulator_log(emulator, play, form):
     defaults = auth_forms(emulator)[form]
-    tasks = every_module_task()
+    tasks = every_module_task(emulator)
     if form == "password":
         tasks.append(dict({"cloudops.cbr.cbr_auth": {}}, no_log=True))
     recipient = {"project_id": DR, "vault_id": "3a1f0c1e-0000-4000-8000-000000000002",
