@@ -15,7 +15,6 @@ import sys
 import pytest
 import yaml
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._connection import AUTH_ARGUMENT_SPEC
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
@@ -80,15 +79,3 @@ def test_antsibull_changelog_generates_the_release_changelog(tmp_path):
     assert "share_and_accept" in changelog
     assert "Minor Changes" in changelog
 
-
-def test_the_awx_credential_type_injects_only_what_the_modules_read():
-    with open(os.path.join(REPO, "extensions", "awx", "cbr_credential_type.yml"), encoding="utf-8") as handle:
-        credential_type = yaml.safe_load(handle)
-    fields = {field["id"]: field for field in credential_type["inputs"]["fields"]}
-    env_of_option = dict((option, spec["fallback"][1]) for option, spec in AUTH_ARGUMENT_SPEC.items()
-                         if "fallback" in spec)
-    for variable, template in credential_type["injectors"]["env"].items():
-        field = template.strip("{} ")
-        assert field in fields, variable
-        assert variable in env_of_option[field], (variable, field)
-        assert bool(fields[field].get("secret")) == bool(AUTH_ARGUMENT_SPEC[field].get("no_log")), field

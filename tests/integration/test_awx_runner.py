@@ -1,0 +1,190 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The AWX path: the shipped playbooks run by ansible-runner from a private data directory laid out as AWX lays it
+out, with the owner's credential injected by the shipped credential type and recipients in extra vars."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import os
+
+import pytest
+
+import awx_job  # pylint: disable=import-error
+from demo_ids import (  # pylint: disable=import-error
+    CUSTOMER,
+    CUSTOMER_VAULT,
+    DR,
+    DR_VAULT,
+    GOLDEN,
+    OWNER,
+    USERS,
+    WEB,
+    DB,
+)
+
+CREDENTIAL_TYPE = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "cbr_credential_type.yml"))
+# Every secret of the demo fixture: none may reach a job's stdout or artifacts.
+SECRETS = [password for _user, password in USERS.values()] + [
+    "source-secret-key-0001", "source-temp-secret-0001", "source-temp-security-token-0001",
+    "dr-secret-key-0001", "golden-secret-key-0001", "customer-secret-key-0001"]
+GOLDEN_AK, GOLDEN_SK = "AKGOLDEN0000000000001", "golden-secret-key-0001"
+SOURCE_AK, SOURCE_SK = "AKSOURCE0000000000001", "source-secret-key-0001"
+
+
+@pytest.fixture(scope="session")
+def awx_collections(tmp_path_factory):
+    """The collection built and installed from its tarball, once per session (requirements_collections/)."""
+    return awx_job.build_collection(str(tmp_path_factory.mktemp("awx-collection")))
+
+
+@pytest.fixture
+def awx(tmp_path, awx_collections):
+    """awx(playbook, credential_inputs, extra_vars, extra_env=None) -> an AwxJob in a fresh private data directory."""
+    count = []
+
+    def make(playbook, credential_inputs, extra_vars, extra_env=None):
+        count.append(1)
+        root = tmp_path / ("job%d" % len(count))
+        root.mkdir()
+        envvars = awx_job.render_injectors(CREDENTIAL_TYPE, credential_inputs, str(root))
+        envvars.update(extra_env or {})
+        return awx_job.AwxJob(root, awx_collections, playbook, envvars, extra_vars)
+
+    return make
+
+
+def owner_password_credential(emulator):
+    user, password = USERS[OWNER]
+    return {"auth_url": emulator.url + "/v3", "username": user, "password": password, "domain_name": "acme",
+            "project_id": OWNER}
+
+
+def recipient_password_auth(emulator, project_id):
+    user, password = USERS[project_id]
+    return {"auth_url": emulator.url + "/v3", "username": user, "password": password, "domain_name": "acme",
+            "project_id": project_id}
+
+
+def assert_identities(emulator, expected):
+    """Every request (logins too) acted in the project of its path as that project's expected identity."""
+    log = emulator.requests(api_only=False)
+    assert log
+    for entry in log:
+        if entry["path"] == "/v3/auth/tokens":
+            assert entry["identity"] in expected.values(), entry
+            continue
+        path_project = entry["path"].split("/")[2]
+        assert entry["scope_project"] == path_project, entry
+        assert entry["identity"] == expected[path_project], entry
+
+
+def assert_no_secret(job, secrets=SECRETS):
+    texts = job.artifact_texts()
+    assert any(name.endswith("stdout") for name in texts) and any("job_events" in name for name in texts)
+    assert awx_job.leaked(texts, secrets) == []
+
+
+# -- the credential type
+
+
+def test_the_credential_type_is_one_awx_accepts():
+    assert awx_job.credential_type_problems(CREDENTIAL_TYPE) == []
+    broken = copy.deepcopy(CREDENTIAL_TYPE)
+    broken["injectors"]["env"]["OS_REGION_NAME"] = "{{ region_name }}"
+    broken["inputs"]["fields"][0]["kind"] = "string"
+    assert len(awx_job.credential_type_problems(broken)) == 1
+    del broken["inputs"]["fields"][0]["kind"]
+    assert "region_name" in awx_job.credential_type_problems(broken)[0]
+
+
+def test_secret_fields_are_the_no_log_options_and_empty_fields_inject_nothing(tmp_path):
+    from ansible_collections.cloudops.cbr.plugins.module_utils._connection import AUTH_ARGUMENT_SPEC
+
+    secret = {field["id"] for field in CREDENTIAL_TYPE["inputs"]["fields"] if field.get("secret")}
+    assert secret == {name for name, spec in AUTH_ARGUMENT_SPEC.items() if spec.get("no_log")}
+    env = awx_job.render_injectors(CREDENTIAL_TYPE, {"access_key": SOURCE_AK, "secret_key": SOURCE_SK}, str(tmp_path))
+    assert env["OS_ACCESS_KEY"] == SOURCE_AK and env["OS_SECRET_KEY"] == SOURCE_SK
+    assert {name for name, value in env.items() if value} == {"OS_ACCESS_KEY", "OS_SECRET_KEY"}
+    pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+    env = awx_job.render_injectors(CREDENTIAL_TYPE, {"ca_cert": pem}, str(tmp_path))
+    with open(env["OS_CACERT"], encoding="utf-8") as handle:
+        assert handle.read() == pem
+
+
+# -- share and accept
+
+
+def share_vars(emulator):
+    golden = {"access_key": GOLDEN_AK, "secret_key": GOLDEN_SK, "project_id": GOLDEN, "endpoint": emulator.url}
+    return {"share_and_accept_owner_auth": {}, "share_and_accept_backup_ids": [WEB, DB],
+            "share_and_accept_recipients": [
+                {"project_id": DR, "auth": recipient_password_auth(emulator, DR), "vault_id": DR_VAULT},
+                {"project_id": GOLDEN, "auth": golden},
+                {"project_id": CUSTOMER, "auth": recipient_password_auth(emulator, CUSTOMER)}]}
+
+
+SHARE_IDENTITIES = {OWNER: USERS[OWNER][0], DR: USERS[DR][0], GOLDEN: GOLDEN_AK, CUSTOMER: USERS[CUSTOMER][0]}
+
+
+def test_share_and_accept_with_the_owner_injected_and_recipients_in_extra_vars(emulator, awx):
+    job = awx("share_and_accept.yml", owner_password_credential(emulator), share_vars(emulator))
+
+    check = job.run(check=True, diff=True, verbosity=3)
+    assert (check.rc, check.status) == (0, "successful"), check.stdout.read()
+    assert emulator.writes() == []
+
+    real = job.run()
+    assert (real.rc, real.status) == (0, "successful"), real.stdout.read()
+    for backup in (WEB, DB):
+        members = emulator.state.members[backup]
+        assert sorted(members) == sorted([DR, GOLDEN, CUSTOMER])
+        assert {member["status"] for member in members.values()} == {"accepted"}
+        assert members[DR]["vault_id"] == DR_VAULT and members[CUSTOMER]["vault_id"] == CUSTOMER_VAULT
+    assert_identities(emulator, SHARE_IDENTITIES)
+
+    emulator.clear_log()
+    rerun = job.run()
+    assert (rerun.rc, rerun.status) == (0, "successful"), rerun.stdout.read()
+    assert emulator.writes() == []
+    assert not [e for e in awx_job.events(rerun, "runner_on_ok") if e["event_data"]["res"].get("changed")]
+    assert_identities(emulator, SHARE_IDENTITIES)
+    assert_no_secret(job)
+
+
+# -- the sharing audit
+
+
+def test_the_audit_job_reads_as_the_injected_ak_sk_and_fails_on_a_flag(emulator, awx):
+    emulator.seed_member(WEB, DR, status="accepted", vault_id=DR_VAULT)
+    emulator.seed_member(DB, CUSTOMER)
+    credential = {"access_key": SOURCE_AK, "secret_key": SOURCE_SK, "project_id": OWNER,
+                  "cbr_endpoint": emulator.url}
+    flagged = awx("sharing_audit.yml", credential, {"sharing_audit_expected_projects": [DR]}).run()
+    assert (flagged.rc, flagged.status) == (2, "failed")
+    [audit] = awx_job.task_results(flagged, "Read every backup and whom it is shared with")
+    assert [(f["backup_id"], f["dest_project_id"]) for f in audit["summary"]["flagged"]] == [(DB, CUSTOMER)]
+
+    clean = awx("sharing_audit.yml", credential, {"sharing_audit_expected_projects": [DR, CUSTOMER]})
+    run = clean.run(check=True, verbosity=3)
+    assert (run.rc, run.status) == (0, "successful"), run.stdout.read()
+    assert emulator.writes() == []
+    assert {(e["identity"], e["scope_project"]) for e in emulator.requests(api_only=False)} == {(SOURCE_AK, OWNER)}
+    assert_no_secret(clean)
+
+
+def test_the_audit_job_with_awx_builtin_openstack_credential(emulator, awx, tmp_path):
+    """AWX's OpenStack credential writes a clouds.yaml (cloud `devstack`) and sets OS_CLIENT_CONFIG_FILE."""
+    user, password = USERS[OWNER]
+    env = awx_job.openstack_credential_env({"host": emulator.url + "/v3", "username": user, "password": password,
+                                            "project": "eu-de_source", "domain": "acme"}, str(tmp_path))
+    job = awx("sharing_audit.yml", {}, {"sharing_audit_auth": {"cloud": "devstack"}}, extra_env=env)
+    run = job.run(verbosity=3)
+    assert (run.rc, run.status) == (0, "successful"), run.stdout.read()
+    [audit] = awx_job.task_results(run, "Read every backup and whom it is shared with")
+    assert audit["summary"]["backups"] == 5
+    assert {e["identity"] for e in emulator.requests(api_only=False)} == {user}
+    assert_no_secret(job)
