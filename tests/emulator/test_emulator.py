@@ -663,8 +663,8 @@ def test_rate_limit_answers_429_beyond_the_burst_per_identity(emulator, owner):
     assert statuses == [200, 200, 200, 429, 429]
     assert dr("GET", dr.base + "/vaults").status_code == 200  # another user has its own bucket
     refused = owner.members(WEB)
-    assert refused.json() == {"error_code": "APIG.0308", "error_msg": "The throttling threshold has been reached: "
-                                                                      "policy user over ratelimit,limit:3,time:1 second"}
+    assert refused.json() == {"error_code": "APIG.0308", "error_msg": (
+        "The throttling threshold has been reached: policy user over ratelimit,limit:3,time:1 second")}
     clock[0] += 0.5  # 1.5 requests' worth of refill
     assert [owner.members(WEB).status_code for _ in range(2)] == [200, 429]
     log = [(e["identity"], e["status"]) for e in emulator.requests()]
