@@ -122,7 +122,7 @@ def load_yaml(path):
         return yaml.safe_load(handle)
 
 
-def _choices(question):
+def survey_choices(question):
     choices = question.get("choices", [])
     return [c for c in choices.splitlines() if c.strip()] if isinstance(choices, str) else list(choices)
 
@@ -146,7 +146,7 @@ def survey_problems(spec):
             defaults = _defaults(question)
             if question["type"] == "multiplechoice" and len(defaults) > 1:
                 problems.append("question %d: multiple choice can only have one default" % index)
-            if any(item not in _choices(question) for item in defaults):
+            if any(item not in survey_choices(question) for item in defaults):
                 problems.append("question %d: default choice must be one of the choices" % index)
         if str(question.get("default", "")).startswith("$encrypted$"):
             problems.append("question %d: $encrypted$ is reserved" % index)
@@ -169,9 +169,9 @@ def survey_answers_to_extra_vars(spec, answers):
             continue
         if question["type"] == "multiselect":
             value = value if isinstance(value, list) else [v for v in value.splitlines() if v.strip()]
-            assert all(v in _choices(question) for v in value), (name, value)
+            assert all(v in survey_choices(question) for v in value), (name, value)
         elif question["type"] == "multiplechoice":
-            assert value in _choices(question), (name, value)
+            assert value in survey_choices(question), (name, value)
         elif question["type"] in ("integer", "float"):
             value = SURVEY_TYPES[question["type"]](value)
         else:

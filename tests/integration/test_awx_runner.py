@@ -12,6 +12,7 @@ import copy
 import os
 
 import pytest
+import yaml
 
 import awx_job  # pylint: disable=import-error
 from demo_ids import (  # pylint: disable=import-error
@@ -27,6 +28,15 @@ from demo_ids import (  # pylint: disable=import-error
 )
 
 CREDENTIAL_TYPE = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "cbr_credential_type.yml"))
+EXTRA_VARS = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "share_and_accept_extra_vars.yml"))
+SURVEY = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "share_and_accept_survey.yml"))
+ROLE_OPTIONS = awx_job.load_yaml(os.path.join(awx_job.REPO, "roles", "share_and_accept", "meta", "argument_specs.yml"))[
+    "argument_specs"]["main"]["options"]
+# The role option types a survey answer of each type can feed (AWX answers text questions with a string, which
+# Ansible's list and bool conversions read as comma-separated items and as yes/no).
+SURVEY_TYPE_FEEDS = {"text": ("str", "list"), "textarea": ("str",), "password": ("str",),
+                     "multiplechoice": ("str", "bool"), "multiselect": ("list",), "integer": ("int",),
+                     "float": ("float",)}
 # Every secret of the demo fixture: none may reach a job's stdout or artifacts.
 SECRETS = [password for _user, password in USERS.values()] + [
     "source-secret-key-0001", "source-temp-secret-0001", "source-temp-security-token-0001",
@@ -61,12 +71,6 @@ def owner_password_credential(emulator):
     user, password = USERS[OWNER]
     return {"auth_url": emulator.url + "/v3", "username": user, "password": password, "domain_name": "acme",
             "project_id": OWNER}
-
-
-def recipient_password_auth(emulator, project_id):
-    user, password = USERS[project_id]
-    return {"auth_url": emulator.url + "/v3", "username": user, "password": password, "domain_name": "acme",
-            "project_id": project_id}
 
 
 def assert_identities(emulator, expected):
@@ -115,16 +119,45 @@ def test_secret_fields_are_the_no_log_options_and_empty_fields_inject_nothing(tm
         assert handle.read() == pem
 
 
+# -- the survey
+
+
+def test_the_survey_is_one_awx_accepts():
+    assert awx_job.survey_problems(SURVEY) == []
+    for breakage in ({"type": "checkbox"}, {"required": "yes"}, {"default": "maybe"}, {"variable": "2x"}):
+        broken = copy.deepcopy(SURVEY)
+        broken["spec"][2].update(breakage)
+        assert awx_job.survey_problems(broken), breakage
+    broken = copy.deepcopy(SURVEY)
+    broken["spec"].append(dict(broken["spec"][0]))
+    assert "duplicated" in awx_job.survey_problems(broken)[0]
+
+
+def test_every_survey_question_feeds_a_documented_role_variable_of_its_type():
+    for question in SURVEY["spec"]:
+        option = ROLE_OPTIONS[question["variable"]]
+        assert option["type"] in SURVEY_TYPE_FEEDS[question["type"]], question["variable"]
+        if option["type"] == "bool":
+            assert set(awx_job.survey_choices(question)) == {"false", "true"}
+
+
 # -- share and accept
 
 
-def share_vars(emulator):
-    golden = {"access_key": GOLDEN_AK, "secret_key": GOLDEN_SK, "project_id": GOLDEN, "endpoint": emulator.url}
-    return {"share_and_accept_owner_auth": {}, "share_and_accept_backup_ids": [WEB, DB],
-            "share_and_accept_recipients": [
-                {"project_id": DR, "auth": recipient_password_auth(emulator, DR), "vault_id": DR_VAULT},
-                {"project_id": GOLDEN, "auth": golden},
-                {"project_id": CUSTOMER, "auth": recipient_password_auth(emulator, CUSTOMER)}]}
+def pointed_at(emulator, data):
+    """An example from extensions/awx/ with its cloud endpoints replaced by the emulator's (and nothing else)."""
+    text = yaml.safe_dump(data)
+    for host in ("https://iam.eu-de.otc.t-systems.com", "https://cbr.eu-de.otc.t-systems.com"):
+        text = text.replace(host, emulator.url)
+    return yaml.safe_load(text)
+
+
+def share_vars(emulator, **answers):
+    """The job template's extra vars as shipped (recipients with their own credentials) and the survey's answers."""
+    extra_vars = pointed_at(emulator, EXTRA_VARS)
+    answers.setdefault("share_and_accept_backup_ids", "%s,%s" % (WEB, DB))
+    extra_vars.update(awx_job.survey_answers_to_extra_vars(SURVEY, answers))
+    return extra_vars
 
 
 SHARE_IDENTITIES = {OWNER: USERS[OWNER][0], DR: USERS[DR][0], GOLDEN: GOLDEN_AK, CUSTOMER: USERS[CUSTOMER][0]}
