@@ -1,11 +1,21 @@
-# The two commands: `make demo` and `make test`. Each builds what it needs in .venv.
+# The two commands: `make demo` and `make test`. Each installs what it needs in .venv:
+# the demo only ansible-core, requests and PyYAML (.ci/requirements-demo.txt); the tests add the
+# development toolchain on top (.ci/requirements.txt). Every other target is named for what it runs.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
+# The Python that creates .venv, found before .venv/bin goes first on PATH.
+HOST_PYTHON := $(shell command -v $(PYTHON))
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat .ci/requirements.txt requirements.txt | sha256sum | cut -c1-12)
+UV_VERSION := 0.13.9
+DEMO_REQUIREMENTS := .ci/requirements-demo.txt requirements.txt
+TEST_REQUIREMENTS := .ci/requirements.txt $(DEMO_REQUIREMENTS)
+DEMO_STAMP := $(VENV)/.demo-$(shell cat $(DEMO_REQUIREMENTS) | sha256sum | cut -c1-12)
+TEST_STAMP := $(VENV)/.test-$(shell cat $(TEST_REQUIREMENTS) | sha256sum | cut -c1-12)
 LINK := collections/ansible_collections/cloudops/cbr
 FIXTURE := tests/emulator/fixtures/demo.yml
+PYTEST_ARGS ?=
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/collections
 export ANSIBLE_NOCOLOR := 1
 export NO_COLOR := 1
@@ -15,16 +25,39 @@ ifneq ($(wildcard /etc/ssl/certs/ca-certificates.crt),)
 export SSL_CERT_FILE ?= /etc/ssl/certs/ca-certificates.crt
 endif
 
-.PHONY: demo test unit lint sanity docs-check docs molecule bench bench-audit bench-uri venv clean
+# uv when it could be installed (2 s), else pip (about 20 s).
+install = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install -q -p $(BIN)/python $(1); \
+          else $(BIN)/python -m pip install -q $(1); fi
 
-venv: $(STAMP) $(LINK)
+.PHONY: demo test venv demo-venv pytest lint ruff-format drop-py2-boilerplate pre-commit sanity sanity-oldest \
+        sanity-newest docs-check docs galaxy-import molecule bench bench-audit bench-uri clean
 
-$(STAMP): .ci/requirements.txt requirements.txt
+## demo: start the emulator with the demo fixture, share and accept through the collection, print the state
+demo: demo-venv
+	$(BIN)/python tests/emulator/cbr_emulator.py --port 0 --fixture $(FIXTURE) -- \
+	  $(BIN)/ansible-playbook -i playbooks/inventory/hosts.yml playbooks/demo.yml
+
+## test: everything CI runs (`make -k test` reports every failing step)
+test: lint pytest docs-check molecule sanity galaxy-import docs
+
+## venv: the development venv (what `make test` installs)
+venv: $(TEST_STAMP) $(LINK)
+
+## demo-venv: only what the demo needs
+demo-venv: $(DEMO_STAMP) $(LINK)
+
+# A venv without pip is ready in 0.1 s; the host's pip puts uv into it. Without a usable host pip
+# (older than 22.3, or none), a venv with its own pip.
+$(DEMO_STAMP): $(DEMO_REQUIREMENTS)
 	rm -rf $(VENV)
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q uv || $(BIN)/pip install -q -U pip
-	if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install -q -p $(BIN)/python -r .ci/requirements.txt -r requirements.txt; \
-	else $(BIN)/pip install -q -r .ci/requirements.txt -r requirements.txt; fi
+	$(HOST_PYTHON) -m venv --without-pip $(VENV)
+	$(HOST_PYTHON) -m pip --python $(BIN)/python install -q uv==$(UV_VERSION) 2>/dev/null \
+	  || { rm -rf $(VENV) && $(HOST_PYTHON) -m venv $(VENV) && { $(BIN)/pip install -q uv==$(UV_VERSION) || true; }; }
+	$(call install,$(foreach file,$(DEMO_REQUIREMENTS),-r $(file)))
+	touch $@
+
+$(TEST_STAMP): $(DEMO_STAMP) .ci/requirements.txt
+	$(call install,-r .ci/requirements.txt -r requirements.txt)
 	touch $@
 
 # ansible finds the collection as ansible_collections/cloudops/cbr; this link makes the checkout one.
@@ -32,28 +65,62 @@ $(LINK):
 	mkdir -p $(dir $(LINK))
 	ln -sfn ../../.. $(LINK)
 
-## demo: start the emulator with the demo fixture, share and accept through the collection, print the state
-demo: venv
-	$(BIN)/python tests/emulator/cbr_emulator.py --port 0 --fixture $(FIXTURE) -- \
-	  $(BIN)/ansible-playbook -i playbooks/inventory/hosts.yml playbooks/demo.yml
+## pytest: unit, emulator and integration tests (exit code 5, "no tests collected", fails like any other)
+pytest: venv
+	$(BIN)/python -m pytest -n 2 -q -p no:randomly $(PYTEST_ARGS)
 
-## test: everything CI runs
-test: unit molecule lint sanity docs-check docs
-
-unit: venv
-	$(BIN)/python -m pytest -n 2 -q -p no:randomly
-
-molecule: venv
-	$(BIN)/molecule test -s share_and_accept
-
+## lint: ansible-lint (production profile, offline), the changelog fragments, ruff lint and format check
 lint: venv
 	$(BIN)/ansible-lint
 	$(BIN)/antsibull-changelog lint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
+## ruff-format: reformat the Python files in place
+ruff-format: venv
+	$(BIN)/ruff format .
+
+## drop-py2-boilerplate: remove `from __future__ import absolute_import, ...` and `__metaclass__ = type`
+## from every tracked Python file (CONTRIBUTING.md says why; ruff's UP010 and UP001 keep them out)
+drop-py2-boilerplate:
+	$(HOST_PYTHON) .ci/drop_py2_boilerplate.py
+
+## pre-commit: install the git hook that runs ruff on every commit (.pre-commit-config.yaml)
+pre-commit: venv
+	$(BIN)/pre-commit install
+
+## sanity: ansible-test sanity on the oldest and the newest supported ansible-core
+sanity: sanity-oldest sanity-newest
+
+## sanity-oldest: ansible-core from .ci/requirements-demo.txt (2.19), in .venv on its Python
+sanity-oldest: venv
+	.ci/sanity
+
+## sanity-newest: ansible-core from .ci/requirements-sanity-newest.txt (2.21) on Python 3.12+ (fails if none is found)
+sanity-newest: venv
+	.ci/sanity .ci/requirements-sanity-newest.txt
+
+## docs-check: every module's ansible-doc renders (text, OS:: values intact) and antsibull-docs lints the docs
 docs-check: venv
 	for module in plugins/modules/*.py; do \
 	  $(BIN)/ansible-doc -t module cloudops.cbr.$$(basename $$module .py) > /dev/null || exit 1; done
+	$(BIN)/ansible-doc -t role cloudops.cbr.share_and_accept > /dev/null
 	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+
+## galaxy-import: build the tarball and run galaxy-importer on it offline; any error or warning fails
+galaxy-import: venv
+	.ci/galaxy-import
+
+## molecule: the role on localhost against the emulator (converge, idempotence, verify)
+molecule: venv
+	$(BIN)/molecule test -s share_and_accept
+
+## docs: the antsibull-docs Sphinx site, offline, in docs/sphinx/build/html (warnings fail)
+docs: venv
+	mkdir -p docs/sphinx/rst && chmod 700 docs/sphinx/rst
+	$(BIN)/antsibull-docs --config-file docs/sphinx/antsibull-docs.cfg collection --cleanup everything \
+	  --use-current --dest-dir docs/sphinx/rst cloudops.cbr
+	$(BIN)/sphinx-build -M html docs/sphinx/rst docs/sphinx/build -c docs/sphinx -W --keep-going -q
 
 ## bench: request counts and wall time of the role (prints figures; not a test)
 bench: venv
@@ -64,19 +131,9 @@ bench: venv
 bench-audit: venv
 	$(BIN)/python benchmarks/audit.py
 
-## docs: the antsibull-docs Sphinx site, offline, in docs/sphinx/build/html
-docs: venv
-	mkdir -p docs/sphinx/rst && chmod 700 docs/sphinx/rst
-	$(BIN)/antsibull-docs --config-file docs/sphinx/antsibull-docs.cfg collection --cleanup everything \
-	  --use-current --dest-dir docs/sphinx/rst cloudops.cbr
-	$(BIN)/sphinx-build -M html docs/sphinx/rst docs/sphinx/build -c docs/sphinx -W --keep-going -q
-
 ## bench-uri: the role against hand-written uri tasks, 3 and 10 recipients, 50 ms latency
 bench-uri: venv
 	$(BIN)/python benchmarks/vs_uri.py
 
-sanity: venv
-	bash .ci/sanity
-
 clean:
-	rm -rf $(VENV) collections tests/output
+	rm -rf $(VENV) collections tests/output docs/sphinx/build

@@ -8,19 +8,19 @@
 # documentation:
 # http://www.sphinx-doc.org/en/master/config
 
-project = 'Ansible collections'
-copyright = 'Ansible contributors'
+project = "Ansible collections"
+copyright = "Ansible contributors"
 
-title = 'Ansible Collections Documentation'
-html_short_title = 'Ansible Collections Documentation'
+title = "Ansible Collections Documentation"
+html_short_title = "Ansible Collections Documentation"
 
-extensions = ['sphinx.ext.autodoc', 'sphinx.ext.intersphinx', 'sphinx_antsibull_ext']
+extensions = ["sphinx.ext.autodoc", "sphinx.ext.intersphinx", "sphinx_antsibull_ext"]
 
-pygments_style = 'ansible'
+pygments_style = "ansible"
 
-highlight_language = 'YAML+Jinja'
+highlight_language = "YAML+Jinja"
 
-html_theme = 'sphinx_ansible_theme'
+html_theme = "sphinx_ansible_theme"
 html_show_sphinx = False
 
 display_version = False
@@ -34,12 +34,12 @@ html_copy_source = False
 # The site builds offline: no inventories are fetched. References to other collections stay plain text.
 intersphinx_mapping = {}
 
-default_role = 'any'
+default_role = "any"
 
 nitpicky = True
 
 # Labels of the Ansible docs that intersphinx would resolve online; every other broken reference fails the build.
 nitpick_ignore = [
-    ('std:ref', 'common_return_values'),
-    ('std:ref', 'ansible_configuration_settings'),
+    ("std:ref", "common_return_values"),
+    ("std:ref", "ansible_configuration_settings"),
 ]

@@ -1,10 +1,5 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 
 class ModuleDocFragment:
@@ -29,4 +24,19 @@ attributes:
     support: full
     membership:
       - cloudops.cbr.cbr
+"""
+
+    # The attributes block of every _info module: extends_documentation_fragment lists cloudops.cbr.attributes
+    # (the descriptions) and cloudops.cbr.attributes.info_module (the support levels).
+    INFO_MODULE = r"""
+options: {}
+attributes:
+  check_mode:
+    support: full
+    details: The module only reads, so check mode returns the same result.
+  diff_mode:
+    support: N/A
+    details: The module changes nothing.
+  platform:
+    platforms: all
 """

@@ -60,15 +60,7 @@ extends_documentation_fragment:
   - cloudops.cbr.auth
   - cloudops.cbr.attributes
   - cloudops.cbr.attributes.action_group
-attributes:
-  check_mode:
-    support: full
-    details: The module only reads.
-  diff_mode:
-    support: N/A
-    details: The module changes nothing.
-  platform:
-    platforms: all
+  - cloudops.cbr.attributes.info_module
 """
 
 EXAMPLES = r"""
@@ -104,7 +96,6 @@ backups:
     resource_type:
       description: C(OS::Nova::Server), C(OS::Cinder::Volume) or C(OS::Sfs::Turbo).
       type: str
-      sample: "OS::Nova::Server"
     resource_size:
       description: The size of the backed-up resource in GB.
       type: int

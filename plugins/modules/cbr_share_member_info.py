@@ -56,15 +56,7 @@ extends_documentation_fragment:
   - cloudops.cbr.auth
   - cloudops.cbr.attributes
   - cloudops.cbr.attributes.action_group
-attributes:
-  check_mode:
-    support: full
-    details: The module only reads, so check mode returns the same result.
-  diff_mode:
-    support: N/A
-    details: The module changes nothing.
-  platform:
-    platforms: all
+  - cloudops.cbr.attributes.info_module
 """
 
 EXAMPLES = r"""

@@ -65,15 +65,7 @@ extends_documentation_fragment:
   - cloudops.cbr.auth
   - cloudops.cbr.attributes
   - cloudops.cbr.attributes.action_group
-attributes:
-  check_mode:
-    support: full
-    details: The module only reads; C(changed) is always false.
-  diff_mode:
-    support: N/A
-    details: The module changes nothing.
-  platform:
-    platforms: all
+  - cloudops.cbr.attributes.info_module
 """
 
 EXAMPLES = r"""
@@ -119,9 +111,8 @@ backups:
       description: The owner's vault that holds the backup.
       type: str
     resource_type:
-      description: The backed-up resource type.
+      description: The backed-up resource type, for example C(OS::Nova::Server).
       type: str
-      sample: "OS::Nova::Server"
     status:
       description: The backup status.
       type: str

@@ -37,15 +37,7 @@ extends_documentation_fragment:
   - cloudops.cbr.auth
   - cloudops.cbr.attributes
   - cloudops.cbr.attributes.action_group
-attributes:
-  check_mode:
-    support: full
-    details: The module only reads.
-  diff_mode:
-    support: N/A
-    details: The module changes nothing.
-  platform:
-    platforms: all
+  - cloudops.cbr.attributes.info_module
 """
 
 EXAMPLES = r"""
@@ -91,7 +83,7 @@ vaults:
       type: list
       elements: str
       returned: with O(backup)
-      sample: ["it holds disk backups and this is a OS::Nova::Server backup, which needs a server vault (BackupService.6713)"]
+      sample: ["it holds disk backups and this backup (OS::Nova::Server) needs a server vault (BackupService.6713)"]
 count:
   description: The number of vaults returned.
   returned: always

@@ -1,12 +1,14 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Bad input, table-driven over every module: each case fails before any request, naming the option."""
+"""Bad input, table-driven over every module: each case fails before any request, naming the option.
 
-from __future__ import absolute_import, division, print_function
-from demo_ids import DR, OWNER, WEB  # pylint: disable=import-error
+The modules run in this process (tests/runners.py); their auth points at the emulator, whose request log
+proves that nothing was sent.
+"""
 
-__metaclass__ = type
+import pytest
+
+from demo_ids import DR, OWNER, WEB, password_auth  # pylint: disable=import-error
 
 VAULT = "3a1f0c1e-0000-4000-8000-000000000002"
 LONG = "a" * 5000
@@ -85,14 +87,15 @@ CASES = [
 ]
 
 
-def test_every_bad_input_fails_before_any_request_naming_the_option(emulator, play):
-    defaults = {"auth_url": emulator.url + "/v3", "username": "ops-source", "password": "source-pass",
-                "domain_name": "acme", "project_id": OWNER}
-    result = play([{"cloudops.cbr." + case[0]: case[1]} for case in CASES], defaults=defaults)
-    assert len(result.results) == len(CASES)
-    for (module, args, option), outcome in zip(CASES, result.results):
-        assert outcome.get("failed") is True, (module, args, outcome)
-        assert option in outcome["msg"], (module, args, outcome["msg"])
-        assert len(outcome["msg"]) < 1000, (module, option)
-        assert "Traceback" not in outcome["msg"]
+@pytest.mark.parametrize(
+    ("module", "args", "option"),
+    CASES,
+    ids=["%s-%s-%d" % (case[0], case[2], index) for index, case in enumerate(CASES)],
+)
+def test_bad_input_fails_before_any_request_naming_the_option(emulator, run_module, module, args, option):
+    result = run_module(module, dict(password_auth(emulator.url, OWNER), **args))
+    assert result.get("failed") is True, result
+    assert option in result["msg"]
+    assert len(result["msg"]) < 1000
+    assert "Traceback" not in result["msg"]
     assert emulator.requests(api_only=False) == []

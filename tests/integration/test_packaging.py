@@ -1,20 +1,16 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What AWX and Automation Hub consume: the tarball, the execution environment, the changelog, the credential type."""
+"""What AWX and Automation Hub consume: the tarball, the execution environment, the changelog."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 
 import pytest
 import yaml
-
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
@@ -30,6 +26,19 @@ def run(*command, cwd=None):
     return process.stdout
 
 
+def install(tarball, destination):
+    run(
+        os.path.join(BIN, "ansible-galaxy"),
+        "collection",
+        "install",
+        "--force",
+        "--offline",
+        "-p",
+        str(destination),
+        str(tarball),
+    )
+
+
 @pytest.fixture(scope="module")
 def tarball(tmp_path_factory):
     out = tmp_path_factory.mktemp("dist")
@@ -38,16 +47,17 @@ def tarball(tmp_path_factory):
 
 
 def test_the_tarball_installs_offline_and_leaves_dev_files_out(tarball, tmp_path):
-    run(os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--force", "--offline", "-p", str(tmp_path), str(tarball))
+    install(tarball, tmp_path)
     installed = tmp_path / "ansible_collections" / "cloudops" / "cbr"
     assert (installed / "plugins" / "modules" / "cbr_share_member.py").is_file()
     assert (installed / "meta" / "execution-environment.yml").is_file()
     assert not (installed / ".ci").exists() and not (installed / "Makefile").exists()
-    assert not (installed / "docs" / "sphinx").exists() and (installed / "docs" / "docsite" / "extra-docs.yml").is_file()
+    assert not (installed / "docs" / "sphinx").exists()
+    assert (installed / "docs" / "docsite" / "extra-docs.yml").is_file()
 
 
 def test_ansible_builder_sees_the_python_dependency(tarball, tmp_path):
-    run(os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--force", "--offline", "-p", str(tmp_path), str(tarball))
+    install(tarball, tmp_path)
     report = run(os.path.join(BIN, "ansible-builder"), "introspect", str(tmp_path))
     assert "requests>=2.25" in report and "cloudops.cbr" in report
 
@@ -56,8 +66,15 @@ def test_ansible_builder_creates_the_example_build_context(tarball, tmp_path):
     work = tmp_path / "ee"
     shutil.copytree(os.path.join(REPO, "examples", "execution-environment"), str(work))
     shutil.copy(str(tarball), str(work))
-    run(os.path.join(BIN, "ansible-builder"), "create", "-c", "context", "--output-filename", "Containerfile",
-        cwd=str(work))
+    run(
+        os.path.join(BIN, "ansible-builder"),
+        "create",
+        "-c",
+        "context",
+        "--output-filename",
+        "Containerfile",
+        cwd=str(work),
+    )
     context = work / "context"
     assert (context / "Containerfile").is_file()
     assert (context / "_build" / "collections" / TARBALL).is_file()
@@ -70,8 +87,9 @@ def test_antsibull_changelog_generates_the_release_changelog(tmp_path):
     for name in ("galaxy.yml", "changelogs", "plugins", "roles", "meta"):
         source = os.path.join(REPO, name)
         (shutil.copytree if os.path.isdir(source) else shutil.copy)(source, str(copy / name))
-    run(os.path.join(BIN, "antsibull-changelog"), "release", "--version", VERSION, "--date", "2026-11-23",
-        cwd=str(copy))
+    run(
+        os.path.join(BIN, "antsibull-changelog"), "release", "--version", VERSION, "--date", "2026-11-23", cwd=str(copy)
+    )
     changelog = (copy / "CHANGELOG.rst").read_text()
     assert "v%s" % VERSION in changelog
     for module in ("cbr_share_member", "cbr_share_member_info", "cbr_backup_share", "cbr_shared_backup_info"):
@@ -79,3 +97,18 @@ def test_antsibull_changelog_generates_the_release_changelog(tmp_path):
     assert "share_and_accept" in changelog
     assert "Minor Changes" in changelog
 
+
+def test_ansible_doc_text_output_keeps_every_resource_type_whole():
+    """ansible-doc's text output drops "xx OS::" as if it were an RST directive; the docs must avoid that."""
+    modules = [
+        "cloudops.cbr." + name[:-3]
+        for name in sorted(os.listdir(os.path.join(REPO, "plugins", "modules")))
+        if name.endswith(".py")
+    ]
+    docs = json.loads(run(os.path.join(BIN, "ansible-doc"), "--json", *modules))
+    text = run(os.path.join(BIN, "ansible-doc"), *modules)
+    values = set(re.findall(r"\b[A-Za-z]+(?:::[A-Za-z]+)+", json.dumps(docs)))
+    assert "OS::Nova::Server" in values
+    for value in values:
+        tail = value.split("::", 1)[1]
+        assert text.count(tail) == text.count(value) > 0, value

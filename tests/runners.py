@@ -1,0 +1,154 @@
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The two ways tests run the collection: a module's main() in this process, or ansible-playbook.
+
+run_module() is for option validation and pre-flight checks (milliseconds a case); run_playbook() only where
+the playbook layer is the point (module_defaults, action groups, -vvv, the role). tests/integration/conftest.py
+exposes both as fixtures (run_module, play, run_playbook).
+"""
+
+import contextlib
+import importlib
+import io
+import json
+import os
+import subprocess
+import sys
+from unittest import mock
+
+import yaml
+from ansible.module_utils import basic
+from ansible.module_utils.common import warnings as ansible_warnings
+
+try:
+    from ansible.module_utils.testing import patch_module_args  # ansible-core 2.19 and later
+except ImportError:  # older cores read the arguments from basic._ANSIBLE_ARGS
+
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        payload = json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}).encode("utf-8")
+        with mock.patch.object(basic, "_ANSIBLE_ARGS", payload):
+            yield
+
+
+MODULE_PACKAGE = "ansible_collections.cloudops.cbr.plugins.modules."
+PLAYBOOK_BIN = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+
+
+def run_module(name, args, check_mode=False, diff=False):
+    """Run cloudops.cbr.<name>'s main() with args and return what it passed to exit_json or fail_json.
+
+    The result is the dict ansible-playbook would get (no_log values masked, warnings included). An exception
+    that escapes main() propagates: under ansible-playbook it would be a MODULE FAILURE with a traceback.
+    """
+    module = importlib.import_module(MODULE_PACKAGE + name)
+    args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+    # Warnings and deprecations are process-wide lists; a module run in a fresh process starts with none.
+    ansible_warnings._global_warnings.clear()
+    ansible_warnings._global_deprecations.clear()
+    output = io.StringIO()
+    with patch_module_args(args), contextlib.redirect_stdout(output):
+        try:
+            module.main()
+            raise AssertionError("%s: main() returned without calling exit_json or fail_json" % name)
+        except SystemExit as exit_:
+            code = exit_.code
+    lines = output.getvalue().strip().splitlines()
+    assert lines, "%s: main() exited with %r and printed no result" % (name, code)
+    result = json.loads(lines[-1])
+    assert bool(code) == bool(result.get("failed")), "%s: exit code %r for %r" % (name, code, result)
+    return result
+
+
+class PlayResult:
+    """An ansible-playbook run: rc, output (stdout + stderr) and, for play(), each task's registered result."""
+
+    def __init__(self, process, results=None):
+        self.rc = process.returncode
+        self.stdout = process.stdout
+        self.output = process.stdout + process.stderr
+        self.results = results
+
+    def __getitem__(self, index):
+        return self.results[index]
+
+
+def run_playbook(
+    playbook,
+    inventory="localhost,",
+    extra_vars=None,
+    check=False,
+    diff=False,
+    verbosity=0,
+    forks=None,
+    env=None,
+    timeout=300,
+):
+    """Run ansible-playbook on a playbook file and return a PlayResult (rc, stdout, output).
+
+    With the default inventory the play runs on localhost through the local connection, with this
+    interpreter (which has requests). extra_vars is a dict, passed as JSON.
+    """
+    command = [PLAYBOOK_BIN, "-i", str(inventory), str(playbook)]
+    if inventory == "localhost,":
+        command += ["-c", "local", "-e", "ansible_python_interpreter=%s" % sys.executable]
+    if extra_vars:
+        command += ["-e", json.dumps(extra_vars)]
+    if check:
+        command.append("--check")
+    if diff:
+        command.append("--diff")
+    if verbosity:
+        command.append("-" + "v" * verbosity)
+    if forks:
+        command += ["-f", str(forks)]
+    environment = dict(
+        os.environ,
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_LOCALHOST_WARNING="false",
+        ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+        ANSIBLE_RETRY_FILES_ENABLED="false",
+    )
+    environment.update(env or {})
+    process = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=timeout, check=False)
+    return PlayResult(process)
+
+
+def play_tasks(workdir, tasks, defaults=None, **options):
+    """Run tasks in one play on localhost and return a PlayResult with each task's registered result, in order.
+
+    Every task is registered and may fail without stopping the play. defaults go to module_defaults of the
+    collection's action group. options are run_playbook()'s.
+    """
+    registered = []
+    play_tasks_ = []
+    for index, task in enumerate(tasks):
+        name = "result_%d" % index
+        registered.append(name)
+        play_tasks_.append(dict(task, register=name, ignore_errors=True))
+    out_file = os.path.join(str(workdir), "results.json")
+    dump = "{{ [%s] | to_json }}" % ", ".join(registered)
+    play_tasks_.append(
+        {
+            "name": "Write the results",
+            "ansible.builtin.copy": {"content": dump, "dest": out_file},
+            "check_mode": False,
+            "diff": False,
+        }
+    )
+    playbook = [
+        {
+            "hosts": "localhost",
+            "gather_facts": False,
+            "tasks": play_tasks_,
+            "module_defaults": {"group/cloudops.cbr.cbr": defaults or {}},
+        }
+    ]
+    path = os.path.join(str(workdir), "play.yml")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(yaml.safe_dump(playbook, sort_keys=False))
+    result = run_playbook(path, **options)
+    assert os.path.exists(out_file), result.output
+    with open(out_file, encoding="utf-8") as handle:
+        result.results = json.load(handle)
+    return result
