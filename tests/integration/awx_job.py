@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Run a job the way AWX runs it: ansible-runner over a private data directory AWX would lay out.
@@ -12,10 +11,6 @@ CredentialTypeInputField / CredentialTypeInjectorField; awx/api/views, JobTempla
 - the project is checked out into project/, the collections of its requirements into requirements_collections/,
   which ANSIBLE_COLLECTIONS_PATH points at; a check job runs ansible-playbook with --check.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import glob
 import json
@@ -69,50 +64,81 @@ CREDENTIAL_INJECTORS_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "file": {"type": "object", "patternProperties": {r"^template(\.[a-zA-Z_]+[a-zA-Z0-9_]*)?$": {"type": "string"}},
-                 "additionalProperties": False},
-        "env": {"type": "object", "patternProperties": {"^[a-zA-Z_]+[a-zA-Z0-9_]*$": {
-            "type": "string", "pattern": "^[\x00-\x7F]*$"}}, "additionalProperties": False},
-        "extra_vars": {"type": "object", "patternProperties": {"^[a-zA-Z_]+[a-zA-Z0-9_]*$": {"type": "string"}},
-                       "additionalProperties": False},
+        "file": {
+            "type": "object",
+            "patternProperties": {r"^template(\.[a-zA-Z_]+[a-zA-Z0-9_]*)?$": {"type": "string"}},
+            "additionalProperties": False,
+        },
+        "env": {
+            "type": "object",
+            "patternProperties": {"^[a-zA-Z_]+[a-zA-Z0-9_]*$": {"type": "string", "pattern": "^[\x00-\x7f]*$"}},
+            "additionalProperties": False,
+        },
+        "extra_vars": {
+            "type": "object",
+            "patternProperties": {"^[a-zA-Z_]+[a-zA-Z0-9_]*$": {"type": "string"}},
+            "additionalProperties": False,
+        },
     },
 }
 
 # AWX's survey spec rules (JobTemplateSurveySpec.ALLOWED_TYPES and _validate_spec_data) as a JSON schema;
 # the rules a schema cannot say (unique variables, defaults among the choices) are in survey_problems().
-SURVEY_TYPES = {"text": str, "textarea": str, "password": str, "multiplechoice": str, "multiselect": str,
-                "integer": int, "float": float}
+SURVEY_TYPES = {
+    "text": str,
+    "textarea": str,
+    "password": str,
+    "multiplechoice": str,
+    "multiselect": str,
+    "integer": int,
+    "float": float,
+}
 SURVEY_SCHEMA = {
     "type": "object",
     "required": ["name", "description", "spec"],
     "properties": {
         "name": {"type": "string"},
         "description": {"type": "string"},
-        "spec": {"type": "array", "minItems": 1, "items": {
-            "type": "object",
-            "required": ["type", "question_name", "variable", "required"],
-            "properties": {
-                "type": {"enum": sorted(SURVEY_TYPES)},
-                "question_name": {"type": "string"},
-                "question_description": {"type": "string"},
-                "variable": {"type": "string", "pattern": "^[a-zA-Z_][a-zA-Z0-9_]*$"},
-                "required": {"type": "boolean"},
-                "min": {"type": ["integer", "null"]},
-                "max": {"type": ["integer", "null"]},
-                "choices": {"type": ["string", "array"]},
+        "spec": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["type", "question_name", "variable", "required"],
+                "properties": {
+                    "type": {"enum": sorted(SURVEY_TYPES)},
+                    "question_name": {"type": "string"},
+                    "question_description": {"type": "string"},
+                    "variable": {"type": "string", "pattern": "^[a-zA-Z_][a-zA-Z0-9_]*$"},
+                    "required": {"type": "boolean"},
+                    "min": {"type": ["integer", "null"]},
+                    "max": {"type": ["integer", "null"]},
+                    "choices": {"type": ["string", "array"]},
+                },
+                "allOf": [
+                    {
+                        "if": {"properties": {"type": {"enum": ["multiplechoice", "multiselect"]}}},
+                        "then": {"required": ["choices"]},
+                    },
+                    {
+                        "if": {"properties": {"type": {"const": "integer"}}},
+                        "then": {"properties": {"default": {"anyOf": [{"type": "integer"}, {"const": ""}]}}},
+                    },
+                    {
+                        "if": {"properties": {"type": {"const": "float"}}},
+                        "then": {"properties": {"default": {"anyOf": [{"type": "number"}, {"const": ""}]}}},
+                    },
+                    {
+                        "if": {
+                            "properties": {
+                                "type": {"enum": ["text", "textarea", "password", "multiplechoice", "multiselect"]}
+                            }
+                        },
+                        "then": {"properties": {"default": {"type": "string"}}},
+                    },
+                ],
             },
-            "allOf": [
-                {"if": {"properties": {"type": {"enum": ["multiplechoice", "multiselect"]}}},
-                 "then": {"required": ["choices"]}},
-                {"if": {"properties": {"type": {"const": "integer"}}},
-                 "then": {"properties": {"default": {"anyOf": [{"type": "integer"}, {"const": ""}]}}}},
-                {"if": {"properties": {"type": {"const": "float"}}},
-                 "then": {"properties": {"default": {"anyOf": [{"type": "number"}, {"const": ""}]}}}},
-                {"if": {"properties": {"type": {"enum": ["text", "textarea", "password", "multiplechoice",
-                                                         "multiselect"]}}},
-                 "then": {"properties": {"default": {"type": "string"}}}},
-            ],
-        }},
+        },
     },
 }
 
@@ -183,10 +209,13 @@ def survey_answers_to_extra_vars(spec, answers):
 def credential_type_problems(credential_type):
     """What AWX would refuse in a custom credential type: its schemas, then every injector template rendered with
     StrictUndefined over the defined fields (AWX's own check that templates only use defined fields)."""
-    problems = [e.message for e in jsonschema.Draft4Validator(CREDENTIAL_INPUTS_SCHEMA).iter_errors(
-        credential_type["inputs"])]
-    problems += [e.message for e in jsonschema.Draft4Validator(CREDENTIAL_INJECTORS_SCHEMA).iter_errors(
-        credential_type["injectors"])]
+    problems = [
+        e.message for e in jsonschema.Draft4Validator(CREDENTIAL_INPUTS_SCHEMA).iter_errors(credential_type["inputs"])
+    ]
+    problems += [
+        e.message
+        for e in jsonschema.Draft4Validator(CREDENTIAL_INJECTORS_SCHEMA).iter_errors(credential_type["injectors"])
+    ]
     if problems:
         return problems
     fields = credential_type["inputs"]["fields"]
@@ -233,15 +262,21 @@ def render_injectors(credential_type, inputs, private_data_dir):
         else:
             tower["filename"] = path
     namespace["tower"] = tower
-    return dict((name, sandbox.from_string(template).render(**namespace))
-                for name, template in credential_type["injectors"].get("env", {}).items())
+    return dict(
+        (name, sandbox.from_string(template).render(**namespace))
+        for name, template in credential_type["injectors"].get("env", {}).items()
+    )
 
 
 def openstack_credential_env(inputs, private_data_dir):
     """AWX's built-in OpenStack credential (awx/main/models/credential/injectors.py, openstack): a clouds.yaml with
     one cloud named `devstack` written under env/, and OS_CLIENT_CONFIG_FILE pointing at it."""
-    auth = {"auth_url": inputs.get("host", ""), "username": inputs.get("username", ""),
-            "password": inputs.get("password", ""), "project_name": inputs.get("project", "")}
+    auth = {
+        "auth_url": inputs.get("host", ""),
+        "username": inputs.get("username", ""),
+        "password": inputs.get("password", ""),
+        "project_name": inputs.get("project", ""),
+    }
     if inputs.get("project_domain_name"):
         auth["project_domain_name"] = inputs["project_domain_name"]
     if inputs.get("domain"):
@@ -263,13 +298,21 @@ def build_collection(workdir):
     dist = os.path.join(workdir, "dist")
     installed = os.path.join(workdir, "requirements_collections")
     galaxy = os.path.join(BIN, "ansible-galaxy")
-    for command in ([galaxy, "collection", "build", "--output-path", dist, REPO],
-                    [galaxy, "collection", "install", "--offline", "--force", "-p", installed, dist]):
+    for command in (
+        [galaxy, "collection", "build", "--output-path", dist, REPO],
+        [galaxy, "collection", "install", "--offline", "--force", "-p", installed, dist],
+    ):
         if command[2] == "install":
             command[-1:] = glob.glob(os.path.join(dist, "*.tar.gz"))
         # In a clean environment: a collections path that already holds the checkout would make install a no-op.
-        process = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300,
-                                 env=dict(clean_environment(), ANSIBLE_COLLECTIONS_PATH=installed))
+        process = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+            env=dict(clean_environment(), ANSIBLE_COLLECTIONS_PATH=installed),
+        )
         assert process.returncode == 0, process.stdout + process.stderr
     assert os.path.isfile(os.path.join(installed, "ansible_collections", "cloudops", "cbr", "MANIFEST.json"))
     return installed
@@ -295,8 +338,12 @@ class AwxJob:
         # The job template's inventory: localhost, run with the execution environment's Python.
         with open(os.path.join(self.root, "inventory", "hosts"), "w", encoding="utf-8") as out:
             out.write("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
-        envvars = dict(envvars, ANSIBLE_COLLECTIONS_PATH=os.path.join(self.root, "requirements_collections"),
-                       ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="false")
+        envvars = dict(
+            envvars,
+            ANSIBLE_COLLECTIONS_PATH=os.path.join(self.root, "requirements_collections"),
+            ANSIBLE_NOCOLOR="1",
+            ANSIBLE_LOCALHOST_WARNING="false",
+        )
         self._write("env/envvars", envvars)
         self._write("env/extravars", extravars)
         self.runs = []
@@ -317,8 +364,14 @@ class AwxJob:
         with open(os.path.join(self.root, "env", "cmdline"), "w", encoding="utf-8") as out:
             out.write(" ".join(option for option, wanted in (("--check", check), ("--diff", diff)) if wanted))
         with mock.patch.dict(os.environ, clean_environment(), clear=True):
-            runner = ansible_runner.run(private_data_dir=self.root, playbook=self.playbook, ident=ident,
-                                        verbosity=verbosity or None, quiet=True, rotate_artifacts=0)
+            runner = ansible_runner.run(
+                private_data_dir=self.root,
+                playbook=self.playbook,
+                ident=ident,
+                verbosity=verbosity or None,
+                quiet=True,
+                rotate_artifacts=0,
+            )
         self.runs.append(runner)
         return runner
 
@@ -343,9 +396,11 @@ def events(runner, name=None):
 
 def task_results(runner, task_name):
     """The module results of a task (runner_on_ok and runner_on_failed events), in order."""
-    return [event["event_data"]["res"] for event in runner.events
-            if event["event"] in ("runner_on_ok", "runner_on_failed")
-            and event["event_data"].get("task") == task_name]
+    return [
+        event["event_data"]["res"]
+        for event in runner.events
+        if event["event"] in ("runner_on_ok", "runner_on_failed") and event["event_data"].get("task") == task_name
+    ]
 
 
 def leaked(texts, secrets):
@@ -353,8 +408,11 @@ def leaked(texts, secrets):
     found = []
     for name, text in texts.items():
         for secret in secrets:
-            forms = {secret, json.dumps(secret)[1:-1], re.sub(r"([^A-Za-z0-9_.~-])",
-                                                              lambda m: "%%%02X" % ord(m.group(1)), secret)}
+            forms = {
+                secret,
+                json.dumps(secret)[1:-1],
+                re.sub(r"([^A-Za-z0-9_.~-])", lambda m: "%%%02X" % ord(m.group(1)), secret),
+            }
             if any(form in text for form in forms):
                 found.append((name, secret))
     return found

@@ -1,46 +1,53 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The AWX path: the shipped playbooks run by ansible-runner from a private data directory laid out as AWX lays it
 out, with the owner's credential injected by the shipped credential type and recipients in extra vars."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import copy
 import os
 
+import awx_job  # pylint: disable=import-error
 import pytest
 import yaml
 
-import awx_job  # pylint: disable=import-error
 from demo_ids import (  # pylint: disable=import-error
     CUSTOMER,
     CUSTOMER_VAULT,
+    DB,
     DR,
     DR_VAULT,
     GOLDEN,
     OWNER,
     USERS,
     WEB,
-    DB,
 )
 
 CREDENTIAL_TYPE = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "cbr_credential_type.yml"))
 EXTRA_VARS = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "share_and_accept_extra_vars.yml"))
 SURVEY = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "share_and_accept_survey.yml"))
 ROLE_OPTIONS = awx_job.load_yaml(os.path.join(awx_job.REPO, "roles", "share_and_accept", "meta", "argument_specs.yml"))[
-    "argument_specs"]["main"]["options"]
+    "argument_specs"
+]["main"]["options"]
 # The role option types a survey answer of each type can feed (AWX answers text questions with a string, which
 # Ansible's list and bool conversions read as comma-separated items and as yes/no).
-SURVEY_TYPE_FEEDS = {"text": ("str", "list"), "textarea": ("str",), "password": ("str",),
-                     "multiplechoice": ("str", "bool"), "multiselect": ("list",), "integer": ("int",),
-                     "float": ("float",)}
+SURVEY_TYPE_FEEDS = {
+    "text": ("str", "list"),
+    "textarea": ("str",),
+    "password": ("str",),
+    "multiplechoice": ("str", "bool"),
+    "multiselect": ("list",),
+    "integer": ("int",),
+    "float": ("float",),
+}
 # Every secret of the demo fixture: none may reach a job's stdout or artifacts.
 SECRETS = [password for _user, password in USERS.values()] + [
-    "source-secret-key-0001", "source-temp-secret-0001", "source-temp-security-token-0001",
-    "dr-secret-key-0001", "golden-secret-key-0001", "customer-secret-key-0001"]
+    "source-secret-key-0001",
+    "source-temp-secret-0001",
+    "source-temp-security-token-0001",
+    "dr-secret-key-0001",
+    "golden-secret-key-0001",
+    "customer-secret-key-0001",
+]
 GOLDEN_AK, GOLDEN_SK = "AKGOLDEN0000000000001", "golden-secret-key-0001"
 SOURCE_AK, SOURCE_SK = "AKSOURCE0000000000001", "source-secret-key-0001"
 
@@ -69,8 +76,13 @@ def awx(tmp_path, awx_collections):
 
 def owner_password_credential(emulator):
     user, password = USERS[OWNER]
-    return {"auth_url": emulator.url + "/v3", "username": user, "password": password, "domain_name": "acme",
-            "project_id": OWNER}
+    return {
+        "auth_url": emulator.url + "/v3",
+        "username": user,
+        "password": password,
+        "domain_name": "acme",
+        "project_id": OWNER,
+    }
 
 
 def assert_identities(emulator, expected):
@@ -194,8 +206,7 @@ def test_share_and_accept_with_the_owner_injected_and_recipients_in_extra_vars(e
 def test_the_audit_job_reads_as_the_injected_ak_sk_and_fails_on_a_flag(emulator, awx):
     emulator.seed_member(WEB, DR, status="accepted", vault_id=DR_VAULT)
     emulator.seed_member(DB, CUSTOMER)
-    credential = {"access_key": SOURCE_AK, "secret_key": SOURCE_SK, "project_id": OWNER,
-                  "cbr_endpoint": emulator.url}
+    credential = {"access_key": SOURCE_AK, "secret_key": SOURCE_SK, "project_id": OWNER, "cbr_endpoint": emulator.url}
     flagged = awx("sharing_audit.yml", credential, {"sharing_audit_expected_projects": [DR]}).run()
     assert (flagged.rc, flagged.status) == (2, "failed")
     [audit] = awx_job.task_results(flagged, "Read every backup and whom it is shared with")
@@ -212,8 +223,16 @@ def test_the_audit_job_reads_as_the_injected_ak_sk_and_fails_on_a_flag(emulator,
 def test_the_audit_job_with_awx_builtin_openstack_credential(emulator, awx, tmp_path):
     """AWX's OpenStack credential writes a clouds.yaml (cloud `devstack`) and sets OS_CLIENT_CONFIG_FILE."""
     user, password = USERS[OWNER]
-    env = awx_job.openstack_credential_env({"host": emulator.url + "/v3", "username": user, "password": password,
-                                            "project": "eu-de_source", "domain": "acme"}, str(tmp_path))
+    env = awx_job.openstack_credential_env(
+        {
+            "host": emulator.url + "/v3",
+            "username": user,
+            "password": password,
+            "project": "eu-de_source",
+            "domain": "acme",
+        },
+        str(tmp_path),
+    )
     job = awx("sharing_audit.yml", {}, {"sharing_audit_auth": {"cloud": "devstack"}}, extra_env=env)
     run = job.run(verbosity=3)
     assert (run.rc, run.status) == (0, "successful"), run.stdout.read()
