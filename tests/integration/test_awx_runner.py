@@ -5,11 +5,17 @@ out, with the owner's credential injected by the shipped credential type and rec
 
 import copy
 import os
+import re
+import subprocess
+import threading
 
 import awx_job  # pylint: disable=import-error
 import pytest
+import requests
 import yaml
 
+import cbr_emulator  # pylint: disable=import-error
+from ansible_collections.cloudops.cbr.plugins.module_utils import _connection
 from demo_ids import (  # pylint: disable=import-error
     CUSTOMER,
     CUSTOMER_VAULT,
@@ -117,11 +123,20 @@ def test_the_credential_type_is_one_awx_accepts():
     assert "region_name" in awx_job.credential_type_problems(broken)[0]
 
 
-def test_secret_fields_are_the_no_log_options_and_empty_fields_inject_nothing(tmp_path):
-    from ansible_collections.cloudops.cbr.plugins.module_utils._connection import AUTH_ARGUMENT_SPEC
+def test_every_injected_variable_is_one_the_collection_reads_for_that_field():
+    """The OS_* family of the connection resolver reads each variable, as the option of the field it renders."""
+    family = dict(_connection.ENVIRONMENT_FAMILIES)["OS_*"]
+    option_of_field = {"cbr_endpoint": "endpoints.cbr", "vbs_endpoint": "endpoints.vbs"}
+    fields = {field["id"]: field for field in CREDENTIAL_TYPE["inputs"]["fields"]}
+    injected = CREDENTIAL_TYPE["injectors"]["env"]
+    assert len(injected) == len(fields)
+    for variable, template in injected.items():
+        [field] = [name for name in fields if re.search(r"\b%s\b" % name, template)]
+        assert variable in family[option_of_field.get(field, field)], (variable, field)
+    assert {name for name, field in fields.items() if field.get("secret")} == set(_connection.SECRET_OPTIONS)
 
-    secret = {field["id"] for field in CREDENTIAL_TYPE["inputs"]["fields"] if field.get("secret")}
-    assert secret == {name for name, spec in AUTH_ARGUMENT_SPEC.items() if spec.get("no_log")}
+
+def test_empty_fields_inject_empty_variables_and_no_certificate_file(tmp_path):
     env = awx_job.render_injectors(CREDENTIAL_TYPE, {"access_key": SOURCE_AK, "secret_key": SOURCE_SK}, str(tmp_path))
     assert env["OS_ACCESS_KEY"] == SOURCE_AK and env["OS_SECRET_KEY"] == SOURCE_SK
     assert {name for name, value in env.items() if value} == {"OS_ACCESS_KEY", "OS_SECRET_KEY"}
@@ -129,6 +144,76 @@ def test_secret_fields_are_the_no_log_options_and_empty_fields_inject_nothing(tm
     env = awx_job.render_injectors(CREDENTIAL_TYPE, {"ca_cert": pem}, str(tmp_path))
     with open(env["OS_CACERT"], encoding="utf-8") as handle:
         assert handle.read() == pem
+
+
+@pytest.fixture(scope="module")
+def tls_emulator(tmp_path_factory, demo_fixture):
+    """The demo emulator over HTTPS with a self-signed certificate: (emulator, certificate PEM)."""
+    work = tmp_path_factory.mktemp("awx-tls")
+    cert, key = str(work / "cert.pem"), str(work / "key.pem")
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            key,
+            "-out",
+            cert,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server = cbr_emulator.make_server(demo_fixture, tls_cert=cert, tls_key=key)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    with open(cert, encoding="utf-8") as handle:
+        yield server.emulator, handle.read()
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_injected_token_and_ca_certificate(tls_emulator, awx, tmp_path):
+    """The token field, the CBR endpoint field and the CA certificate written by the file injector (OS_CACERT)."""
+    emulator, pem = tls_emulator
+    user, password = USERS[OWNER]
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text(pem)
+    login = requests.post(
+        emulator.base_url + "/v3/auth/tokens",
+        verify=str(bundle),
+        timeout=30,
+        json={
+            "auth": {
+                "identity": {
+                    "methods": ["password"],
+                    "password": {"user": {"name": user, "password": password, "domain": {"name": "acme"}}},
+                },
+                "scope": {"project": {"id": OWNER}},
+            }
+        },
+    )
+    token = login.headers["X-Subject-Token"]
+    credential = {"token": token, "project_id": OWNER, "cbr_endpoint": emulator.base_url}
+    untrusted = awx("sharing_audit.yml", credential, {}).run()
+    assert untrusted.status == "failed" and "certificate" in untrusted.stdout.read()
+    with emulator.state.lock:
+        emulator.state.log = []
+    job = awx("sharing_audit.yml", dict(credential, ca_cert=pem), {})
+    run = job.run(verbosity=3)
+    assert (run.rc, run.status) == (0, "successful"), run.stdout.read()
+    with emulator.state.lock:
+        log = list(emulator.state.log)
+    assert log and {(e["identity"], e["scope_project"]) for e in log} == {(user, OWNER)}
+    assert_no_secret(job, SECRETS + [token])
 
 
 # -- the survey
@@ -210,7 +295,7 @@ def test_the_audit_job_reads_as_the_injected_ak_sk_and_fails_on_a_flag(emulator,
     flagged = awx("sharing_audit.yml", credential, {"sharing_audit_expected_projects": [DR]}).run()
     assert (flagged.rc, flagged.status) == (2, "failed")
     [audit] = awx_job.task_results(flagged, "Read every backup and whom it is shared with")
-    assert [(f["backup_id"], f["dest_project_id"]) for f in audit["summary"]["flagged"]] == [(DB, CUSTOMER)]
+    assert [(f["backup_id"], f["project_id"]) for f in audit["summary"]["flagged"]] == [(DB, CUSTOMER)]
 
     clean = awx("sharing_audit.yml", credential, {"sharing_audit_expected_projects": [DR, CUSTOMER]})
     run = clean.run(check=True, verbosity=3)
