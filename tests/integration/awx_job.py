@@ -8,7 +8,8 @@ CredentialTypeInputField / CredentialTypeInjectorField; awx/api/views, JobTempla
   its `env` injectors are rendered with a sandboxed Jinja environment in which an input left empty is undefined,
   so it renders as an empty string, and the result becomes env/envvars;
 - the job template's extra vars and the survey answers become env/extravars;
-- the project is checked out into project/, the collections of its requirements into requirements_collections/,
+- the project is checked out into project/ (extensions/awx/project/: playbooks importing the collection's),
+  the collections of its collections/requirements.yml are installed into requirements_collections/,
   which ANSIBLE_COLLECTIONS_PATH points at; a check job runs ansible-playbook with --check.
 """
 
@@ -332,7 +333,8 @@ class AwxJob:
     def __init__(self, root, collections_dir, playbook, envvars, extravars):
         self.root = str(root)
         self.playbook = playbook
-        shutil.copytree(os.path.join(REPO, "playbooks"), os.path.join(self.root, "project"))
+        # The AWX project: playbooks that import the collection's own, and collections/requirements.yml.
+        shutil.copytree(os.path.join(AWX_DIR, "project"), os.path.join(self.root, "project"))
         os.symlink(collections_dir, os.path.join(self.root, "requirements_collections"))
         os.makedirs(os.path.join(self.root, "inventory"), exist_ok=True)
         # The job template's inventory: localhost, run with the execution environment's Python.
