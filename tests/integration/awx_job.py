@@ -391,6 +391,20 @@ class AwxJob:
         return texts
 
 
+def rst_code_blocks(path):
+    """{caption: text} of every captioned code block of an rst file; blocks without a caption raise."""
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    blocks = {}
+    for match in re.finditer(r"^\.\. code-block:: \w+\n((?:    :\w+:.*\n)*)\n((?:(?: {4}.*)?\n)+)", text, re.M):
+        caption = re.search(r":caption: (.+)", match.group(1))
+        assert caption, "code block without a caption: %s" % match.group(2)[:80]
+        body = "\n".join(line[4:] for line in match.group(2).splitlines())
+        blocks[caption.group(1).strip()] = body.strip("\n") + "\n"
+    assert text.count(".. code-block::") == len(blocks)
+    return blocks
+
+
 def events(runner, name=None):
     """The runner's job events, only those of this event name when given."""
     return [event for event in runner.events if name is None or event["event"] == name]

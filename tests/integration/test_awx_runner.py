@@ -34,17 +34,7 @@ SURVEY = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "share_and_accept_surve
 ROLE_OPTIONS = awx_job.load_yaml(os.path.join(awx_job.REPO, "roles", "share_and_accept", "meta", "argument_specs.yml"))[
     "argument_specs"
 ]["main"]["options"]
-# The role option types a survey answer of each type can feed (AWX answers text questions with a string, which
-# Ansible's list and bool conversions read as comma-separated items and as yes/no).
-SURVEY_TYPE_FEEDS = {
-    "text": ("str", "list"),
-    "textarea": ("str",),
-    "password": ("str",),
-    "multiplechoice": ("str", "bool"),
-    "multiselect": ("list",),
-    "integer": ("int",),
-    "float": ("float",),
-}
+WRAPPER_VARS = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "project", "share_and_accept.yml"))[0]["vars"]
 # Every secret of the demo fixture: none may reach a job's stdout or artifacts.
 SECRETS = [password for _user, password in USERS.values()] + [
     "source-secret-key-0001",
@@ -54,7 +44,7 @@ SECRETS = [password for _user, password in USERS.values()] + [
     "golden-secret-key-0001",
     "customer-secret-key-0001",
 ]
-GOLDEN_AK, GOLDEN_SK = "AKGOLDEN0000000000001", "golden-secret-key-0001"
+GOLDEN_AK = "AKGOLDEN0000000000001"
 SOURCE_AK, SOURCE_SK = "AKSOURCE0000000000001", "source-secret-key-0001"
 
 
@@ -223,19 +213,24 @@ def test_the_survey_is_one_awx_accepts():
     assert awx_job.survey_problems(SURVEY) == []
     for breakage in ({"type": "checkbox"}, {"required": "yes"}, {"default": "maybe"}, {"variable": "2x"}):
         broken = copy.deepcopy(SURVEY)
-        broken["spec"][2].update(breakage)
+        [choice] = [question for question in broken["spec"] if question["type"] == "multiplechoice"]
+        choice.update(breakage)
         assert awx_job.survey_problems(broken), breakage
     broken = copy.deepcopy(SURVEY)
     broken["spec"].append(dict(broken["spec"][0]))
     assert "duplicated" in awx_job.survey_problems(broken)[0]
 
 
-def test_every_survey_question_feeds_a_documented_role_variable_of_its_type():
+def test_the_survey_answers_feed_only_documented_role_variables():
+    """The project's playbook turns every answer into documented variables of the role (the role checks their types
+    at run time, which the runner tests below go through)."""
+    assert set(WRAPPER_VARS) <= set(ROLE_OPTIONS)
+    used = " ".join(str(template) for template in WRAPPER_VARS.values())
     for question in SURVEY["spec"]:
-        option = ROLE_OPTIONS[question["variable"]]
-        assert option["type"] in SURVEY_TYPE_FEEDS[question["type"]], question["variable"]
-        if option["type"] == "bool":
-            assert set(awx_job.survey_choices(question)) == {"false", "true"}
+        assert re.search(r"\b%s\b" % question["variable"], used), question["variable"]
+    selection = ROLE_OPTIONS.get("share_and_accept_backup_selection", {}).get("options")
+    if selection:
+        assert set(re.findall(r"'(\w+)': cbr_", WRAPPER_VARS["share_and_accept_backup_selection"])) <= set(selection)
 
 
 # -- share and accept
@@ -252,7 +247,7 @@ def pointed_at(emulator, data):
 def share_vars(emulator, **answers):
     """The job template's extra vars as shipped (recipients with their own credentials) and the survey's answers."""
     extra_vars = pointed_at(emulator, EXTRA_VARS)
-    answers.setdefault("share_and_accept_backup_ids", "%s,%s" % (WEB, DB))
+    answers.setdefault("cbr_backup_ids", "%s, %s" % (WEB, DB))
     extra_vars.update(awx_job.survey_answers_to_extra_vars(SURVEY, answers))
     return extra_vars
 
