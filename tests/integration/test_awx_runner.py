@@ -4,9 +4,12 @@
 out, with the owner's credential injected by the shipped credential type and recipients in extra vars."""
 
 import copy
+import json
 import os
 import re
+import shutil
 import subprocess
+import sys
 import threading
 
 import awx_job  # pylint: disable=import-error
@@ -320,3 +323,70 @@ def test_the_audit_job_with_awx_builtin_openstack_credential(emulator, awx, tmp_
     assert audit["summary"]["backups"] == 5
     assert {e["identity"] for e in emulator.requests(api_only=False)} == {user}
     assert_no_secret(job)
+
+
+# -- awx.rst shows what these tests run
+
+RST = awx_job.rst_code_blocks(os.path.join(awx_job.REPO, "docs", "docsite", "rst", "awx.rst"))
+SETUP_CAPTION, OUTPUT_CAPTION = "Set up AWX with awx.awx", "Job output (excerpt)"
+OPENSTACK_CAPTION = "Extra vars with AWX's OpenStack credential"
+
+
+def test_every_file_awx_rst_shows_is_the_shipped_file_and_every_other_snippet_is_tested():
+    files = [caption for caption in RST if os.path.isfile(os.path.join(awx_job.REPO, caption))]
+    for caption in files:
+        with open(os.path.join(awx_job.REPO, caption), encoding="utf-8") as handle:
+            assert RST[caption] == handle.read(), caption
+    assert len(files) == len(os.listdir(os.path.join(awx_job.AWX_DIR, "project"))) + 3
+    assert set(RST) - set(files) == {SETUP_CAPTION, OUTPUT_CAPTION, OPENSTACK_CAPTION}
+
+
+def test_the_awx_setup_snippet_gives_awx_the_shipped_files(tmp_path):
+    """The awx.awx play of awx.rst, run from a copy of extensions/awx/ with each awx.awx task turned into a
+    set_fact of its arguments: what each module would be given (the AWX API itself is not reachable here)."""
+    for name in os.listdir(awx_job.AWX_DIR):
+        source = os.path.join(awx_job.AWX_DIR, name)
+        if os.path.isfile(source):
+            shutil.copy(source, str(tmp_path))
+    [play] = yaml.safe_load(RST[SETUP_CAPTION])
+    modules = []
+    for task in play["tasks"]:
+        [module] = [key for key in task if key.startswith("awx.awx.")]
+        modules.append(module.split(".")[-1])
+        task["ansible.builtin.set_fact"] = {"awx_" + modules[-1]: task.pop(module)}
+    dump = "{{ {%s} | to_json }}" % ", ".join("'%s': awx_%s" % (name, name) for name in modules)
+    play["tasks"].append(
+        {"name": "Dump", "ansible.builtin.copy": {"content": dump, "dest": str(tmp_path / "out.json")}}
+    )
+    (tmp_path / "setup.yml").write_text(yaml.safe_dump([play]))
+    process = subprocess.run(
+        [
+            os.path.join(awx_job.BIN, "ansible-playbook"),
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            "setup.yml",
+            "-e",
+            "source_password=not-a-real-password",
+            "-e",
+            "ansible_python_interpreter=" + sys.executable,
+        ],
+        cwd=str(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert process.returncode == 0, process.stdout + process.stderr
+    given = json.loads((tmp_path / "out.json").read_text())
+    assert {key: given["credential_type"][key] for key in ("name", "kind", "inputs", "injectors")} == {
+        key: CREDENTIAL_TYPE[key] for key in ("name", "kind", "inputs", "injectors")
+    }
+    fields = {field["id"] for field in CREDENTIAL_TYPE["inputs"]["fields"]}
+    assert set(given["credential"]["inputs"]) <= fields
+    assert given["credential"]["credential_type"] == CREDENTIAL_TYPE["name"]
+    template = given["job_template"]
+    assert template["survey_spec"] == SURVEY and template["extra_vars"] == EXTRA_VARS
+    assert template["credentials"] == [given["credential"]["name"]] and template["ask_job_type_on_launch"] is True
+    assert os.path.isfile(os.path.join(awx_job.AWX_DIR, "project", template["playbook"]))
