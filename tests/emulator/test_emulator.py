@@ -114,6 +114,12 @@ def test_token_by_project_name_and_domain(emulator):
     assert response.json()["token"]["project"]["id"] == DR
 
 
+def test_scope_by_project_name_needs_the_domain_in_strict(emulator):
+    assert login(emulator, DR, scope={"name": "eu-de_dr"}).status_code == 401
+    emulator.set_profile("lenient")
+    assert login(emulator, DR, scope={"name": "eu-de_dr"}).status_code == 201
+
+
 def test_wrong_password_is_401(emulator):
     response = login(emulator, OWNER, password="wrong")
     assert response.status_code == 401
@@ -692,3 +698,15 @@ def test_seed_member_puts_a_record_in_place_without_the_api(emulator, owner):
     missing = requests.post(emulator.url + "/__emulator__/members", timeout=5,
                             json={"backup_id": "a5200000-0000-4000-8000-00000000ffff", "dest_project_id": DR})
     assert missing.status_code == 404
+
+
+# ------------------------------------------------------------------ documentation
+
+def test_readme_lists_every_unconfirmed_row_and_control_endpoint():
+    import cbr_emulator  # pylint: disable=import-error,import-outside-toplevel
+    with open(os.path.join(os.path.dirname(__file__), "README.md"), encoding="utf-8") as handle:
+        readme = handle.read()
+    missing = [name for name in cbr_emulator.UNCONFIRMED if "| `%s` |" % name not in readme]
+    missing += [path for _, path, _, _ in cbr_emulator.CONTROL_ENDPOINTS
+                if "`/__emulator__%s`" % path.replace("(?P<backup_id>[^/]+)", "{backup_id}") not in readme]
+    assert missing == []

@@ -65,7 +65,7 @@ def test_ansible_builder_sees_the_python_dependency(tarball, tmp_path):
 def test_ansible_builder_creates_the_example_build_context(tarball, tmp_path):
     work = tmp_path / "ee"
     shutil.copytree(os.path.join(REPO, "examples", "execution-environment"), str(work))
-    shutil.copy(str(tarball), str(work))
+    shutil.copy(str(tarball), str(work / "cloudops-cbr.tar.gz"))
     run(
         os.path.join(BIN, "ansible-builder"),
         "create",
@@ -76,9 +76,23 @@ def test_ansible_builder_creates_the_example_build_context(tarball, tmp_path):
         cwd=str(work),
     )
     context = work / "context"
-    assert (context / "Containerfile").is_file()
-    assert (context / "_build" / "collections" / TARBALL).is_file()
-    assert "collections/%s" % TARBALL in (context / "_build" / "requirements.yml").read_text()
+    containerfile = (context / "Containerfile").read_text()
+    assert (context / "_build" / "collections" / "cloudops-cbr.tar.gz").is_file()
+    assert "collections/cloudops-cbr.tar.gz" in (context / "_build" / "requirements.yml").read_text()
+    assert "ansible-core==" in containerfile and "ansible-runner==" in containerfile
+
+
+def test_the_execution_environment_takes_the_version_from_galaxy_yml_and_pins_what_it_installs():
+    example = os.path.join(REPO, "examples", "execution-environment")
+    for name in os.listdir(example):
+        with open(os.path.join(example, name), encoding="utf-8") as handle:
+            assert VERSION not in handle.read(), name
+    with open(os.path.join(example, "execution-environment.yml"), encoding="utf-8") as handle:
+        dependencies = yaml.safe_load(handle)["dependencies"]
+    with open(os.path.join(REPO, ".ci", "requirements-demo.txt"), encoding="utf-8") as handle:
+        demo_core = [line.strip() for line in handle if line.startswith("ansible-core==")]
+    assert [dependencies["ansible_core"]["package_pip"]] == demo_core
+    assert re.match(r"^ansible-runner==[0-9.]+$", dependencies["ansible_runner"]["package_pip"])
 
 
 def test_antsibull_changelog_generates_the_release_changelog(tmp_path):
@@ -112,3 +126,13 @@ def test_ansible_doc_text_output_keeps_every_resource_type_whole():
     for value in values:
         tail = value.split("::", 1)[1]
         assert text.count(tail) == text.count(value) > 0, value
+
+
+def test_pre_commit_runs_the_ruff_version_that_make_lint_installs():
+    with open(os.path.join(REPO, ".ci", "requirements.txt"), encoding="utf-8") as handle:
+        pinned = [line.strip() for line in handle if line.startswith("ruff==")]
+    with open(os.path.join(REPO, ".pre-commit-config.yaml"), encoding="utf-8") as handle:
+        hooks = [hook for repo in yaml.safe_load(handle)["repos"] for hook in repo["hooks"]]
+    assert len(pinned) == 1 and hooks
+    for hook in hooks:
+        assert hook["additional_dependencies"] == pinned, hook["id"]

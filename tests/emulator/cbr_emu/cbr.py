@@ -234,7 +234,7 @@ class CbrMixin:
                 if dest in current:
                     raise cbr_error(self.reading("duplicate_add_code"), "Project ID: %s." % dest)
             if len(current) + len(wanted) > MAX_SHARE_PROJECTS:
-                raise cbr_error("6701", "A backup can be shared with at most %d projects." % MAX_SHARE_PROJECTS)
+                raise cbr_error(self.reading("share_limit_code"), "A backup can be shared with at most %d projects." % MAX_SHARE_PROJECTS)
             added = [self.state.seed_member(bid, dest) for dest in wanted]
             answer = {"members": [self._member_view(m) for m in added]}
             if self.reading("add_member_answer_has_count"):
@@ -269,7 +269,8 @@ class CbrMixin:
             else:
                 records_after = records
             page = records_after[offset:offset + limit]
-            return 200, {}, {"members": [self._member_view(m) for m in page], "count": len(records)}
+            count = len(records) if self.reading("member_list_count") == "total" else len(page)
+            return 200, {}, {"members": [self._member_view(m) for m in page], "count": count}
 
     @staticmethod
     def _sort_keys(sort):

@@ -141,6 +141,8 @@ class IamMixin:
             if scope.get("id"):
                 return self.state.projects.get(scope["id"])
             domain = (scope.get("domain") or {}).get("name")
+            if domain is None and self.reading("project_name_scope_needs_domain"):
+                return None
             for project in self.state.projects.values():
                 if project["name"] == scope.get("name") and domain in (None, project.get("domain")):
                     return project

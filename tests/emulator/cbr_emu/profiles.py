@@ -81,6 +81,22 @@ UNCONFIRMED = {
         "10", 429, 429,
         "both: beyond the per-identity rate limit, HTTP 429 with the APIG.0308 body (the status is 'very "
         "likely' 429)."),
+    "project_name_scope_needs_domain": Unconfirmed(
+        "7", True, False,
+        "strict: a token scoped by project name needs the project's domain too (Keystone; the contract says send "
+        "it), else 401. lenient: the name alone finds the project."),
+    "share_limit_code": Unconfirmed(
+        "0.3, 2.2", "6701", "6701",
+        "both: an 11th share project of one backup answers 400 BackupService.6701 (the contract's 'probably')."),
+    "member_list_count": Unconfirmed(
+        "2.3", "total", "total",
+        "both: the member list's count is the number of records matching the filters, not the page size."),
+    "vbs_next_links": Unconfirmed(
+        "4", False, False,
+        "both: VBS detail sends no shared_links; a client pages by limit/offset."),
+    "error_bodies": Unconfirmed(
+        "1, 4, 7", "documented", "documented",
+        "both: CBR and VBS answer {error_code, error_msg}; IAM Keystone-style {error: {code, title, message}}."),
     "add_member_batch": Unconfirmed(
         "2.2", "all-or-nothing", "all-or-nothing",
         "both: one bad project id refuses the whole AddMember request, nothing added."),
