@@ -11,7 +11,7 @@ import datetime
 
 import pytest
 
-from ansible_collections.cloudops.cbr.plugins.modules.cbr_backup_info import (
+from ansible_collections.cloudops.cbr.plugins.module_utils._select import (
     newest_per_resource,
     parse_created_at,
     parse_time_option,
