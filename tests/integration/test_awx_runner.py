@@ -38,6 +38,9 @@ ROLE_OPTIONS = awx_job.load_yaml(os.path.join(awx_job.REPO, "roles", "share_and_
     "argument_specs"
 ]["main"]["options"]
 WRAPPER_VARS = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "project", "share_and_accept.yml"))[0]["vars"]
+RST = awx_job.rst_code_blocks(os.path.join(awx_job.REPO, "docs", "docsite", "rst", "awx.rst"))
+SETUP_CAPTION, OUTPUT_CAPTION = "Set up AWX with awx.awx", "Job output (excerpt)"
+OPENSTACK_CAPTION = "Extra vars with AWX's OpenStack credential"
 # Every secret of the demo fixture: none may reach a job's stdout or artifacts.
 SECRETS = [password for _user, password in USERS.values()] + [
     "source-secret-key-0001",
@@ -59,15 +62,22 @@ def awx_collections(tmp_path_factory):
 
 @pytest.fixture
 def awx(tmp_path, awx_collections):
-    """awx(playbook, credential_inputs, extra_vars, extra_env=None) -> an AwxJob in a fresh private data directory."""
+    """awx(playbook, credential_inputs, extra_vars, openstack_inputs=None) -> an AwxJob in a new private data dir.
+
+    credential_inputs: a CBR credential's inputs (None: no CBR credential attached); openstack_inputs: an
+    OpenStack credential's, when one is attached too.
+    """
     count = []
 
-    def make(playbook, credential_inputs, extra_vars, extra_env=None):
+    def make(playbook, credential_inputs, extra_vars, openstack_inputs=None):
         count.append(1)
         root = tmp_path / ("job%d" % len(count))
         root.mkdir()
-        envvars = awx_job.render_injectors(CREDENTIAL_TYPE, credential_inputs, str(root))
-        envvars.update(extra_env or {})
+        envvars = {}
+        if credential_inputs is not None:
+            envvars.update(awx_job.render_injectors(CREDENTIAL_TYPE, credential_inputs, str(root)))
+        if openstack_inputs is not None:
+            envvars.update(awx_job.openstack_credential_env(openstack_inputs, str(root)))
         return awx_job.AwxJob(root, awx_collections, playbook, envvars, extra_vars)
 
     return make
@@ -266,7 +276,9 @@ def test_share_and_accept_with_the_owner_injected_and_recipients_in_extra_vars(e
     assert emulator.writes() == []
 
     real = job.run()
-    assert (real.rc, real.status) == (0, "successful"), real.stdout.read()
+    output = real.stdout.read()
+    assert (real.rc, real.status) == (0, "successful"), output
+    assert RST[OUTPUT_CAPTION] in output
     for backup in (WEB, DB):
         members = emulator.state.members[backup]
         assert sorted(members) == sorted([DR, GOLDEN, CUSTOMER])
@@ -303,33 +315,35 @@ def test_the_audit_job_reads_as_the_injected_ak_sk_and_fails_on_a_flag(emulator,
     assert_no_secret(clean)
 
 
-def test_the_audit_job_with_awx_builtin_openstack_credential(emulator, awx, tmp_path):
-    """AWX's OpenStack credential writes a clouds.yaml (cloud `devstack`) and sets OS_CLIENT_CONFIG_FILE."""
+def test_awx_builtin_openstack_credential_as_the_owner(emulator, awx):
+    """AWX's OpenStack credential writes a clouds.yaml (cloud `devstack`) and sets OS_CLIENT_CONFIG_FILE; awx.rst's
+    extra vars point the audit and the role's owner at it."""
     user, password = USERS[OWNER]
-    env = awx_job.openstack_credential_env(
-        {
-            "host": emulator.url + "/v3",
-            "username": user,
-            "password": password,
-            "project": "eu-de_source",
-            "domain": "acme",
-        },
-        str(tmp_path),
-    )
-    job = awx("sharing_audit.yml", {}, {"sharing_audit_auth": {"cloud": "devstack"}}, extra_env=env)
-    run = job.run(verbosity=3)
-    assert (run.rc, run.status) == (0, "successful"), run.stdout.read()
-    [audit] = awx_job.task_results(run, "Read every backup and whom it is shared with")
-    assert audit["summary"]["backups"] == 5
+    openstack = {
+        "host": emulator.url + "/v3",
+        "username": user,
+        "password": password,
+        "project": "eu-de_source",
+        "domain": "acme",
+    }
+    snippet = yaml.safe_load(RST[OPENSTACK_CAPTION])
+    audit_job = awx("sharing_audit.yml", None, snippet, openstack_inputs=openstack)
+    audit = audit_job.run(verbosity=3)
+    assert (audit.rc, audit.status) == (0, "successful"), audit.stdout.read()
+    [result] = awx_job.task_results(audit, "Read every backup and whom it is shared with")
+    assert result["summary"]["backups"] == 5
     assert {e["identity"] for e in emulator.requests(api_only=False)} == {user}
-    assert_no_secret(job)
+    assert_no_secret(audit_job)
+
+    share_job = awx("share_and_accept.yml", None, dict(share_vars(emulator), **snippet), openstack_inputs=openstack)
+    check = share_job.run(check=True)
+    assert (check.rc, check.status) == (0, "successful"), check.stdout.read()
+    assert emulator.writes() == []
+    assert_identities(emulator, SHARE_IDENTITIES)
+    assert_no_secret(share_job)
 
 
 # -- awx.rst shows what these tests run
-
-RST = awx_job.rst_code_blocks(os.path.join(awx_job.REPO, "docs", "docsite", "rst", "awx.rst"))
-SETUP_CAPTION, OUTPUT_CAPTION = "Set up AWX with awx.awx", "Job output (excerpt)"
-OPENSTACK_CAPTION = "Extra vars with AWX's OpenStack credential"
 
 
 def test_every_file_awx_rst_shows_is_the_shipped_file_and_every_other_snippet_is_tested():
