@@ -29,6 +29,22 @@ import yaml
 from jinja2 import StrictUndefined, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+# Every secret of the demo fixture (tests/emulator/fixtures/demo.yml): none may reach a job's output.
+DEMO_SECRETS = [
+    "source-pass",
+    "dr-pass",
+    "golden-pass",
+    "customer-pass",
+    "source-secret-key-0001",
+    "source-temp-secret-0001",
+    "source-temp-security-token-0001",
+    "dr-secret-key-0001",
+    "golden-secret-key-0001",
+    "customer-secret-key-0001",
+]
+GOLDEN_AK = "AKGOLDEN0000000000001"
+SOURCE_AK, SOURCE_SK = "AKSOURCE0000000000001", "source-secret-key-0001"
+_COLLECTIONS = []
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 AWX_DIR = os.path.join(REPO, "extensions", "awx")
 BIN = os.path.dirname(sys.executable)
@@ -319,6 +335,13 @@ def build_collection(workdir):
     return installed
 
 
+def collection_once(tmp_path_factory):
+    """build_collection() once per test process, however many test modules ask."""
+    if not _COLLECTIONS:
+        _COLLECTIONS.append(build_collection(str(tmp_path_factory.mktemp("awx-collection"))))
+    return _COLLECTIONS[0]
+
+
 def clean_environment():
     """The environment of an execution environment's container: the toolchain, none of the caller's settings."""
     keep = ("HOME", "LANG", "LC_ALL", "TMPDIR", "SSL_CERT_FILE")
@@ -417,6 +440,13 @@ def task_results(runner, task_name):
         for event in runner.events
         if event["event"] in ("runner_on_ok", "runner_on_failed") and event["event_data"].get("task") == task_name
     ]
+
+
+def assert_no_secret(job, secrets=DEMO_SECRETS):
+    """No secret in what the job's runs left in artifacts/ (which must hold stdout and job events)."""
+    texts = job.artifact_texts()
+    assert any(name.endswith("stdout") for name in texts) and any("job_events" in name for name in texts)
+    assert leaked(texts, secrets) == []
 
 
 def leaked(texts, secrets):

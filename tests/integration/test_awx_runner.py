@@ -41,23 +41,13 @@ WRAPPER_VARS = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "project", "share
 RST = awx_job.rst_code_blocks(os.path.join(awx_job.REPO, "docs", "docsite", "rst", "awx.rst"))
 SETUP_CAPTION, OUTPUT_CAPTION = "Set up AWX with awx.awx", "Job output (excerpt)"
 OPENSTACK_CAPTION = "Extra vars with AWX's OpenStack credential"
-# Every secret of the demo fixture: none may reach a job's stdout or artifacts.
-SECRETS = [password for _user, password in USERS.values()] + [
-    "source-secret-key-0001",
-    "source-temp-secret-0001",
-    "source-temp-security-token-0001",
-    "dr-secret-key-0001",
-    "golden-secret-key-0001",
-    "customer-secret-key-0001",
-]
-GOLDEN_AK = "AKGOLDEN0000000000001"
-SOURCE_AK, SOURCE_SK = "AKSOURCE0000000000001", "source-secret-key-0001"
+SECRETS, GOLDEN_AK, SOURCE_AK, SOURCE_SK = awx_job.DEMO_SECRETS, awx_job.GOLDEN_AK, awx_job.SOURCE_AK, awx_job.SOURCE_SK
 
 
 @pytest.fixture(scope="session")
 def awx_collections(tmp_path_factory):
     """The collection built and installed from its tarball, once per session (requirements_collections/)."""
-    return awx_job.build_collection(str(tmp_path_factory.mktemp("awx-collection")))
+    return awx_job.collection_once(tmp_path_factory)
 
 
 @pytest.fixture
@@ -108,9 +98,7 @@ def assert_identities(emulator, expected):
 
 
 def assert_no_secret(job, secrets=SECRETS):
-    texts = job.artifact_texts()
-    assert any(name.endswith("stdout") for name in texts) and any("job_events" in name for name in texts)
-    assert awx_job.leaked(texts, secrets) == []
+    awx_job.assert_no_secret(job, secrets)
 
 
 # -- the credential type
