@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The share_and_accept role's reads, for one credential set, on the controller (private to the role).
@@ -12,10 +11,6 @@ Runs in the controller process (no module is sent), which makes a read cost its 
 environment it reads credentials from is the controller's, as for the modules the role runs on localhost.
 Never writes. The task must set no_log: the result holds a token.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
@@ -60,9 +55,15 @@ def session_options(client, connection, given):
     if credential.kind != "password":
         return given
     options = connection.options
-    return dict(token=credential.token, project_id=client.project_id, region=options["region"],
-                endpoints={"cbr": client.endpoint}, validate_certs=options["validate_certs"],
-                ca_cert=options["ca_cert"], timeout=options.get("timeout"))
+    return dict(
+        token=credential.token,
+        project_id=client.project_id,
+        region=options["region"],
+        endpoints={"cbr": client.endpoint},
+        validate_certs=options["validate_certs"],
+        ca_cert=options["ca_cert"],
+        timeout=options.get("timeout"),
+    )
 
 
 def read_owner(client, params, selection, window):

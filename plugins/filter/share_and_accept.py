@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The share_and_accept role's planning, in Python: input checks, who must be read, the plan and its report.
@@ -7,10 +6,6 @@ Private to the role (the filter names start with share_and_accept_). Every decis
 plan_set_change (members to add and remove), status_needs_change (answers still to give), assign_vaults (the vault
 of every backup to accept, space added up per vault), backup_share_problems and MAX_SHARE_PROJECTS.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown, uuid_problem
 from ansible_collections.cloudops.cbr.plugins.module_utils._plan import (
@@ -29,15 +24,20 @@ def input_problems(recipients, backup_ids=None, selection=None, reject=None, cap
     problems = []
     ids, selection, recipients, reject = backup_ids or [], selection or {}, recipients or [], reject or []
     if not ids and not selection:
-        problems.append("share_and_accept_backup_ids or share_and_accept_backup_selection must name the backups "
-                        "to share; both are empty")
+        problems.append(
+            "share_and_accept_backup_ids or share_and_accept_backup_selection must name the backups "
+            "to share; both are empty"
+        )
     problems += [uuid_problem("share_and_accept_backup_ids[%d]" % n, i) for n, i in enumerate(ids)]
     if not isinstance(selection, dict):
-        problems.append("share_and_accept_backup_selection must be a dict of cbr_backup_info options, got %s"
-                        % shown(selection))
+        problems.append(
+            "share_and_accept_backup_selection must be a dict of cbr_backup_info options, got %s" % shown(selection)
+        )
     elif selection.get("own_type", "private") != "private":
-        problems.append("share_and_accept_backup_selection can only select the owner's own backups (own_type "
-                        "private), got own_type %s" % shown(selection.get("own_type")))
+        problems.append(
+            "share_and_accept_backup_selection can only select the owner's own backups (own_type "
+            "private), got own_type %s" % shown(selection.get("own_type"))
+        )
     if not recipients:
         problems.append("share_and_accept_recipients must list at least one receiving project")
     seen = set()
@@ -48,18 +48,22 @@ def input_problems(recipients, backup_ids=None, selection=None, reject=None, cap
             continue
         problems.append(project_id_problem(name + ".project_id", recipient.get("project_id")))
         if recipient.get("project_id") in seen:
-            problems.append("%s.project_id %s is listed twice; list each receiving project once"
-                            % (name, recipient.get("project_id")))
+            problems.append(
+                "%s.project_id %s is listed twice; list each receiving project once"
+                % (name, recipient.get("project_id"))
+            )
         seen.add(recipient.get("project_id"))
         if not isinstance(recipient.get("auth"), dict) or not recipient.get("auth"):
-            problems.append("%s.auth must be the receiving project's credentials (a dict of the collection's auth "
-                            "options)" % name)
+            problems.append(
+                "%s.auth must be the receiving project's credentials (a dict of the collection's auth options)" % name
+            )
         if recipient.get("vault_id") is not None:
             problems.append(uuid_problem(name + ".vault_id", recipient.get("vault_id")))
     for project_id in reject:
         if project_id not in seen:
-            problems.append("share_and_accept_reject names %s, which is not in share_and_accept_recipients"
-                            % shown(project_id))
+            problems.append(
+                "share_and_accept_reject names %s, which is not in share_and_accept_recipients" % shown(project_id)
+            )
     if capacity_check not in CAPACITY_CHECKS:
         problems.append("share_and_accept_capacity_check must be fail or warn, got %s" % shown(capacity_check))
     return [p for p in problems if p]
@@ -79,11 +83,20 @@ def _member_plans(owner, recipients, reject, purge):
             vault_id = recipient.get("vault_id")
             if want == "accepted" and vault_id is None and member and member.get("status") == "accepted":
                 vault_id = member.get("vault_id")  # keep the vault a share is already accepted into
-            done = member is not None and not status_needs_change(member, want, vault_id if want == "accepted"
-                                                                  else None)
-            pairs.append(dict(project_id=recipient["project_id"], want=want, vault_id=vault_id, done=done,
-                              added=member is None, status_before=member.get("status") if member else "absent",
-                              vault_before=member.get("vault_id") if member else None))
+            done = member is not None and not status_needs_change(
+                member, want, vault_id if want == "accepted" else None
+            )
+            pairs.append(
+                dict(
+                    project_id=recipient["project_id"],
+                    want=want,
+                    vault_id=vault_id,
+                    done=done,
+                    added=member is None,
+                    status_before=member.get("status") if member else "absent",
+                    vault_before=member.get("vault_id") if member else None,
+                )
+            )
         plans.append(dict(backup=backup, change=change, pairs=pairs, members=members))
     return plans
 
@@ -110,47 +123,65 @@ def plan(owner, reads, recipients, reject=None, purge=False, capacity_check="fai
     for backup_id in owner.get("missing_backup_ids", []):
         problems.append("backup %s is not a backup of the owner project %s" % (backup_id, owner_project))
     if not owner.get("backups") and not owner.get("missing_backup_ids"):
-        problems.append("no backup of the owner project %s matches share_and_accept_backup_selection"
-                        % owner_project)
+        problems.append("no backup of the owner project %s matches share_and_accept_backup_selection" % owner_project)
     for recipient in recipients:
         if recipient["project_id"] == owner_project:
-            problems.append("share_and_accept_recipients lists the owner project %s itself; a backup is shared "
-                            "with other projects" % owner_project)
+            problems.append(
+                "share_and_accept_recipients lists the owner project %s itself; a backup is shared "
+                "with other projects" % owner_project
+            )
     read_by_project = dict((read["item"]["project_id"], read) for read in reads)
     for project_id, read in sorted(read_by_project.items()):
         if read.get("project_id") != project_id:
-            problems.append("the credentials of recipient %s act in project %s, not %s: give that recipient its own "
-                            "project's credentials" % (project_id, read.get("project_id"), project_id))
+            problems.append(
+                "the credentials of recipient %s act in project %s, not %s: give that recipient its own "
+                "project's credentials" % (project_id, read.get("project_id"), project_id)
+            )
     plans = _member_plans(owner, recipients, reject, purge)
     for entry in plans:
         backup, change = entry["backup"], entry["change"]
         if change.to_add:
             problems += ["backup %s cannot be shared: %s" % (backup["id"], p) for p in backup_share_problems(backup)]
         if len(change.after) > MAX_SHARE_PROJECTS:
-            problems.append("backup %s would be shared with %d projects; CBR allows %d (it is shared with %d now)"
-                            % (backup["id"], len(change.after), MAX_SHARE_PROJECTS, len(change.before)))
+            problems.append(
+                "backup %s would be shared with %d projects; CBR allows %d (it is shared with %d now)"
+                % (backup["id"], len(change.after), MAX_SHARE_PROJECTS, len(change.before))
+            )
     _settle_vaults(plans, recipients, read_by_project, capacity_check, problems, warnings)
-    return dict(problems=problems, warnings=warnings,
-                owner_backup_ids=[e["backup"]["id"] for e in plans if e["change"].to_add or e["change"].to_remove],
-                answers=_answers(plans), report=_report(plans))
+    return dict(
+        problems=problems,
+        warnings=warnings,
+        owner_backup_ids=[e["backup"]["id"] for e in plans if e["change"].to_add or e["change"].to_remove],
+        answers=_answers(plans),
+        report=_report(plans),
+    )
 
 
 def _settle_vaults(plans, recipients, read_by_project, capacity_check, problems, warnings):
     """Give every share to accept a vault with assign_vaults, per recipient, space added up across its backups."""
     for recipient in recipients:
         project_id = recipient["project_id"]
-        todo = [(entry["backup"], pair) for entry in plans for pair in entry["pairs"]
-                if pair["project_id"] == project_id and not pair["done"] and pair["want"] == "accepted"]
+        todo = [
+            (entry["backup"], pair)
+            for entry in plans
+            for pair in entry["pairs"]
+            if pair["project_id"] == project_id and not pair["done"] and pair["want"] == "accepted"
+        ]
         if not todo:
             continue
         if project_id not in read_by_project:
             problems.append("recipient %s was not read; its vaults are unknown" % project_id)
             continue
-        choices = assign_vaults([backup for backup, _pair in todo], read_by_project[project_id].get("vaults", []),
-                                fixed_vault_id=recipient.get("vault_id"), capacity_check=capacity_check)
+        choices = assign_vaults(
+            [backup for backup, _pair in todo],
+            read_by_project[project_id].get("vaults", []),
+            fixed_vault_id=recipient.get("vault_id"),
+            capacity_check=capacity_check,
+        )
         for (backup, pair), choice in zip(todo, choices):
-            problems += ["project %s cannot accept backup %s: %s" % (project_id, backup["id"], p)
-                         for p in choice.problems]
+            problems += [
+                "project %s cannot accept backup %s: %s" % (project_id, backup["id"], p) for p in choice.problems
+            ]
             warnings += ["project %s, backup %s: %s" % (project_id, backup["id"], w) for w in choice.warnings]
             pair["vault_id"] = choice.vault_id
 
@@ -162,8 +193,9 @@ def _answers(plans):
             if pair["done"]:
                 continue
             key = (pair["project_id"], pair["want"], pair["vault_id"] if pair["want"] == "accepted" else None)
-            group = groups.setdefault(key, dict(project_id=key[0], status=key[1], vault_id=key[2], backup_ids=[],
-                                                check_backup_ids=[]))
+            group = groups.setdefault(
+                key, dict(project_id=key[0], status=key[1], vault_id=key[2], backup_ids=[], check_backup_ids=[])
+            )
             group["backup_ids"].append(entry["backup"]["id"])
             if not pair["added"]:
                 group["check_backup_ids"].append(entry["backup"]["id"])
@@ -177,15 +209,32 @@ def _report(plans):
         for pair in entry["pairs"]:
             verb = "accept" if pair["want"] == "accepted" else "reject"
             actions = (["add"] if pair["added"] else []) + ([] if pair["done"] else [verb])
-            report.append(dict(backup_id=backup_id, project_id=pair["project_id"], status_before=pair["status_before"],
-                               status_after=pair["want"], vault_before=pair["vault_before"],
-                               vault_id=pair["vault_id"] if pair["want"] == "accepted" else None,
-                               changed=bool(actions), action=" and ".join(actions) or "none"))
+            report.append(
+                dict(
+                    backup_id=backup_id,
+                    project_id=pair["project_id"],
+                    status_before=pair["status_before"],
+                    status_after=pair["want"],
+                    vault_before=pair["vault_before"],
+                    vault_id=pair["vault_id"] if pair["want"] == "accepted" else None,
+                    changed=bool(actions),
+                    action=" and ".join(actions) or "none",
+                )
+            )
         for project_id in entry["change"].to_remove:
             member = entry["members"][project_id]
-            report.append(dict(backup_id=backup_id, project_id=project_id, status_before=member.get("status"),
-                               status_after="absent", vault_before=member.get("vault_id"), vault_id=None,
-                               changed=True, action="remove"))
+            report.append(
+                dict(
+                    backup_id=backup_id,
+                    project_id=project_id,
+                    status_before=member.get("status"),
+                    status_after="absent",
+                    vault_before=member.get("vault_id"),
+                    vault_id=None,
+                    changed=True,
+                    action="remove",
+                )
+            )
     return report
 
 
@@ -193,8 +242,9 @@ def report(planned, check_mode):
     """The published report: the plan's entries, with "would " before each action in check mode."""
     if not check_mode:
         return planned["report"]
-    return [dict(entry, action="would " + entry["action"]) if entry["changed"] else entry
-            for entry in planned["report"]]
+    return [
+        dict(entry, action="would " + entry["action"]) if entry["changed"] else entry for entry in planned["report"]
+    ]
 
 
 class FilterModule:

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
     PAGE_SIZE,
     CbrApiError,
-    is_malformed_url,
+    CbrNotFound,
     iter_marker_pages,
     iter_offset_pages,
 )
@@ -37,18 +37,6 @@ class CbrClient:
         path = "/".join(quote(str(segment), safe="") for segment in segments)
         return "%s/%s/%s/%s" % (self.endpoint, self.api_version, self.project_id, path)
 
-    def _get_about_backup(self, backup_id, action, url, params=None):
-        """A GET under a backup; the 401 'Malformed request url' of a deleted backup becomes a not-found error."""
-        try:
-            return self.session.call_json("GET", url, action, params=params)
-        except CbrApiError as error:
-            if error.status_code == 401 and is_malformed_url(error.error_msg):
-                # CONTRACT.md 0.6: not an auth failure, so no re-login; say what it means.
-                raise CbrApiError(action, "backup %s does not exist or was deleted (the API answered 401 "
-                                          "'Malformed request url')" % backup_id,
-                                  status_code=401, error_code=error.error_code, request_id=error.request_id)
-            raise
-
     def list_members(self, backup_id, filters=None, limit=None, page_size=PAGE_SIZE):
         """Every share member of a backup (all pages), optionally filtered, at most `limit`."""
         action = "Failed to list share members of backup %s" % backup_id
@@ -59,18 +47,21 @@ class CbrClient:
             params["limit"] = size
             if marker:
                 params["marker"] = marker
-            return self._get_about_backup(backup_id, action, url, params)
+            return self.session.call_json("GET", url, action, params=params)
 
         return list(iter_marker_pages(fetch, "members", page_size, limit))
 
     def show_member(self, backup_id, dest_project_id):
-        """The member record for one destination project, or None when the backup is not shared with it."""
+        """The member record for one destination project, or None when the backup is not shared with it.
+
+        A backup that is not there raises CbrNotFound (what="backup").
+        """
         action = "Failed to show share member %s of backup %s" % (dest_project_id, backup_id)
         try:
             # member_id in the URL is the destination project id (CONTRACT.md 0.1).
-            body = self._get_about_backup(backup_id, action, self.url("backups", backup_id, "members", dest_project_id))
-        except CbrApiError as error:
-            if error.error_code == "BackupService.6705":
+            body = self.session.call_json("GET", self.url("backups", backup_id, "members", dest_project_id), action)
+        except CbrNotFound as error:
+            if error.what == "member":
                 return None
             raise
         return body.get("member")
@@ -101,10 +92,8 @@ class CbrClient:
         """The backup (own, or shared with this project), or None when it is not visible here."""
         try:
             body = self.session.call_json("GET", self.url("backups", backup_id), "Failed to show backup %s" % backup_id)
-        except CbrApiError as error:
-            if error.error_code == "BackupService.6200":
-                return None
-            raise
+        except CbrNotFound:
+            return None
         return body.get("backup")
 
     def _list_by_offset(self, resource, action, filters=None, limit=None, page_size=PAGE_SIZE):
@@ -131,10 +120,8 @@ class CbrClient:
         """The vault of this project, or None when it does not exist here."""
         try:
             body = self.session.call_json("GET", self.url("vaults", vault_id), "Failed to show vault %s" % vault_id)
-        except CbrApiError as error:
-            if error.error_code == "BackupService.6105":
-                return None
-            raise
+        except CbrNotFound:
+            return None
         return body.get("vault")
 
     # -- legacy VBS sharing (v2, CONTRACT.md 4)

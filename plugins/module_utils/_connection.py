@@ -46,6 +46,7 @@ AUTH_ARGUMENT_SPEC = dict(
     validate_certs=dict(type="bool"),
     ca_cert=dict(type="path"),
     timeout=dict(type="float", default=30),
+    rate_limit=dict(type="float"),
 )
 
 # Each group is taken whole from the highest level that sets any option of it.
@@ -118,6 +119,18 @@ ENVIRONMENT_FAMILIES = (
         ),
     ),
 )
+
+
+def _variables_by_option():
+    found = {}
+    for _family, names in ENVIRONMENT_FAMILIES:
+        for option, variables in names.items():
+            found[option] = found.get(option, ()) + variables
+    return found
+
+
+# Option (or "endpoints.<service>") -> every variable that may give it, in the order they are read.
+ENVIRONMENT_VARIABLES = _variables_by_option()
 # openstacksdk: the cloud to use, and files searched before the usual places.
 CLOUD_VARIABLE, CLOUD_FILE_VARIABLE, SECURE_FILE_VARIABLE = "OS_CLOUD", "OS_CLIENT_CONFIG_FILE", "OS_CLIENT_SECURE_FILE"
 
@@ -334,6 +347,8 @@ class Connection:
             problems.append("ca_cert must be a CA bundle file, got %s (no such file)" % shown(options["ca_cert"]))
         if options.get("timeout") is not None and not options["timeout"] > 0:
             problems.append("timeout must be more than 0 seconds, got %s" % options["timeout"])
+        if options.get("rate_limit") is not None and not options["rate_limit"] > 0:
+            problems.append("rate_limit must be more than 0 requests per second, got %s" % options["rate_limit"])
         problems = [p for p in problems if p]
         return problems + self._credential_problems(service)
 
@@ -377,6 +392,7 @@ def connect(connection, service="cbr", pool_size=10):
         ca_cert=options["ca_cert"],
         timeout=options.get("timeout") or 30,
         pool_size=pool_size,
+        rate_limit=options.get("rate_limit"),
     )
     credential = session.auth = connection.credential()
     project_id, catalog = options["project_id"], None

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Backup selection as cbr_backup_info offers it: the options, their checks, the API query, the local filters.
@@ -6,17 +5,21 @@
 Used by cbr_backup_info and by the share_and_accept role's controller-side read. Private to this collection.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import datetime
 import re
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import shown, uuid_problem
 
-BACKUP_STATUSES = ["available", "protecting", "deleting", "restoring", "error", "waiting_protect", "waiting_delete",
-                   "waiting_restore"]
+BACKUP_STATUSES = [
+    "available",
+    "protecting",
+    "deleting",
+    "restoring",
+    "error",
+    "waiting_protect",
+    "waiting_delete",
+    "waiting_restore",
+]
 SELECTION_ARGUMENT_SPEC = dict(
     own_type=dict(type="str", default="private", choices=["private", "shared", "all_granted"]),
     member_status=dict(type="str", choices=["pending", "accepted", "rejected"]),
@@ -78,18 +81,24 @@ def selection_problems(params, now):
         if params[name] is not None and params[name] < 1:
             problems.append("%s must be 1 or more, got %d" % (name, params[name]))
     if params["member_status"] and params["own_type"] == "private":
-        problems.append("member_status needs own_type shared or all_granted: a project's own backups have "
-                        "no share status towards it")
+        problems.append(
+            "member_status needs own_type shared or all_granted: a project's own backups have "
+            "no share status towards it"
+        )
     window = []
     for name in ("created_after", "created_before"):
         moment = parse_time_option(params[name], now) if params[name] is not None else None
         if params[name] is not None and moment is None:
-            problems.append("%s must be a UTC time such as 2026-11-01T02:00:00Z or an age such as 36h or 7d, "
-                            "got %s" % (name, shown(params[name])))
+            problems.append(
+                "%s must be a UTC time such as 2026-11-01T02:00:00Z or an age such as 36h or 7d, "
+                "got %s" % (name, shown(params[name]))
+            )
         window.append(moment)
     if all(window) and window[0] > window[1]:
-        problems.append("created_after (%s) is later than created_before (%s): nothing can match"
-                        % (params["created_after"], params["created_before"]))
+        problems.append(
+            "created_after (%s) is later than created_before (%s): nothing can match"
+            % (params["created_after"], params["created_before"])
+        )
     if params["newest_per_resource"] and not params["status"]:
         params["status"] = ["available"]
     return [p for p in problems if p], tuple(window)
@@ -121,8 +130,12 @@ def api_limit(params):
 
 def _matches(backup, params, window):
     start, end = window
-    exact = (("vault_id", "vault_id"), ("name", "name"), ("resource_type", "resource_type"),
-             ("resource_name", "resource_name"))
+    exact = (
+        ("vault_id", "vault_id"),
+        ("name", "name"),
+        ("resource_type", "resource_type"),
+        ("resource_name", "resource_name"),
+    )
     if any(params[option] is not None and backup.get(field) != params[option] for option, field in exact):
         return False
     if params["status"] and backup.get("status") not in params["status"]:
@@ -143,8 +156,9 @@ def newest_per_resource(backups, count):
         by_resource.setdefault(backup.get("resource_id"), []).append(backup)
     kept = []
     for group in by_resource.values():
-        group.sort(key=lambda b: (parse_created_at(b.get("created_at")) or datetime.datetime.min, b.get("id")),
-                   reverse=True)
+        group.sort(
+            key=lambda b: (parse_created_at(b.get("created_at")) or datetime.datetime.min, b.get("id")), reverse=True
+        )
         kept.extend(group[:count])
     return kept
 
@@ -154,7 +168,7 @@ def select_backups(backups, params, window):
     selected = [backup for backup in backups if _matches(backup, params, window)]
     if params["newest_per_resource"]:
         selected = newest_per_resource(selected, params["newest_per_resource"])
-    return selected[:params["limit"]] if params["limit"] else selected
+    return selected[: params["limit"]] if params["limit"] else selected
 
 
 def list_selected(client, params, window):

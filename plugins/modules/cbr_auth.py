@@ -91,7 +91,8 @@ auth:
     endpoints:
       description:
         - The endpoint of each service the collection calls, from O(endpoint) (for C(cbr)), O(endpoints), the token
-          catalog (C(cbr); C(vbsv2) or C(volume-backup) for C(vbs)) or the preset of O(region).
+          catalog (C(cbr); C(vbsv2) or C(volume-backup) for C(vbs)) or the preset of O(region), without the
+          catalog's project id and API version.
         - A service found nowhere is left out; its modules then need O(endpoint) or O(region).
       type: dict
       sample: {"cbr": "https://cbr.eu-de.otc.t-systems.com", "vbs": "https://vbs.eu-de.otc.t-systems.com"}
@@ -111,7 +112,7 @@ expires_at:
   sample: "2026-11-24T08:00:00.000000Z"
 """
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._connection import SERVICE_TYPES
+from ansible_collections.cloudops.cbr.plugins.module_utils._connection import SERVICE_TYPES, service_root
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 
 
@@ -133,7 +134,7 @@ class Auth(CbrModule):
         for service in SERVICE_TYPES:
             endpoint = self.connection.endpoint(service, own_service=self.service, catalog=catalog)
             if endpoint:
-                endpoints[service] = endpoint
+                endpoints[service] = service_root(endpoint)
         self.result["auth"] = dict(
             token=credential.token,
             project_id=self.client.project_id,

@@ -236,7 +236,7 @@ import time
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, uuid_problem
 from ansible_collections.cloudops.cbr.plugins.module_utils import _http
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrNotFound
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 from ansible_collections.cloudops.cbr.plugins.module_utils._plan import (
     MAX_SHARE_PROJECTS,
@@ -378,9 +378,11 @@ class ShareMember(CbrModule):
     def remove_member(self, backup_id, project_id):
         try:
             self.client.remove_member(backup_id, project_id)
+        except CbrNotFound as error:
+            if error.what != "member":
+                raise
+            return  # Already gone: a retried DELETE that had been applied, or another run removed it.
         except CbrApiError as error:
-            if error.error_code == "BackupService.6705":
-                return  # Already gone: a retried DELETE that had been applied, or another run removed it.
             if error.error_code == "BackupService.6710":
                 error.error_msg = ("%s Project %s registered an image from the shared backup: that image must be "
                                    "deleted before the member can be removed." % (error.error_msg, project_id))
