@@ -1,20 +1,18 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Credentials for the CBR API: an IAM token, or AK/SK request signing (SDK-HMAC-SHA256).
+"""Credentials, one small class per kind: a given IAM token, AK/SK request signing (SDK-HMAC-SHA256), or a
+password that logs in to IAM for a token. Each validates itself without the network and makes its headers.
 
 Private to this collection: the interface may change without notice.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import datetime
 import hashlib
 import hmac
-
+import re
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError
 
 SIGNING_ALGORITHM = "SDK-HMAC-SHA256"
 SDK_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
@@ -61,23 +59,45 @@ def signature(secret_key, sdk_date, canonical):
     return hmac.new(secret_key.encode("utf-8"), string_to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+# A header value must be one line of visible characters: a newline would end the header (header injection).
+_HEADER_VALUE_RE = re.compile(r"^[\x21-\x7e]+$")
+
+
+def _header_value_problem(name, value):
+    if not _HEADER_VALUE_RE.match(value):
+        return "%s must be one word of printable ASCII characters (no spaces or line breaks)" % name
+    return None
+
+
+def _missing(kind, values, names):
+    missing = [name for name in names if not values.get(name)]
+    return ["%s needs %s" % (kind, " and ".join(missing))] if missing else []
+
+
 class TokenAuth:
-    """An IAM token sent as X-Auth-Token."""
+    """An IAM token, sent as X-Auth-Token; nothing to log in."""
 
     kind = "token"
-    refused_hint = ("The token was refused: an IAM token expires after 24 hours, and earlier when the password or "
-                    "permissions change. Get a new one.")
+    refused_hint = (
+        "The token was refused: an IAM token expires after 24 hours, and earlier when the password or "
+        "permissions change. Get a new one."
+    )
 
     def __init__(self, token, expires_at=None):
         self.token = token
         self.expires_at = expires_at
+
+    def problems(self):
+        if not self.token:
+            return ["token must not be empty"]
+        return [p for p in [_header_value_problem("token", self.token)] if p]
 
     def headers(self, method, url, body):
         return {"X-Auth-Token": self.token}
 
 
 class AkSkAuth:
-    """Signs each request with an access key / secret key pair, optionally temporary."""
+    """Signs each request with an access key / secret key pair, optionally temporary (with a security token)."""
 
     kind = "aksk"
 
@@ -86,13 +106,25 @@ class AkSkAuth:
         self._secret_key = secret_key
         self._security_token = security_token
         if security_token:
-            self.refused_hint = ("The temporary AK/SK were refused: temporary credentials and their security token "
-                                 "expire. Get new ones.")
+            self.refused_hint = (
+                "The temporary AK/SK were refused: temporary credentials and their security token expire. Get new ones."
+            )
         else:
-            self.refused_hint = ("The AK/SK signature was refused: check access_key and secret_key (five bad "
-                                 "signatures in a row lock the key for 5 minutes).")
+            self.refused_hint = (
+                "The AK/SK signature was refused: check access_key and secret_key (five bad signatures in a row "
+                "lock the key for 5 minutes)."
+            )
         self.project_id = project_id
         self._clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
+
+    def problems(self):
+        values = {"access_key": self.access_key, "secret_key": self._secret_key}
+        problems = _missing("AK/SK authentication", values, ("access_key", "secret_key"))
+        if self.access_key:
+            problems.append(_header_value_problem("access_key", self.access_key))
+        if self._security_token:
+            problems.append(_header_value_problem("security_token", self._security_token))
+        return [p for p in problems if p]
 
     def headers(self, method, url, body):
         """The headers to add to one request: X-Sdk-Date, Host, project, token and Authorization."""
@@ -108,8 +140,11 @@ class AkSkAuth:
             headers["X-Security-Token"] = self._security_token
         canonical, signed = canonical_request(method, url, headers, body)
         headers["Authorization"] = "%s Access=%s, SignedHeaders=%s, Signature=%s" % (
-            SIGNING_ALGORITHM, self.access_key, ";".join(signed),
-            signature(self._secret_key, headers["X-Sdk-Date"], canonical))
+            SIGNING_ALGORITHM,
+            self.access_key,
+            ";".join(signed),
+            signature(self._secret_key, headers["X-Sdk-Date"], canonical),
+        )
         return headers
 
 
@@ -118,12 +153,73 @@ def password_auth_body(username, password, domain_name, project_id=None, project
     if project_id:
         scope = {"id": project_id}
     else:
-        # The domain is not documented as required for a name scope; standard Keystone wants it.
+        # The domain is not documented as required for a name scope; standard Keystone wants it (CONTRACT.md 7).
         scope = {"name": project_name, "domain": {"name": domain_name}}
-    return {"auth": {
-        "identity": {
-            "methods": ["password"],
-            "password": {"user": {"name": username, "password": password, "domain": {"name": domain_name}}},
-        },
-        "scope": {"project": scope},
-    }}
+    return {
+        "auth": {
+            "identity": {
+                "methods": ["password"],
+                "password": {"user": {"name": username, "password": password, "domain": {"name": domain_name}}},
+            },
+            "scope": {"project": scope},
+        }
+    }
+
+
+def iam_tokens_url(auth_url):
+    """The token URL of an IAM endpoint given as its base, its /v3, or the token URL itself."""
+    base = auth_url.rstrip("/")
+    if base.endswith("/auth/tokens"):
+        return base
+    if not base.endswith("/v3"):
+        base += "/v3"
+    return base + "/auth/tokens"
+
+
+class PasswordAuth:
+    """A user name and password that log in to IAM for a project-scoped token (CONTRACT.md 7).
+
+    login() gets the token (and the catalog); headers() then send it. The session calls login() once more when
+    the token is refused mid-task (it expired).
+    """
+
+    kind = "password"
+    refused_hint = "The token from the password login was refused although it was just issued."
+
+    def __init__(self, username, password, domain_name, auth_url, project_id=None, project_name=None):
+        self.username = username
+        self._password = password
+        self.domain_name = domain_name
+        self.auth_url = auth_url
+        self.project_id = project_id
+        self.project_name = project_name
+        self.token = None
+        self.expires_at = None
+        self.token_body = {}
+
+    def problems(self):
+        values = {"username": self.username, "password": self._password, "domain_name": self.domain_name}
+        problems = _missing("password authentication", values, ("username", "password", "domain_name"))
+        if not self.auth_url:
+            problems.append("password authentication needs auth_url (or region, for its IAM endpoint)")
+        if not (self.project_id or self.project_name):
+            problems.append("password authentication needs project_id or project_name")
+        return problems
+
+    def login(self, session):
+        """Get a token as this user, scoped to the project; return the token body (project, catalog, expiry)."""
+        action = "Failed to get an IAM token for user %s" % self.username
+        body = password_auth_body(
+            self.username, self._password, self.domain_name, project_id=self.project_id, project_name=self.project_name
+        )
+        self.token = None  # the login itself is sent without the old token
+        response = session.call("POST", iam_tokens_url(self.auth_url), action, body=body)
+        token = response.headers.get("X-Subject-Token")
+        if not token:
+            raise CbrApiError(action, "the answer has no X-Subject-Token header", status_code=response.status_code)
+        self.token_body = response.json().get("token") or {}
+        self.token, self.expires_at = token, self.token_body.get("expires_at")
+        return self.token_body
+
+    def headers(self, method, url, body):
+        return {"X-Auth-Token": self.token} if self.token else {}

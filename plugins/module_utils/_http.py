@@ -17,6 +17,8 @@ import traceback
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote, urlencode
 
+from ansible_collections.cloudops.cbr.plugins.module_utils._throttle import Throttle
+
 REQUESTS_IMPORT_ERROR = None
 try:
     import requests
@@ -128,7 +130,9 @@ class RetryPolicy:
     GET, PUT and DELETE are retried on 429, 500, 502, 503, 504 and dropped connections. A POST
     is retried only on 429: after a 5xx or a dropped connection it may have been applied, so
     the caller re-reads instead. Waits grow exponentially with jitter, or follow Retry-After;
-    at most `attempts` tries and `max_total` seconds of waiting in all.
+    at most `attempts` tries and `max_total` seconds of waiting in all. A 429 while other requests
+    of the session get answers is the shared rate limit's doing, not this request's: it does not
+    use up an attempt (its wait still counts).
     """
 
     RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -162,12 +166,15 @@ class RetryPolicy:
 class ApiSession:
     """One requests.Session with credentials, TLS settings, timeouts and retries."""
 
-    def __init__(self, auth=None, validate_certs=True, ca_cert=None, timeout=30, retry=None, pool_size=10):
+    def __init__(self, auth=None, validate_certs=True, ca_cert=None, timeout=30, retry=None, pool_size=10,
+                 rate_limit=None):
         self.auth = auth
         # For credentials that can log in again (a password): called once, when a token is refused; it sets auth.
         self.relogin = None
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
+        # One pace for every thread that uses this session (map_concurrently's workers).
+        self.throttle = Throttle(rate_limit)
         self.http = requests.Session()
         # One kept-alive connection per concurrent worker, instead of urllib3's default of 10.
         adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=max(pool_size, 10))
@@ -184,28 +191,36 @@ class ApiSession:
         if params:
             url = "%s?%s" % (url, query_string(params))
         data = json.dumps(body).encode("utf-8") if body is not None else b""
-        attempt, waited = 0, 0.0
+        attempt, waited, wait, exact = 0, 0.0, 0.0, False
         while True:
             attempt += 1
+            ticket = self.throttle.reserve(wait, exact)
+            while ticket.wait > 0:
+                sleep(ticket.wait)
+                ticket = self.throttle.confirm(ticket)
             headers = {"Accept": "application/json"}
             if data:
                 headers["Content-Type"] = "application/json;charset=UTF-8"
             if self.auth is not None:
                 headers.update(self.auth.headers(method, url, data))
-            status, retry_after, response, failure = None, None, None, None
+            status, retry_after, response, failure, shared_limit = None, None, None, None, False
             try:
                 # verify is passed on each request: requests lets REQUESTS_CA_BUNDLE override Session.verify.
                 response = self.http.request(method, url, data=data or None, headers=headers, timeout=self.timeout,
                                              verify=self.verify)
                 status = response.status_code
                 retry_after = response.headers.get("Retry-After")
+                if status == 429:
+                    shared_limit = self.throttle.refused(ticket)
+                else:
+                    self.throttle.answered(ticket)
                 if status < 400:
                     return response
                 if status == 401 and self.relogin is not None and not is_malformed_url(response.text):
                     # A refused request was not processed, so sending it again is safe, even a POST.
                     relogin, self.relogin = self.relogin, None
                     relogin()
-                    attempt -= 1
+                    attempt, wait, exact = attempt - 1, 0.0, False
                     continue
             except requests.exceptions.SSLError as error:
                 raise CbrApiError(action, "TLS certificate verification failed for %s (%s). Set ca_cert to the "
@@ -213,14 +228,16 @@ class ApiSession:
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as error:
                 failure = error
             wait = self.retry.delay(attempt, retry_after)
+            if shared_limit:
+                attempt -= 1  # Other requests get answers: the limit is shared, this request is not at fault.
             if (attempt >= self.retry.attempts or waited + wait > self.retry.max_total
                     or not self.retry.should_retry(method, status)):
                 error = (CbrApiError(action, "no answer from %s: %s" % (url, failure)) if response is None
                          else self._api_error(action, response))
                 error.attempts = attempt  # > 1: an earlier try may have been applied (a 5xx or no answer)
                 raise error
-            sleep(wait)
             waited += wait
+            exact = retry_after is not None
 
     def call_json(self, method, url, action, params=None, body=None):
         response = self.call(method, url, action, params=params, body=body)
@@ -283,6 +300,7 @@ def map_concurrently(function, items, workers):
 
     The first exception raised by a call is raised here, after the calls already started finish; the calls
     not started yet are not made (a locked key or an expired token is not tried on every item left).
+    The workers share the session's throttle through `function`.
     """
     if workers <= 1 or len(items) <= 1:
         return [function(item) for item in items]

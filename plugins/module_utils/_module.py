@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The base class of every cloudops.cbr module: options, connection, errors, results.
@@ -6,19 +5,15 @@
 Private to this collection: the interface may change without notice.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-import os
+import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._connection import (
     AUTH_ARGUMENT_SPEC,
-    cloud_options,
+    CbrMissingLibrary,
     connect,
-    connection_problems,
-    load_cloud,
+    resolve,
 )
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
     HAS_REQUESTS,
@@ -29,10 +24,13 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
 
 
 class CbrModule:
-    """Subclasses set argument_spec / module_kwargs and implement run(), filling self.result.
+    """Subclasses set argument_spec / module_kwargs (and service, "cbr" or "vbs") and implement run(),
+    filling self.result.
 
-    execute() validates the options (Ansible's checks, then validate()) before any request,
-    connects, calls run(), turns CbrApiError into fail_json and ends with exit_json.
+    execute() resolves the connection options (task, cloud:, environment), hides every secret among them from
+    the output, validates them and the module's own options (validate()) before any request, connects, calls
+    run(), turns CbrApiError into fail_json and ends with exit_json. Any other exception fails the task with
+    what the module was doing (self.doing, which run() may set to say more) and the traceback in `exception`.
     """
 
     argument_spec = {}
@@ -46,7 +44,9 @@ class CbrModule:
         self.params = self.module.params
         self.check_mode = self.module.check_mode
         self.result = dict(changed=False)
+        self.connection = None
         self.client = None
+        self.doing = "starting"
 
     def validate(self):
         """Return a list of problems with the module's own options (each naming the option)."""
@@ -59,31 +59,48 @@ class CbrModule:
     def run(self):
         raise NotImplementedError
 
-    def apply_cloud_config(self):
-        """Fill the options still unset (neither given nor from the environment) from clouds.yaml."""
-        params = self.params
-        if params["cloud"]:
-            try:
-                entry = load_cloud(params["cloud"], config_file=os.environ.get("OS_CLIENT_CONFIG_FILE"))
-            except (OSError, ValueError) as error:
-                self.module.fail_json(msg="cloud: %s" % error)
-            for option, value in cloud_options(entry).items():
-                if params.get(option) is None:
-                    params[option] = value
-        if params["validate_certs"] is None:
-            params["validate_certs"] = True
+    def resolve_connection(self):
+        """Merge the connection options from every source into self.params, their secrets hidden first."""
+        self.doing = "reading the connection options (task, cloud, environment)"
+        try:
+            self.connection = resolve(self.params)
+        except CbrMissingLibrary as error:
+            self.module.fail_json(
+                msg=missing_required_lib(error.library, reason=error.reason), exception=error.import_traceback
+            )
+        except CbrConfigError as error:
+            self.module.fail_json(msg=str(error))
+        for secret in self.connection.secrets():
+            self.module.no_log_values.add(secret)
+        # From here on, the options say what the task really uses (as invocation.module_args shows them).
+        self.params.update(self.connection.group_options())
 
     def execute(self):
+        try:
+            self._execute()
+        except Exception as error:  # pylint: disable=broad-exception-caught  # anything unforeseen, reported
+            name = self.module._name  # the module's name under Ansible; else (run in-process) its Python module's
+            if not name or name.endswith(".py"):
+                name = type(self).__module__.rsplit(".", 1)[-1]
+            self.module.fail_json(
+                msg="%s failed unexpectedly while %s: %s: %s" % (name, self.doing, type(error).__name__, error),
+                exception=traceback.format_exc(),
+            )
+
+    def _execute(self):
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-        problems = connection_problems(self.params) + self.validate()
+        self.resolve_connection()
+        self.doing = "checking the options"
+        problems = self.connection.problems(self.service) + self.validate()
         if problems:
             self.module.fail_json(msg="; ".join(problems))
-        self.apply_cloud_config()
         if not self.params["validate_certs"]:
             self.module.warn("validate_certs is false: the endpoint's TLS certificate is not checked.")
         try:
-            self.client = connect(self.params, self.service, pool_size=self.concurrency())
+            self.doing = "connecting to the %s service" % self.service
+            self.client = connect(self.connection, self.service, pool_size=self.concurrency())
+            self.doing = "working with the %s API" % self.service
             self.run()
         except CbrConfigError as error:
             self.module.fail_json(msg=str(error))

@@ -77,7 +77,7 @@ def vault_accept_problems(vault, backup):
         problems.append("its status is %s, not available (BackupService.6712)" % billing.get("status"))
     wanted_type = VAULT_OBJECT_TYPES.get(backup.get("resource_type"))
     if billing.get("object_type") != wanted_type:
-        problems.append("it holds %s backups and this is a %s backup, which needs a %s vault (BackupService.6713)"
+        problems.append("it holds %s backups and this backup (%s) needs a %s vault (BackupService.6713)"
                         % (billing.get("object_type"), backup.get("resource_type"), wanted_type))
     # "The vault's remaining space must be greater than the size of the backup" (CBR user guide). Which size the
     # service compares is not documented; resource_size (the backed-up resource) is an upper bound (CONTRACT.md 13.3).

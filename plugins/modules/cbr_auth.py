@@ -1,20 +1,18 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: cbr_auth
 short_description: Log in to IAM once and return a token for the other cloudops.cbr modules
 version_added: 0.1.0
 description:
-  - Gets one IAM token with a password and returns it, with the project id and the CBR endpoint from the token
-    catalog, as RV(auth), ready to pass to C(module_defaults). Later tasks then reuse the token instead of
-    logging in once per task.
+  - Gets one IAM token with a password and returns it as RV(auth), with the project id, the region and the endpoint
+    of every service of the action group (CBR, and VBS for M(cloudops.cbr.cbr_backup_share)), ready to pass to
+    C(module_defaults) of the C(cloudops.cbr.cbr) group. Later tasks then reuse the token instead of logging in once
+    per task, and each module reaches its own service.
+  - The password may come from the task, from O(cloud) (C(clouds.yaml), C(secure.yaml)) or from the environment, as
+    for every module of the collection.
   - The token is valid for 24 hours. Set C(no_log) on the task, since the result holds the token.
   - Token and AK/SK credentials need no login; pass them to the modules directly.
 author:
@@ -36,6 +34,12 @@ attributes:
 """
 
 EXAMPLES = r"""
+- name: Log in with the credentials of a cloud of clouds.yaml (and secure.yaml)
+  cloudops.cbr.cbr_auth:
+    cloud: source
+  register: source_login
+  no_log: true
+
 - name: Log in once as the source project
   cloudops.cbr.cbr_auth:
     auth_url: https://iam.eu-de.otc.t-systems.com/v3
@@ -59,6 +63,12 @@ EXAMPLES = r"""
     - name: Read its members
       cloudops.cbr.cbr_share_member_info:
         backup_id: 0b07081e-3ec7-4e77-8571-54e2947da422
+
+    - name: Share a disk backup through VBS, which is another service (endpoints.vbs)
+      cloudops.cbr.cbr_backup_share:
+        backup_id: 4d6cd1e0-1a3c-4a8b-9f3e-2c6a1b7c9d00
+        to_project_ids:
+          - 075e6035d300d48c2fd0c00b78b71ebf
 """
 
 RETURN = r"""
@@ -74,12 +84,20 @@ auth:
       description: The project the token is scoped to.
       type: str
       sample: 0761a1f0e5b34c9b8c2f0f0a7d1e0001
-    endpoint:
-      description: The CBR endpoint (from O(endpoint), the token catalog or the region preset).
+    region:
+      description: The region, as given (V(null) when only O(auth_url) was given).
       type: str
-      sample: https://cbr.eu-de.otc.t-systems.com
+      sample: eu-de
+    endpoints:
+      description:
+        - The endpoint of each service the collection calls, from O(endpoint) (for C(cbr)), O(endpoints), the token
+          catalog (C(cbr); C(vbsv2) or C(volume-backup) for C(vbs)) or the preset of O(region), without the
+          catalog's project id and API version.
+        - A service found nowhere is left out; its modules then need O(endpoint) or O(region).
+      type: dict
+      sample: {"cbr": "https://cbr.eu-de.otc.t-systems.com", "vbs": "https://vbs.eu-de.otc.t-systems.com"}
     validate_certs:
-      description: As given.
+      description: As resolved (V(true) unless set to V(false)).
       type: bool
     ca_cert:
       description: As given.
@@ -94,6 +112,7 @@ expires_at:
   sample: "2026-11-24T08:00:00.000000Z"
 """
 
+from ansible_collections.cloudops.cbr.plugins.module_utils._connection import SERVICE_TYPES, service_root
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 
 
@@ -103,16 +122,29 @@ class Auth(CbrModule):
     def validate(self):
         params = self.params
         if params["token"] or params["access_key"] or params["secret_key"] or not params["password"]:
-            return ["cbr_auth logs in with username and password only (token and AK/SK credentials need no login: "
-                    "pass them to the modules directly)"]
+            return [
+                "cbr_auth logs in with username and password only (token and AK/SK credentials need no login: "
+                "pass them to the modules directly)"
+            ]
         return []
 
     def run(self):
-        client = self.client
-        self.result["auth"] = dict(token=client.session.auth.token, project_id=client.project_id,
-                                   endpoint=client.endpoint, validate_certs=self.params["validate_certs"],
-                                   ca_cert=self.params["ca_cert"], timeout=self.params["timeout"])
-        self.result["expires_at"] = client.session.auth.expires_at
+        credential, catalog = self.client.session.auth, self.client.session.auth.token_body.get("catalog")
+        endpoints = {}
+        for service in SERVICE_TYPES:
+            endpoint = self.connection.endpoint(service, own_service=self.service, catalog=catalog)
+            if endpoint:
+                endpoints[service] = service_root(endpoint)
+        self.result["auth"] = dict(
+            token=credential.token,
+            project_id=self.client.project_id,
+            region=self.params["region"],
+            endpoints=endpoints,
+            validate_certs=self.params["validate_certs"],
+            ca_cert=self.params["ca_cert"],
+            timeout=self.params["timeout"],
+        )
+        self.result["expires_at"] = credential.expires_at
 
 
 def main():

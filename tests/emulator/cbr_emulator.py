@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A local emulator of the CBR backup-sharing API, IAM tokens and legacy VBS sharing.
@@ -34,10 +33,6 @@ Where things are (tests/emulator/README.md says more):
   cbr_emu/server.py    the two listeners, make_server, the command line
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import sys
 
 from cbr_emu.control import CONTROL_ENDPOINTS
@@ -48,8 +43,23 @@ from cbr_emu.state import FaultRule, RateLimiter, State
 from cbr_emu.wire import ApiError, Request
 
 # The public API: what tests, benchmarks and fixtures use.
-__all__ = ["ApiError", "CONTROL_ENDPOINTS", "Emulator", "FaultRule", "LENIENT", "PROFILES", "RateLimiter", "Request",
-           "STRICT", "State", "UNCONFIRMED", "Unconfirmed", "load_fixture", "main", "make_server"]
+__all__ = [
+    "ApiError",
+    "CONTROL_ENDPOINTS",
+    "Emulator",
+    "FaultRule",
+    "LENIENT",
+    "PROFILES",
+    "RateLimiter",
+    "Request",
+    "STRICT",
+    "State",
+    "UNCONFIRMED",
+    "Unconfirmed",
+    "load_fixture",
+    "main",
+    "make_server",
+]
 
 if __name__ == "__main__":
     sys.exit(main())

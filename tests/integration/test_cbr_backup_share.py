@@ -123,6 +123,7 @@ def test_endpoint_comes_from_the_vbs_catalog_entry(emulator, play):
     result = play([share(to_project_ids=[DR])], defaults=owner_auth(emulator))
     assert result[0]["changed"] is True
     assert {e["path"].split("/")[1] for e in emulator.requests()} == {"v2"}
+    assert {e["listener"] for e in emulator.requests()} == {"vbs"}  # VBS's own address, not CBR's
 
 
 def test_cancelled_shares_listed_with_deleted_true_do_not_count(emulator, play):

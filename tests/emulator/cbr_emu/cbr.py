@@ -1,11 +1,6 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """CBR v3: backups, vaults and share members (CONTRACT.md 2, 5, 6), on the main address."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import re
 
@@ -40,26 +35,31 @@ class CbrMixin:
         if viewer != backup["project_id"] and self.reading("recipient_sees_vault_id") == "recipient":
             membership = self.state.members.get(backup["id"], {}).get(viewer) or {}
             vault_id = membership.get("vault_id") if membership.get("status") == "accepted" else None
-        return without_nulls({
-            "id": backup["id"],
-            "name": backup.get("name"),
-            "description": backup.get("description", ""),
-            "checkpoint_id": backup.get("checkpoint_id"),
-            "created_at": backup.get("created_at", "2026-11-01T02:00:00.000+00:00"),
-            "expired_at": backup.get("expired_at"),
-            "updated_at": backup.get("updated_at"),
-            "image_type": backup.get("image_type", "backup"),
-            "project_id": backup["project_id"],
-            "provider_id": PROVIDER_IDS.get(backup.get("resource_type"), SERVER_PROVIDER_ID),
-            "resource_id": backup.get("resource_id"),
-            "resource_name": backup.get("resource_name"),
-            "resource_size": backup.get("resource_size_gb", 0),
-            "resource_type": backup.get("resource_type", "OS::Nova::Server"),
-            "status": backup.get("status", "available"),
-            "vault_id": vault_id,
-            "extend_info": {"encrypted": bool(backup.get("encrypted", False)),
-                            "auto_trigger": False, "bootable": True},
-        })
+        return without_nulls(
+            {
+                "id": backup["id"],
+                "name": backup.get("name"),
+                "description": backup.get("description", ""),
+                "checkpoint_id": backup.get("checkpoint_id"),
+                "created_at": backup.get("created_at", "2026-11-01T02:00:00.000+00:00"),
+                "expired_at": backup.get("expired_at"),
+                "updated_at": backup.get("updated_at"),
+                "image_type": backup.get("image_type", "backup"),
+                "project_id": backup["project_id"],
+                "provider_id": PROVIDER_IDS.get(backup.get("resource_type"), SERVER_PROVIDER_ID),
+                "resource_id": backup.get("resource_id"),
+                "resource_name": backup.get("resource_name"),
+                "resource_size": backup.get("resource_size_gb", 0),
+                "resource_type": backup.get("resource_type", "OS::Nova::Server"),
+                "status": backup.get("status", "available"),
+                "vault_id": vault_id,
+                "extend_info": {
+                    "encrypted": bool(backup.get("encrypted", False)),
+                    "auto_trigger": False,
+                    "bootable": True,
+                },
+            }
+        )
 
     def _visible_backup(self, project_id, backup_id):
         """The backup if the project owns it, or it is shared with the project (accepted, in strict)."""
@@ -108,7 +108,7 @@ class CbrMixin:
                 if request.arg("resource_type") and backup.get("resource_type") != request.arg("resource_type"):
                     continue
                 selected.append(self._backup_view(backup, pid))
-        page = selected[offset:offset + limit]
+        page = selected[offset : offset + limit]
         return 200, {}, {"backups": page, "count": len(selected), "offset": offset, "limit": limit}
 
     @route("GET", r"/v3/(?P<pid>[^/]+)/backups/(?P<bid>[^/]+)")
@@ -131,19 +131,27 @@ class CbrMixin:
     def list_vaults(self, request, pid):
         limit = positive_int(request, "limit", 1000, maximum=1000)
         offset = positive_int(request, "offset", 0)
-        wanted = {"object_type": request.arg("object_type"), "status": request.arg("status"),
-                  "name": request.arg("name"), "id": request.arg("id")}
+        wanted = {
+            "object_type": request.arg("object_type"),
+            "status": request.arg("status"),
+            "name": request.arg("name"),
+            "id": request.arg("id"),
+        }
         with self.state.lock:
             vaults = []
             for vault in self.state.vaults.values():
                 if vault["project_id"] != pid:
                     continue
                 view = self._vault_view(vault)
-                actual = {"object_type": view["billing"]["object_type"], "status": view["billing"]["status"],
-                          "name": view["name"], "id": view["id"]}
+                actual = {
+                    "object_type": view["billing"]["object_type"],
+                    "status": view["billing"]["status"],
+                    "name": view["name"],
+                    "id": view["id"],
+                }
                 if all(value is None or actual[key] == value for key, value in wanted.items()):
                     vaults.append(view)
-        page = vaults[offset:offset + limit]
+        page = vaults[offset : offset + limit]
         return 200, {}, {"vaults": page, "count": len(vaults), "limit": limit, "offset": offset}
 
     def _vault_view(self, vault):
@@ -186,19 +194,22 @@ class CbrMixin:
         backup = self.state.backups.get(bid)
         if backup is None:
             raise cbr_error("6200")
-        if backup["project_id"] != pid:
-            recipient = pid in self.state.members.get(bid, {})
-            if recipient and not (read and not self.reading("recipient_reads_member_api")):
-                raise cbr_error(self.reading("wrong_party_member_write"),
-                                "Only the owner of the backup can manage its share members.")
+        if backup["project_id"] == pid:
+            return backup
+        if pid not in self.state.members.get(bid, {}):
             raise cbr_error("6200")
-        return backup
+        if read and not self.reading("recipient_reads_member_api"):
+            raise cbr_error("6200")  # strict: to a recipient, the member API of another's backup does not exist
+        raise cbr_error(
+            self.reading("wrong_party_member_write"), "Only the owner of the backup can manage its members."
+        )
 
     def _shareable(self, backup):
         """Refuse a backup the profile does not let be shared (UNCONFIRMED disk / encrypted rows)."""
         resource_type = backup.get("resource_type", "OS::Nova::Server")
         if resource_type != "OS::Nova::Server" and not (
-                resource_type == "OS::Cinder::Volume" and self.reading("disk_backups_shareable")):
+            resource_type == "OS::Cinder::Volume" and self.reading("disk_backups_shareable")
+        ):
             raise cbr_error("6700")
         if backup.get("status", "available") != "available":
             raise cbr_error("6702")
@@ -215,8 +226,11 @@ class CbrMixin:
     def add_members(self, request, pid, bid):
         body = request.json()
         wanted = body.get("members") if isinstance(body, dict) else None
-        if (not isinstance(wanted, list) or not 1 <= len(wanted) <= MAX_SHARE_PROJECTS
-                or not all(isinstance(p, str) for p in wanted)):
+        if (
+            not isinstance(wanted, list)
+            or not 1 <= len(wanted) <= MAX_SHARE_PROJECTS
+            or not all(isinstance(p, str) for p in wanted)
+        ):
             raise cbr_error("9900", "members must be a list of 1 to %d project IDs." % MAX_SHARE_PROJECTS)
         with self.state.lock:
             backup = self._owned_backup(pid, bid)
@@ -234,7 +248,8 @@ class CbrMixin:
                 if dest in current:
                     raise cbr_error(self.reading("duplicate_add_code"), "Project ID: %s." % dest)
             if len(current) + len(wanted) > MAX_SHARE_PROJECTS:
-                raise cbr_error("6701", "A backup can be shared with at most %d projects." % MAX_SHARE_PROJECTS)
+                limit = "A backup can be shared with at most %d projects." % MAX_SHARE_PROJECTS
+                raise cbr_error(self.reading("share_limit_code"), limit)
             added = [self.state.seed_member(bid, dest) for dest in wanted]
             answer = {"members": [self._member_view(m) for m in added]}
             if self.reading("add_member_answer_has_count"):
@@ -251,25 +266,30 @@ class CbrMixin:
         offset = positive_int(request, "offset", 0)
         marker = request.arg("marker")
         sort_keys = self._sort_keys(request.arg("sort", "created_at:desc"))
-        filters = {k: request.arg(k) for k in ("dest_project_id", "image_id", "status", "vault_id")
-                   if request.arg(k) is not None}
+        filters = {
+            k: request.arg(k)
+            for k in ("dest_project_id", "image_id", "status", "vault_id")
+            if request.arg(k) is not None
+        }
         if "status" in filters and filters["status"] not in ("pending", "accepted", "rejected"):
             raise cbr_error("9900", "Invalid status: %s." % filters["status"])
         with self.state.lock:
             self._owned_backup(pid, bid, read=True)
-            records = [m for m in self.state.members.get(bid, {}).values()
-                       if all(m.get(k) == v for k, v in filters.items())]
+            records = [
+                m for m in self.state.members.get(bid, {}).values() if all(m.get(k) == v for k, v in filters.items())
+            ]
             for key, descending in reversed(sort_keys):
                 records.sort(key=lambda m, k=key: ((m.get(k) or ""), m["_seq"]), reverse=descending)
             if marker is not None:
                 ids = [m["id"] for m in records]
                 if marker not in ids:
                     raise cbr_error("9900", "Invalid marker: %s." % marker)
-                records_after = records[ids.index(marker) + 1:]
+                records_after = records[ids.index(marker) + 1 :]
             else:
                 records_after = records
-            page = records_after[offset:offset + limit]
-            return 200, {}, {"members": [self._member_view(m) for m in page], "count": len(records)}
+            page = records_after[offset : offset + limit]
+            count = len(records) if self.reading("member_list_count") == "total" else len(page)
+            return 200, {}, {"members": [self._member_view(m) for m in page], "count": count}
 
     @staticmethod
     def _sort_keys(sort):
@@ -303,19 +323,24 @@ class CbrMixin:
             if backup is None or bid in self.state.deleted_backups:
                 raise cbr_error("6200")
             if backup["project_id"] == pid:
-                raise cbr_error(self.reading("wrong_party_member_write"),
-                                "Only the receiving project can accept or reject a share.")
+                raise cbr_error(
+                    self.reading("wrong_party_member_write"), "Only the receiving project can accept or reject a share."
+                )
             if mid != pid:
-                raise cbr_error(self.reading("wrong_party_member_write"),
-                                "A project can only update its own share membership.")
+                raise cbr_error(
+                    self.reading("wrong_party_member_write"), "A project can only update its own share membership."
+                )
             record = self.state.members.get(bid, {}).get(mid)
             if record is None:
                 raise cbr_error("6705")
             status = body.get("status") if isinstance(body, dict) else None
             if status not in ("accepted", "pending", "rejected"):
                 raise cbr_error("6706", "status must be accepted, pending or rejected.")
-            if record["status"] != "pending" and status != record["status"] \
-                    and not self.reading("accepted_rejected_transitions"):
+            if (
+                record["status"] != "pending"
+                and status != record["status"]
+                and not self.reading("accepted_rejected_transitions")
+            ):
                 raise cbr_error("6706", "A share that is %s cannot become %s." % (record["status"], status))
             vault_id = body.get("vault_id")
             if status == "accepted":

@@ -1,11 +1,6 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Control endpoints under /__emulator__: the table, and one small handler per row."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import re
 import threading
@@ -25,12 +20,20 @@ CONTROL_ENDPOINTS = (
     ("GET", r"/profile", "describe_profile", "the profile's name and its answer to every UNCONFIRMED row"),
     ("POST", r"/profile", "choose_profile", '{"name": "strict"|"lenient"}'),
     ("POST", r"/rate-limit", "set_rate_limit", '{"per_second": N}: a token bucket per user / access key; 0 = off'),
-    ("POST", r"/members", "seed_member",
-     'a share member as given, no API checks, no log entry: {"backup_id", "dest_project_id", "status", '
-     '"vault_id", "image_id"}'),
+    (
+        "POST",
+        r"/members",
+        "seed_member",
+        'a share member as given, no API checks, no log entry: {"backup_id", "dest_project_id", "status", '
+        '"vault_id", "image_id"}',
+    ),
     ("POST", r"/tokens/revoke", "revoke_tokens", "every issued token becomes expired"),
-    ("POST", r"/backups/(?P<backup_id>[^/]+)/delete", "delete_backup",
-     "delete a backup (later member calls answer 401 Malformed request url)"),
+    (
+        "POST",
+        r"/backups/(?P<backup_id>[^/]+)/delete",
+        "delete_backup",
+        "delete a backup (later member calls answer 401 Malformed request url)",
+    ),
     ("POST", r"/shutdown", "shutdown", "stop serving (the process exits)"),
 )
 
@@ -76,8 +79,10 @@ class ControlMixin:
         return 204, None
 
     def describe_profile(self, body):
-        return 200, {"name": self.profile,
-                     "rules": {name: rule.as_dict(self.profile) for name, rule in UNCONFIRMED.items()}}
+        return 200, {
+            "name": self.profile,
+            "rules": {name: rule.as_dict(self.profile) for name, rule in UNCONFIRMED.items()},
+        }
 
     def choose_profile(self, body):
         if body.get("name") not in PROFILES:

@@ -1,11 +1,6 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The Emulator: one state, the profile, the rate limit, and the routing of requests to handlers."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import re
 
@@ -81,8 +76,13 @@ class Emulator(IamMixin, CbrMixin, VbsMixin, ControlMixin):
             return handler(request, **params)
         if known_path:
             raise ApiError(405, {"error_code": "APIG.0101", "error_msg": "Method not allowed."})
-        raise ApiError(404, {"error_code": "APIG.0101",
-                             "error_msg": "The API does not exist or has not been published in the environment."})
+        raise ApiError(
+            404,
+            {
+                "error_code": "APIG.0101",
+                "error_msg": "The API does not exist or has not been published in the environment.",
+            },
+        )
 
     def throttle(self, request):
         """The gateway's per-user limit (CONTRACT.md 10), counted per user name or access key."""
@@ -101,9 +101,16 @@ class Emulator(IamMixin, CbrMixin, VbsMixin, ControlMixin):
         """Append to the request log. identity is the user name or access key id, never a secret;
         scope_project (also under project_id) is the project the credential is scoped to."""
         with self.state.lock:
-            self.state.log.append({
-                "method": request.method, "path": request.path,
-                "query": {k: v if len(v) > 1 else v[0] for k, v in request.query.items()},
-                "status": status, "project_id": request.project_id, "auth_type": request.auth_type,
-                "identity": request.identity, "scope_project": request.project_id, "listener": request.listener,
-            })
+            self.state.log.append(
+                {
+                    "method": request.method,
+                    "path": request.path,
+                    "query": {k: v if len(v) > 1 else v[0] for k, v in request.query.items()},
+                    "status": status,
+                    "project_id": request.project_id,
+                    "auth_type": request.auth_type,
+                    "identity": request.identity,
+                    "scope_project": request.project_id,
+                    "listener": request.listener,
+                }
+            )

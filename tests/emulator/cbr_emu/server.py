@@ -1,11 +1,6 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The HTTP listeners (main and VBS), make_server and the command line."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import argparse
 import json
@@ -73,7 +68,7 @@ class Handler(BaseHTTPRequestHandler):
         emulator = self.emulator
         if split.path.startswith(CONTROL_PREFIX):
             parsed = json.loads(body.decode("utf-8")) if body else None
-            status, answer = emulator.control(self.command, split.path[len(CONTROL_PREFIX):], parsed)
+            status, answer = emulator.control(self.command, split.path[len(CONTROL_PREFIX) :], parsed)
             return self._send(status, {}, answer)
         headers = {k.lower(): v for k, v in self.headers.items()}
         request = Request(self.command, split.path, parse_qsl(split.query, keep_blank_values=True), headers, body)
@@ -83,7 +78,7 @@ class Handler(BaseHTTPRequestHandler):
         request_id = uuid.uuid4().hex
         fault = emulator.take_fault(request.method, request.path)
         if fault is not None and fault.expire_tokens:
-            emulator.control("POST", "/tokens/revoke", None)
+            emulator.revoke_tokens({})
             fault = None
         if fault is not None and not fault.after_apply:
             emulator.record(request, "dropped" if fault.drop else fault.status)
@@ -93,8 +88,11 @@ class Handler(BaseHTTPRequestHandler):
         except ApiError as error:
             status, extra_headers, answer = error.status, {}, error.body
         except Exception as error:  # pylint: disable=broad-except
-            status, extra_headers, answer = 500, {}, {"error_code": "BackupService.9910",
-                                                      "error_msg": "Unknown error: %s" % error}
+            status, extra_headers, answer = (
+                500,
+                {},
+                {"error_code": "BackupService.9910", "error_msg": "Unknown error: %s" % error},
+            )
         if fault is not None:
             emulator.record(request, "dropped" if fault.drop else fault.status)
             return self._fault(fault, request_id)
@@ -149,8 +147,17 @@ def _listen(server_class, emulator, listener, host, port, tls_context):
     return server, "%s://%s:%d" % ("https" if tls_context else "http", host, server.server_address[1])
 
 
-def make_server(fixture, host="127.0.0.1", port=0, latency_ms=0, tls_cert=None, tls_key=None, profile=STRICT,
-                rate_limit=0, vbs_port=0):
+def make_server(
+    fixture,
+    host="127.0.0.1",
+    port=0,
+    latency_ms=0,
+    tls_cert=None,
+    tls_key=None,
+    profile=STRICT,
+    rate_limit=0,
+    vbs_port=0,
+):
     """A ready (not yet serving) server; its emulator is at server.emulator. HTTPS with tls_cert/tls_key.
 
     serve_forever / shutdown / server_close also run the VBS listener (server.vbs_server, emulator.vbs_url).
@@ -169,28 +176,52 @@ def make_server(fixture, host="127.0.0.1", port=0, latency_ms=0, tls_cert=None, 
 
 def main(argv=None):
     """The command line: serve until interrupted, or only while `-- COMMAND` runs (its exit code is returned)."""
-    epilog = "control endpoints (under %s):\n%s" % (CONTROL_PREFIX, "\n".join(
-        "  %-6s %-26s %s" % (method, re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", path), what)
-        for method, path, _, what in CONTROL_ENDPOINTS))
-    parser = argparse.ArgumentParser(description="A local emulator of CBR backup sharing, IAM tokens and VBS sharing.",
-                                     epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
+    epilog = "control endpoints (under %s):\n%s" % (
+        CONTROL_PREFIX,
+        "\n".join(
+            "  %-6s %-26s %s" % (method, re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", path), what)
+            for method, path, _, what in CONTROL_ENDPOINTS
+        ),
+    )
+    parser = argparse.ArgumentParser(
+        description="A local emulator of CBR backup sharing, IAM tokens and VBS sharing.",
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--fixture", required=True, help="YAML fixture with projects, vaults and backups")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--latency-ms", type=int, default=0, help="delay added to every API request")
     parser.add_argument("--vbs-port", type=int, default=0, help="port of the VBS address; 0 picks a free port")
-    parser.add_argument("--profile", choices=PROFILES, default=STRICT,
-                        help="answers to what CONTRACT.md leaves UNCONFIRMED (see UNCONFIRMED)")
-    parser.add_argument("--rate-limit", type=float, default=0,
-                        help="requests per second per user or access key, beyond which 429 APIG.0308; 0 = off")
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default=STRICT,
+        help="answers to what CONTRACT.md leaves UNCONFIRMED (see UNCONFIRMED)",
+    )
+    parser.add_argument(
+        "--rate-limit",
+        type=float,
+        default=0,
+        help="requests per second per user or access key, beyond which 429 APIG.0308; 0 = off",
+    )
     parser.add_argument("--url-file", help="also write the base URL to this file, once serving")
     parser.add_argument("--vbs-url-file", help="also write the VBS URL to this file, once serving")
     parser.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate (and --tls-key)")
     parser.add_argument("--tls-key", help="the PEM private key of --tls-cert")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND: serve only while it runs")
     args = parser.parse_args(argv)
-    server = make_server(load_fixture(args.fixture), args.host, args.port, args.latency_ms, args.tls_cert,
-                         args.tls_key, profile=args.profile, rate_limit=args.rate_limit, vbs_port=args.vbs_port)
+    server = make_server(
+        load_fixture(args.fixture),
+        args.host,
+        args.port,
+        args.latency_ms,
+        args.tls_cert,
+        args.tls_key,
+        profile=args.profile,
+        rate_limit=args.rate_limit,
+        vbs_port=args.vbs_port,
+    )
     emulator = server.emulator
     print(emulator.base_url, flush=True)
     print(emulator.vbs_url, flush=True)

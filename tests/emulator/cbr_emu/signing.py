@@ -1,11 +1,6 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """AK/SK verification, the server side (CONTRACT.md 8, 12), independent of the collection's signer."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import datetime
 import hashlib
@@ -25,9 +20,7 @@ def canonical_request(method, path, query_pairs, headers, signed_headers, body):
     uri = "/".join(segments)
     if not uri.endswith("/"):
         uri += "/"
-    query = "&".join(
-        "%s=%s" % (_sdk_quote(k), _sdk_quote(v)) for k, v in sorted(query_pairs)
-    )
+    query = "&".join("%s=%s" % (_sdk_quote(k), _sdk_quote(v)) for k, v in sorted(query_pairs))
     lowered = {k.lower(): v.strip() for k, v in headers.items()}
     canonical_headers = "".join("%s:%s\n" % (name, lowered.get(name, "")) for name in signed_headers)
     body_hash = lowered.get("x-sdk-content-sha256") or hashlib.sha256(body).hexdigest()
@@ -35,10 +28,10 @@ def canonical_request(method, path, query_pairs, headers, signed_headers, body):
 
 
 def expected_signature(secret_key, sdk_date, canonical):
-    string_to_sign = "SDK-HMAC-SHA256\n%s\n%s" % (
-        sdk_date, hashlib.sha256(canonical.encode("utf-8")).hexdigest())
+    string_to_sign = "SDK-HMAC-SHA256\n%s\n%s" % (sdk_date, hashlib.sha256(canonical.encode("utf-8")).hexdigest())
     return hmac.new(secret_key.encode("utf-8"), string_to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 AUTHORIZATION_RE = re.compile(
-    r"^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]+)$")
+    r"^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]+)$"
+)

@@ -1,21 +1,26 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Legacy VBS v2 sharing (CONTRACT.md 4, 13.4, 13.6), on its own address."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import uuid
 
 from .wire import VBS, ApiError, api_timestamp, positive_int, route, utcnow
 
 SHARING = r"/v2/(?P<pid>[^/]+)/os-vendor-backup-sharing"
+SHARE_FIELDS = (
+    "id",
+    "backup_id",
+    "to_project_id",
+    "from_project_id",
+    "created_at",
+    "updated_at",
+    "deleted",
+    "deleted_at",
+)
 
 
 def vbs_error(status, code, message):
-    # VBS error body shape is UNCONFIRMED; the contract says to assume error_code/error_msg.
+    # UNCONFIRMED["error_bodies"]: the contract says to assume error_code/error_msg for VBS.
     return ApiError(status, {"error_code": code, "error_msg": message})
 
 
@@ -25,15 +30,17 @@ class VbsMixin:
     listener = VBS
 
     def _share_view(self, share, with_backup):
-        view = {k: share[k] for k in ("id", "backup_id", "to_project_id", "from_project_id",
-                                      "created_at", "updated_at", "deleted", "deleted_at")}
+        view = {k: share[k] for k in SHARE_FIELDS}
         if self.reading("vbs_deleted_is_string"):
             view["deleted"] = "true" if share["deleted"] else "false"
         if with_backup:
             backup = self.state.backups[share["backup_id"]]
             view["backup"] = {
-                "id": backup["id"], "name": backup.get("name"), "status": backup.get("status", "available"),
-                "volume_id": backup.get("resource_id"), "size": backup.get("resource_size_gb", 0),
+                "id": backup["id"],
+                "name": backup.get("name"),
+                "status": backup.get("status", "available"),
+                "volume_id": backup.get("resource_id"),
+                "size": backup.get("resource_size_gb", 0),
                 "availability_zone": backup.get("availability_zone", self.state.region + "-01"),
             }
         return view
@@ -42,10 +49,15 @@ class VbsMixin:
     def create_shares(self, request, pid):
         body = request.json()
         shared = body.get("shared") if isinstance(body, dict) else None
-        if not isinstance(shared, dict) or not isinstance(shared.get("to_project_ids"), list) \
-                or not shared.get("to_project_ids") or not isinstance(shared.get("backup_id"), str):
-            raise vbs_error(400, "VolumeBackup.0002", "Invalid input: shared.backup_id and shared.to_project_ids "
-                                                      "are required.")
+        if (
+            not isinstance(shared, dict)
+            or not isinstance(shared.get("to_project_ids"), list)
+            or not shared.get("to_project_ids")
+            or not isinstance(shared.get("backup_id"), str)
+        ):
+            raise vbs_error(
+                400, "VolumeBackup.0002", "Invalid input: shared.backup_id and shared.to_project_ids are required."
+            )
         with self.state.lock:
             backup = self.state.backups.get(shared["backup_id"])
             if backup is None or backup["project_id"] != pid or backup["id"] in self.state.deleted_backups:
@@ -59,9 +71,17 @@ class VbsMixin:
             created = []
             now = api_timestamp(utcnow())
             for dest in shared["to_project_ids"]:
-                share = {"id": str(uuid.uuid4()), "backup_id": backup["id"], "to_project_id": dest,
-                         "from_project_id": pid, "created_at": now, "updated_at": None, "deleted": False,
-                         "deleted_at": None, "_seq": self.state.next_sequence()}
+                share = {
+                    "id": str(uuid.uuid4()),
+                    "backup_id": backup["id"],
+                    "to_project_id": dest,
+                    "from_project_id": pid,
+                    "created_at": now,
+                    "updated_at": None,
+                    "deleted": False,
+                    "deleted_at": None,
+                    "_seq": self.state.next_sequence(),
+                }
                 self.state.shares[share["id"]] = share
                 # The create example answers with null timestamps and flags.
                 created.append(dict(self._share_view(share, False), created_at=None, deleted=None))
@@ -102,7 +122,7 @@ class VbsMixin:
         with self.state.lock:
             shares = self._filtered_shares(request, pid)
             shares.sort(key=lambda s: (s[sort_key] or "", s["_seq"]), reverse=descending)
-            page = shares[offset:offset + limit]
+            page = shares[offset : offset + limit]
             return 200, {}, {"shared": [self._share_view(s, True) for s in page]}
 
     @route("GET", SHARING + "/count")

@@ -1,11 +1,6 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What every handler shares: error answers, timestamps, the parsed request, paging arguments."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import datetime
 import json
@@ -58,9 +53,11 @@ def auth_error(message, code="APIG.0301"):
 
 def throttled_body(per_second):
     """The gateway's answer beyond a user's rate limit (CONTRACT.md 10)."""
-    return {"error_code": "APIG.0308",
-            "error_msg": "The throttling threshold has been reached: policy user over ratelimit,"
-                         "limit:%g,time:1 second" % per_second}
+    return {
+        "error_code": "APIG.0308",
+        "error_msg": "The throttling threshold has been reached: policy user over ratelimit,"
+        "limit:%g,time:1 second" % per_second,
+    }
 
 
 def utcnow():
@@ -83,10 +80,12 @@ def route(method, path, public=False):
     A public route runs as it is (only IAM's token request). Every other route first authenticates the
     caller, binds it to the path's project ({pid}) and counts it against the rate limit.
     """
+
     def mark(handler):
         handler.route = (method, path)
         handler.public = public
         return handler
+
     return mark
 
 
@@ -121,7 +120,7 @@ class Request:
         try:
             return json.loads(self.raw_body.decode("utf-8"))
         except ValueError:
-            raise cbr_error("9900", "The request body is not valid JSON.")
+            raise cbr_error("9900", "The request body is not valid JSON.") from None
 
 
 def positive_int(request, name, default, maximum=None):

@@ -1,11 +1,6 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """_plan.assign_vaults: the vault each accepted backup goes to, with space added up per vault."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._plan import assign_vaults
 
@@ -13,8 +8,11 @@ SERVER, DISK = "OS::Nova::Server", "OS::Cinder::Volume"
 
 
 def vault(vault_id, size_gb, used_gb=0, object_type="server", status="available", name=None):
-    return {"id": vault_id, "name": name or "vault-" + vault_id,
-            "billing": {"object_type": object_type, "status": status, "size": size_gb, "used": used_gb * 1024}}
+    return {
+        "id": vault_id,
+        "name": name or "vault-" + vault_id,
+        "billing": {"object_type": object_type, "status": status, "size": size_gb, "used": used_gb * 1024},
+    }
 
 
 def backup(backup_id, size_gb, resource_type=SERVER):
@@ -64,15 +62,17 @@ def test_disk_backups_go_to_disk_vaults():
 
 
 def test_fixed_vault_is_checked_for_type():
-    choice = assign_vaults([backup("b1", 10)], [vault("v1", 100, object_type="disk"), vault("v2", 100)],
-                           fixed_vault_id="v1")[0]
+    choice = assign_vaults(
+        [backup("b1", 10)], [vault("v1", 100, object_type="disk"), vault("v2", 100)], fixed_vault_id="v1"
+    )[0]
     assert choice.vault_id is None
     assert len(choice.problems) == 1 and "BackupService.6713" in choice.problems[0]
 
 
 def test_fixed_vault_capacity_is_added_up():
-    choices = assign_vaults([backup("b1", 60), backup("b2", 60)], [vault("v1", 100), vault("v2", 1000)],
-                            fixed_vault_id="v1")
+    choices = assign_vaults(
+        [backup("b1", 60), backup("b2", 60)], [vault("v1", 100), vault("v2", 1000)], fixed_vault_id="v1"
+    )
     assert [c.vault_id for c in choices] == ["v1", None]
     assert "needs 61440 MB" in choices[1].problems[0]
 

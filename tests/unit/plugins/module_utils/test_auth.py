@@ -1,16 +1,17 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+"""The credential kinds: signing against the published vector, validation without the network, headers."""
 
 import datetime
 import hashlib
 
+import pytest
+
 from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import (
     AkSkAuth,
+    PasswordAuth,
+    TokenAuth,
     canonical_request,
     canonical_uri,
     password_auth_body,
@@ -18,10 +19,15 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import (
 )
 
 # Huawei's published signing example (CONTRACT.md 8).
-VECTOR_URL = ("https://service.region.example.com/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs"
-              "?limit=2&marker=13551d6b-755d-4757-b956-536f674975c0")
-VECTOR_HEADERS = {"Content-Type": "application/json", "Host": "service.region.example.com",
-                  "X-Sdk-Date": "20191115T033655Z"}
+VECTOR_URL = (
+    "https://service.region.example.com/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs"
+    "?limit=2&marker=13551d6b-755d-4757-b956-536f674975c0"
+)
+VECTOR_HEADERS = {
+    "Content-Type": "application/json",
+    "Host": "service.region.example.com",
+    "X-Sdk-Date": "20191115T033655Z",
+}
 VECTOR_SK = "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc"
 VECTOR_SIGNATURE = "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe"
 
@@ -54,8 +60,7 @@ def test_aksk_headers_sign_project_and_security_token():
     assert headers["X-Security-Token"] == "ST1"
     assert headers["X-Project-Id"] == "p" * 32
     assert headers["Host"] == "cbr.eu-de.example"
-    assert ("SignedHeaders=content-type;host;x-project-id;x-sdk-date;x-security-token,"
-            in headers["Authorization"])
+    assert "SignedHeaders=content-type;host;x-project-id;x-sdk-date;x-security-token," in headers["Authorization"]
     assert "SK1" not in headers["Authorization"]
 
 
@@ -67,24 +72,45 @@ def test_password_body_scopes_by_id_or_by_name_and_domain():
     assert by_name["auth"]["identity"]["password"]["user"]["domain"] == {"name": "acme"}
 
 
-def test_cloud_entry_maps_to_options_and_secure_yaml_merges(tmp_path):
-    import yaml
+@pytest.mark.parametrize(
+    ("credential", "problems"),
+    [
+        (TokenAuth("t0k3n"), []),
+        (TokenAuth("a token"), ["token must be one word of printable ASCII characters (no spaces or line breaks)"]),
+        (TokenAuth(""), ["token must not be empty"]),
+        (AkSkAuth("AK", "SK", "ST"), []),
+        (AkSkAuth("AK", None), ["AK/SK authentication needs secret_key"]),
+        (AkSkAuth(None, "SK"), ["AK/SK authentication needs access_key"]),
+        (
+            AkSkAuth("AK", "SK", "ST\nX-Evil: 1"),
+            ["security_token must be one word of printable ASCII characters (no spaces or line breaks)"],
+        ),
+        (PasswordAuth("u", "p", "d", "https://iam/v3", project_name="eu-de"), []),
+        (
+            PasswordAuth("u", None, None, "https://iam/v3", project_id="a" * 32),
+            ["password authentication needs password and domain_name"],
+        ),
+        (
+            PasswordAuth("u", "p", "d", None),
+            [
+                "password authentication needs auth_url (or region, for its IAM endpoint)",
+                "password authentication needs project_id or project_name",
+            ],
+        ),
+    ],
+)
+def test_each_kind_validates_itself_without_the_network(credential, problems):
+    assert credential.problems() == problems
 
-    from ansible_collections.cloudops.cbr.plugins.module_utils._connection import cloud_options, load_cloud
 
-    (tmp_path / "clouds.yaml").write_text(yaml.safe_dump({"clouds": {"otc": {
-        "auth": {"auth_url": "https://iam.eu-de.otc.t-systems.com/v3", "username": "u", "user_domain_name": "acme",
-                 "project_name": "eu-de", "password": "from-clouds"},
-        "region_name": "eu-de", "verify": "/etc/ca.pem"}}}))
-    (tmp_path / "secure.yaml").write_text(yaml.safe_dump({"clouds": {"otc": {"auth": {"password": "from-secure"}}}}))
-    options = cloud_options(load_cloud("otc", dirs=[str(tmp_path)]))
-    assert options == {"auth_url": "https://iam.eu-de.otc.t-systems.com/v3", "username": "u", "domain_name": "acme",
-                       "project_name": "eu-de", "password": "from-secure", "region": "eu-de",
-                       "validate_certs": True, "ca_cert": "/etc/ca.pem"}
+def test_a_password_sends_no_token_before_it_logged_in_and_its_token_after():
+    credential = PasswordAuth("u", "p", "d", "https://iam/v3", project_name="eu-de")
+    assert credential.headers("GET", "https://cbr/v3/x", b"") == {}
+    credential.token = "issued"
+    assert credential.headers("GET", "https://cbr/v3/x", b"") == {"X-Auth-Token": "issued"}
 
 
-def test_aksk_keys_of_a_cloud_entry():
-    from ansible_collections.cloudops.cbr.plugins.module_utils._connection import cloud_options
-
-    assert cloud_options({"auth": {"ak": "A", "sk": "S", "project_id": "p"}, "verify": False}) == {
-        "access_key": "A", "secret_key": "S", "project_id": "p", "validate_certs": False}
+def test_problems_never_show_the_secret():
+    for credential in (AkSkAuth(None, "the-secret", "the st"), PasswordAuth("u", "the-secret", None, None)):
+        problems = " ".join(credential.problems())
+        assert problems and "the-secret" not in problems and "the st" not in problems

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Pure logic of _http and _connection: error bodies, retry policy, paging, endpoints, option checks."""
+"""Pure logic of _http: error bodies, retry policy, paging (_connection: test_connection.py)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -9,16 +9,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._connection import (
-    auth_kind,
-    catalog_endpoint,
-    check_connection_options,
-    iam_tokens_url,
-    preset_endpoint,
-    service_root,
-)
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
-    CbrConfigError,
     RetryPolicy,
     iter_marker_pages,
     iter_offset_pages,
@@ -105,81 +96,6 @@ def test_paging_stops_at_the_limit():
     assert list(iter_marker_pages(by_marker, "members", page_size=3, limit=4)) == ITEMS[:4]
     assert list(iter_offset_pages(by_offset, "members", page_size=3, limit=5)) == ITEMS[:5]
     assert calls == [(None, 3), ("id-02", 1), (0, 3), (3, 2)]
-
-
-@pytest.mark.parametrize("region, url", [
-    ("eu-de", "https://cbr.eu-de.otc.t-systems.com"),
-    ("eu-nl", "https://cbr.eu-nl.otc.t-systems.com"),
-    ("eu-ch2", "https://cbr.eu-ch2.sc.otc.t-systems.com"),
-    ("eu-west-101", "https://cbr.eu-west-101.myhuaweicloud.eu"),
-    ("ap-southeast-1", "https://cbr.ap-southeast-1.myhuaweicloud.com"),
-])
-def test_region_presets(region, url):
-    assert preset_endpoint("cbr", region) == url
-
-
-@pytest.mark.parametrize("url, root", [
-    ("https://cbr.eu-de.otc.t-systems.com/v3/$(tenant_id)s", "https://cbr.eu-de.otc.t-systems.com"),
-    ("https://cbr.eu-de.otc.t-systems.com/v3/0761a1f0e5b34c9b8c2f0f0a7d1e0001/", "https://cbr.eu-de.otc.t-systems.com"),
-    ("https://vbs.eu-de.otc.t-systems.com/v2/", "https://vbs.eu-de.otc.t-systems.com"),
-    ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
-])
-def test_service_root_strips_project_and_version(url, root):
-    assert service_root(url) == root
-
-
-def test_catalog_endpoint_picks_the_public_url_of_the_region():
-    catalog = [
-        {"type": "cbr", "endpoints": [
-            {"interface": "internal", "region_id": "eu-de", "url": "https://internal"},
-            {"interface": "public", "region_id": "eu-nl", "url": "https://nl"},
-            {"interface": "public", "region_id": "eu-de", "url": "https://de"}]},
-        {"type": "vbsv2", "endpoints": [{"interface": "public", "region_id": "eu-de", "url": "https://vbs"}]},
-    ]
-    assert catalog_endpoint(catalog, "cbr", "eu-de") == "https://de"
-    assert catalog_endpoint(catalog, "cbr") == "https://nl"
-    assert catalog_endpoint(catalog, "vbs", "eu-de") == "https://vbs"
-    assert catalog_endpoint(catalog, "cbr", "ap-southeast-1") is None
-    assert catalog_endpoint(None, "cbr") is None
-
-
-def test_iam_tokens_url_accepts_base_or_v3_urls():
-    assert iam_tokens_url("https://iam.example/v3") == "https://iam.example/v3/auth/tokens"
-    assert iam_tokens_url("https://iam.example/") == "https://iam.example/v3/auth/tokens"
-    assert iam_tokens_url("https://iam.example/v3/auth/tokens") == "https://iam.example/v3/auth/tokens"
-
-
-@pytest.mark.parametrize("params, message", [
-    ({}, "no credentials"),
-    ({"access_key": "AK"}, "access_key and secret_key must be given together"),
-    ({"username": "u", "password": "p"}, "password authentication needs domain_name"),
-    ({"username": "u", "password": "p", "domain_name": "d"}, "needs auth_url"),
-    ({"username": "u", "password": "p", "domain_name": "d", "region": "eu-de"}, "needs project_id or project_name"),
-    ({"token": "t", "region": "eu-de"}, "project_id is required with token authentication"),
-    ({"access_key": "a", "secret_key": "s", "project_id": "p"}, "endpoint or region is required with AK/SK"),
-])
-def test_incomplete_connection_options_are_refused_before_any_request(params, message):
-    with pytest.raises(CbrConfigError, match=message):
-        check_connection_options(params)
-
-
-def test_credentials_precedence_is_token_then_aksk_then_password():
-    every = {"token": "t", "access_key": "a", "secret_key": "s", "username": "u", "password": "p",
-             "domain_name": "d", "project_id": "p", "region": "eu-de"}
-    assert auth_kind(every) == "token"
-    assert auth_kind(dict(every, token=None)) == "aksk"
-    assert auth_kind(dict(every, token=None, access_key=None, secret_key=None)) == "password"
-
-
-@pytest.mark.parametrize("service, region, url", [
-    ("iam", "eu-de", "https://iam.eu-de.otc.t-systems.com"),
-    ("vbs", "eu-nl", "https://vbs.eu-nl.otc.t-systems.com"),
-    ("iam", "eu-ch2", "https://iam.eu-ch2.sc.otc.t-systems.com"),
-    ("vbs", "eu-west-101", "https://vbs.eu-west-101.myhuaweicloud.eu"),
-    ("iam", "cn-north-4", "https://iam.cn-north-4.myhuaweicloud.com"),
-])
-def test_presets_cover_iam_and_vbs_too(service, region, url):
-    assert preset_endpoint(service, region) == url
 
 
 @pytest.mark.parametrize("params", [
