@@ -75,6 +75,12 @@ options:
       - How many member lists are read at once (owner view), from 1 to 64.
     type: int
     default: 8
+  names:
+    description:
+      - Also read the names of the caller's vaults and of the projects the caller's user can access (IAM
+        C(GET /v3/auth/projects), for password and token credentials only) and return them in RV(names).
+    type: bool
+    default: true
 extends_documentation_fragment:
   - cloudops.cbr.auth
   - cloudops.cbr.attributes
@@ -151,6 +157,21 @@ backups:
       description: Owner view with O(on_read_error=report). Why the members could not be read.
       type: str
       returned: when the members could not be read
+names:
+  description:
+    - Names by ID of the projects the caller's user can access and of the caller's vaults, to show next to the IDs.
+      A project the caller cannot see (or any project, with AK/SK credentials) has no entry.
+  returned: when O(names=true)
+  type: dict
+  contains:
+    projects:
+      description: Project name by project ID.
+      type: dict
+      sample: {"0761a1f0e5b34c9b8c2f0f0a7d1e0001": "eu-de_source"}
+    vaults:
+      description: Vault name by vault ID.
+      type: dict
+      sample: {"3a1f0c1e-0000-4000-8000-000000000001": "vault-source-servers"}
 summary:
   description: Counts and flagged entries.
   returned: always
@@ -185,6 +206,7 @@ import datetime
 import re
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import iam_tokens_url
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrNotFound, map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 
@@ -220,6 +242,19 @@ def member_flags(member, expected_projects, pending_cutoff):
     return flags
 
 
+def visible_names(client, auth_url):
+    """Names by ID of the caller's vaults, and of the projects the caller's user can access: IAM's
+    GET /v3/auth/projects takes an X-Auth-Token (IAM API reference, KeystoneListAuthProjects), so AK/SK callers
+    get vault names only."""
+    vaults = dict((vault["id"], vault.get("name")) for vault in client.list_vaults())
+    projects = {}
+    if client.session.auth.kind in ("password", "token") and auth_url:
+        url = iam_tokens_url(auth_url).rsplit("/", 1)[0] + "/projects"
+        answer = client.session.call_json("GET", url, "Failed to list the projects the caller's user can access")
+        projects = dict((project["id"], project.get("name")) for project in answer.get("projects") or [])
+    return dict(projects=projects, vaults=vaults)
+
+
 def summarize(backups, owner_view, vanished=0):
     """Counts by status and the flagged entries, from the audited backups."""
     by_status = dict((status, 0) for status in STATUSES)
@@ -248,6 +283,7 @@ class SharedBackupInfo(CbrModule):
         pending_older_than=dict(type="str"),
         on_read_error=dict(type="str", default="fail", choices=["fail", "report"]),
         workers=dict(type="int", default=8),
+        names=dict(type="bool", default=True),
     )
     module_kwargs = dict(supports_check_mode=True)
 
@@ -279,6 +315,8 @@ class SharedBackupInfo(CbrModule):
             backups, vanished = self.own_backups(expected)
         backups.sort(key=lambda backup: (backup.get("name") or "", backup["id"]))
         self.result.update(backups=backups, summary=summarize(backups, not params["shared_with_me"], vanished))
+        if params["names"]:
+            self.result["names"] = visible_names(self.client, self.connection.auth_url())
 
     def own_backups(self, expected):
         params, client = self.params, self.client
