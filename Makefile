@@ -131,7 +131,7 @@ bench: venv
 bench-audit: venv
 	$(BIN)/python benchmarks/audit.py
 
-## bench-uri: the role against hand-written uri tasks, 3 and 10 recipients, 50 ms latency
+## bench-uri: the role against hand-written uri tasks, 1 backup x 10 and 100 backups x 3 recipients, 50 ms latency
 bench-uri: venv
 	$(BIN)/python benchmarks/vs_uri.py
 

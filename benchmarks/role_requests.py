@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Print the wall time and the requests of the share_and_accept role: 1 backup x 3 recipients,
@@ -6,10 +5,6 @@ first run and converged rerun, against the emulator (optionally with latency). N
 
     make bench    (or: .venv/bin/python benchmarks/role_requests.py [--latency-ms 50])
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import argparse
 import collections
@@ -27,24 +22,39 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
 
 import cbr_emulator  # noqa: E402  pylint: disable=wrong-import-position,import-error
 
-PROJECTS = {"0761a1f0e5b34c9b8c2f0f0a7d1e0001": ("ops-source", "source-pass"),
-            "0761a1f0e5b34c9b8c2f0f0a7d1e0002": ("ops-dr", "dr-pass"),
-            "0761a1f0e5b34c9b8c2f0f0a7d1e0003": ("ops-golden", "golden-pass"),
-            "0761a1f0e5b34c9b8c2f0f0a7d1e0004": ("ops-customer", "customer-pass")}
+PROJECTS = {
+    "0761a1f0e5b34c9b8c2f0f0a7d1e0001": ("ops-source", "source-pass"),
+    "0761a1f0e5b34c9b8c2f0f0a7d1e0002": ("ops-dr", "dr-pass"),
+    "0761a1f0e5b34c9b8c2f0f0a7d1e0003": ("ops-golden", "golden-pass"),
+    "0761a1f0e5b34c9b8c2f0f0a7d1e0004": ("ops-customer", "customer-pass"),
+}
 
 
 def auth(url, project_id):
     user, password = PROJECTS[project_id]
-    return {"auth_url": url + "/v3", "username": user, "password": password, "domain_name": "acme",
-            "project_id": project_id}
+    return {
+        "auth_url": url + "/v3",
+        "username": user,
+        "password": password,
+        "domain_name": "acme",
+        "project_id": project_id,
+    }
 
 
 def playbook(url):
     owner, *recipients = PROJECTS
-    return [{"hosts": "localhost", "gather_facts": False, "roles": ["cloudops.cbr.share_and_accept"], "vars": {
-        "share_and_accept_owner_auth": auth(url, owner),
-        "share_and_accept_backup_ids": ["a5200000-0000-4000-8000-000000000001"],
-        "share_and_accept_recipients": [{"project_id": p, "auth": auth(url, p)} for p in recipients]}}]
+    return [
+        {
+            "hosts": "localhost",
+            "gather_facts": False,
+            "roles": ["cloudops.cbr.share_and_accept"],
+            "vars": {
+                "share_and_accept_owner_auth": auth(url, owner),
+                "share_and_accept_backup_ids": ["a5200000-0000-4000-8000-000000000001"],
+                "share_and_accept_recipients": [{"project_id": p, "auth": auth(url, p)} for p in recipients],
+            },
+        }
+    ]
 
 
 def count(log):
@@ -71,8 +81,16 @@ def main():
         path = os.path.join(work, "play.yml")
         with open(path, "w", encoding="utf-8") as handle:
             yaml.safe_dump(playbook(server.emulator.base_url), handle)
-        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,",
-                   "-c", "local", path, "-e", "ansible_python_interpreter=%s" % sys.executable]
+        command = [
+            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            path,
+            "-e",
+            "ansible_python_interpreter=%s" % sys.executable,
+        ]
         print("share_and_accept, 1 backup x 3 recipients, emulator latency %d ms" % args.latency_ms)
         print("%-10s %8s %7s %6s %7s %6s" % ("run", "wall s", "logins", "reads", "writes", "total"))
         for run in ("first", "rerun"):
@@ -80,12 +98,18 @@ def main():
                 state.log = []
             started = time.monotonic()
             collections_path = os.environ.get("ANSIBLE_COLLECTIONS_PATH", os.path.join(ROOT, "collections"))
-            subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
-                           env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path))
+            subprocess.run(
+                command,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path),
+            )
             wall = time.monotonic() - started
             kinds = count(state.log)
-            print("%-10s %8.2f %7d %6d %7d %6d"
-                  % (run, wall, kinds["logins"], kinds["reads"], kinds["writes"], sum(kinds.values())))
+            print(
+                "%-10s %8.2f %7d %6d %7d %6d"
+                % (run, wall, kinds["logins"], kinds["reads"], kinds["writes"], sum(kinds.values()))
+            )
     server.shutdown()
 
 

@@ -1,20 +1,18 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The share_and_accept role against hand-written uri tasks (benchmarks/uri_baseline.yml): 1 backup shared
-with 3 and with 10 recipients, each accepting into its vault; first run and converged rerun; emulator
-latency 50 ms. Prints wall time (median), requests (logins/reads/writes) and the floor. Also the import
-time of the module_utils and the per-task overhead of a module against ansible.builtin.ping. Not a test.
+"""The share_and_accept role against hand-written uri tasks (benchmarks/uri_baseline.yml), in the same run:
+1 backup x 10 recipients and 100 backups x 3 recipients, each recipient accepting into its vault; first run
+and converged rerun; emulator latency 50 ms. Prints wall time (median), requests (logins/reads/writes) and
+the floor. Also the import time of the module_utils and the per-task overhead of a module against
+ansible.builtin.ping. Not a test.
 
-    make bench-uri    (or: .venv/bin/python benchmarks/vs_uri.py [--repeat 5] [--latency-ms 50])
+    make bench-uri    (or: .venv/bin/python benchmarks/vs_uri.py [--repeat 3] [--latency-ms 50]
+                            [--scenarios 1x10 100x3])
 
-The floor is the requests strictly needed, times the latency: first run, one login per project, one
-POST and one PUT per recipient; converged rerun, one login and one member list.
+The floor is the requests strictly needed, one after the other, times the latency. First run: one login
+per project, one POST per backup, one PUT per backup and recipient. Converged rerun: one login, the backup
+list and one member list per backup. Requests sent concurrently can beat it.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import argparse
 import collections
@@ -35,90 +33,148 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
 import cbr_emulator  # noqa: E402  pylint: disable=wrong-import-position,import-error
 
 OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
-BACKUP = "a5200000-0000-4000-8000-000000000001"
 PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 
 
 def recipient(number):
-    return {"project_id": "%032x" % (0x100 + number), "username": "ops-%d" % number, "password": "pw-%d" % number,
-            "domain": "acme", "vault_id": "3a1f0c1e-0000-4000-8000-%012d" % (100 + number)}
+    return {
+        "project_id": "%032x" % (0x100 + number),
+        "username": "ops-%d" % number,
+        "password": "pw-%d" % number,
+        "domain": "acme",
+        "vault_id": "3a1f0c1e-0000-4000-8000-%012d" % (100 + number),
+    }
 
 
-def fixture(recipients):
-    projects = [{"id": OWNER, "name": "eu-de_source", "domain": "acme",
-                 "users": [{"name": "ops-source", "password": "source-pass"}],
-                 "backups": [{"id": BACKUP, "name": "web", "resource_type": "OS::Nova::Server", "resource_size_gb": 40}]}]
+def backup_ids(count):
+    return ["a5200000-0000-4000-8000-%012d" % (1 + number) for number in range(count)]
+
+
+def fixture(backups, recipients):
+    projects = [
+        {
+            "id": OWNER,
+            "name": "eu-de_source",
+            "domain": "acme",
+            "users": [{"name": "ops-source", "password": "source-pass"}],
+            "backups": [
+                {
+                    "id": backup_id,
+                    "name": "web-%d" % number,
+                    "resource_type": "OS::Nova::Server",
+                    "resource_size_gb": 40,
+                }
+                for number, backup_id in enumerate(backups)
+            ],
+        }
+    ]
     for entry in recipients:
-        projects.append({"id": entry["project_id"], "name": "p-" + entry["username"], "domain": "acme",
-                         "users": [{"name": entry["username"], "password": entry["password"]}],
-                         "vaults": [{"id": entry["vault_id"], "name": "v", "object_type": "server", "size_gb": 1000}]})
+        projects.append(
+            {
+                "id": entry["project_id"],
+                "name": "p-" + entry["username"],
+                "domain": "acme",
+                "users": [{"name": entry["username"], "password": entry["password"]}],
+                "vaults": [{"id": entry["vault_id"], "name": "v", "object_type": "server", "size_gb": 100000}],
+            }
+        )
     return {"projects": projects}
 
 
 def password_auth(url, entry):
-    return {"auth_url": url + "/v3", "username": entry["username"], "password": entry["password"],
-            "domain_name": "acme", "project_id": entry["project_id"]}
+    return {
+        "auth_url": url + "/v3",
+        "username": entry["username"],
+        "password": entry["password"],
+        "domain_name": "acme",
+        "project_id": entry["project_id"],
+    }
 
 
-def role_play(url, recipients):
+def role_play(url, backups, recipients):
     owner = {"username": "ops-source", "password": "source-pass", "project_id": OWNER}
-    return [{"hosts": "localhost", "gather_facts": False, "roles": ["cloudops.cbr.share_and_accept"], "vars": {
-        "share_and_accept_owner_auth": password_auth(url, owner), "share_and_accept_backup_ids": [BACKUP],
-        "share_and_accept_recipients": [{"project_id": r["project_id"], "vault_id": r["vault_id"],
-                                         "auth": password_auth(url, r)} for r in recipients]}}]
+    return [
+        {
+            "hosts": "localhost",
+            "gather_facts": False,
+            "roles": ["cloudops.cbr.share_and_accept"],
+            "vars": {
+                "share_and_accept_owner_auth": password_auth(url, owner),
+                "share_and_accept_backup_ids": backups,
+                "share_and_accept_recipients": [
+                    {"project_id": r["project_id"], "vault_id": r["vault_id"], "auth": password_auth(url, r)}
+                    for r in recipients
+                ],
+            },
+        }
+    ]
 
 
-def uri_vars(url, recipients):
-    return {"baseline_iam_url": url, "baseline_cbr_url": url, "baseline_backup_id": BACKUP,
-            "baseline_owner": {"username": "ops-source", "password": "source-pass", "domain": "acme",
-                               "project_id": OWNER},
-            "baseline_recipients": recipients}
+def uri_vars(url, backups, recipients):
+    return {
+        "baseline_iam_url": url,
+        "baseline_cbr_url": url,
+        "baseline_backup_ids": backups,
+        "baseline_owner": {"username": "ops-source", "password": "source-pass", "domain": "acme", "project_id": OWNER},
+        "baseline_recipients": recipients,
+    }
 
 
 def run_playbook(path, extra_vars_file=None):
-    command = [PLAYBOOK, "-i", "localhost,", "-c", "local", path, "-e",
-               "ansible_python_interpreter=%s" % sys.executable]
+    command = [
+        PLAYBOOK,
+        "-i",
+        "localhost,",
+        "-c",
+        "local",
+        path,
+        "-e",
+        "ansible_python_interpreter=%s" % sys.executable,
+    ]
     if extra_vars_file:
         command += ["-e", "@" + extra_vars_file]
     started = time.monotonic()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
-                   env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS))
+    subprocess.run(
+        command, check=True, stdout=subprocess.DEVNULL, env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS)
+    )
     return time.monotonic() - started
 
 
 def split(log):
     kinds = collections.Counter()
     for entry in log:
-        kinds["logins" if entry["path"] == "/v3/auth/tokens" else "reads" if entry["method"] == "GET"
-              else "writes"] += 1
+        kinds[
+            "logins" if entry["path"] == "/v3/auth/tokens" else "reads" if entry["method"] == "GET" else "writes"
+        ] += 1
     return kinds
 
 
-def measure(work, tool, count, repeat, latency_ms):
+def measure(work, tool, backup_count, count, repeat, latency_ms, profile):
     """(first, rerun): each (median wall, request split), over `repeat` fresh emulators."""
     walls = {"first": [], "rerun": []}
     kinds = {}
     recipients = [recipient(n) for n in range(count)]
-    for attempt in range(repeat):
-        server = cbr_emulator.make_server(fixture(recipients), latency_ms=latency_ms)
+    backups = backup_ids(backup_count)
+    for _attempt in range(repeat):
+        server = cbr_emulator.make_server(fixture(backups, recipients), latency_ms=latency_ms, profile=profile)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url, state = server.emulator.base_url, server.emulator.state
         if tool == "role":
             path, extra = os.path.join(work, "role.yml"), None
             with open(path, "w", encoding="utf-8") as handle:
-                yaml.safe_dump(role_play(url, recipients), handle)
+                yaml.safe_dump(role_play(url, backups, recipients), handle)
         else:
             path, extra = os.path.join(ROOT, "benchmarks", "uri_baseline.yml"), os.path.join(work, "vars.yml")
             with open(extra, "w", encoding="utf-8") as handle:
-                yaml.safe_dump(uri_vars(url, recipients), handle)
+                yaml.safe_dump(uri_vars(url, backups, recipients), handle)
         for run in ("first", "rerun"):
             with state.lock:
                 state.log = []
             walls[run].append(run_playbook(path, extra))
             with state.lock:
                 kinds[run] = split(state.log)
-        accepted = [m["status"] for m in state.members.get(BACKUP, {}).values()]
-        assert accepted == ["accepted"] * count, accepted
+        accepted = [m["status"] for backup_id in backups for m in state.members.get(backup_id, {}).values()]
+        assert accepted == ["accepted"] * (count * backup_count), accepted
         server.shutdown()
         server.server_close()
     return dict((run, (statistics.median(walls[run]), kinds[run])) for run in walls)
@@ -127,8 +183,18 @@ def measure(work, tool, count, repeat, latency_ms):
 def import_time_ms(module):
     """Milliseconds to import a module in a fresh interpreter (median of 5)."""
     code = "import time; t = time.perf_counter(); import %s; print((time.perf_counter() - t) * 1000)" % module
-    times = [float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
-                                  env=dict(os.environ, PYTHONPATH=COLLECTIONS)).stdout) for attempt in range(5)]
+    times = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code],
+                check=True,
+                capture_output=True,
+                text=True,
+                env=dict(os.environ, PYTHONPATH=COLLECTIONS),
+            ).stdout
+        )
+        for attempt in range(5)
+    ]
     return statistics.median(times)
 
 
@@ -136,48 +202,87 @@ def task_overhead(work, url):
     """Seconds per task: 10 x cbr_share_member_info against 10 x ansible.builtin.ping (median of 3)."""
     owner = {"username": "ops-source", "password": "source-pass", "project_id": OWNER}
     per_task = {}
-    for name, task in (("ping", {"ansible.builtin.ping": {}}),
-                       ("cbr_share_member_info", {"cloudops.cbr.cbr_share_member_info": dict(
-                           password_auth(url, owner), backup_id=BACKUP)})):
+    for name, task in (
+        ("ping", {"ansible.builtin.ping": {}}),
+        (
+            "cbr_share_member_info",
+            {"cloudops.cbr.cbr_share_member_info": dict(password_auth(url, owner), backup_id=backup_ids(1)[0])},
+        ),
+    ):
         path = os.path.join(work, "%s.yml" % name)
         with open(path, "w", encoding="utf-8") as handle:
             yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": [task] * 10}], handle)
         empty = os.path.join(work, "empty.yml")
         with open(empty, "w", encoding="utf-8") as handle:
             yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": []}], handle)
-        per_task[name] = (statistics.median([run_playbook(path) for attempt in range(3)])
-                          - statistics.median([run_playbook(empty) for attempt in range(3)])) / 10
+        per_task[name] = (
+            statistics.median([run_playbook(path) for attempt in range(3)])
+            - statistics.median([run_playbook(empty) for attempt in range(3)])
+        ) / 10
     return per_task
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per scenario with fewer than 100 backups")
     parser.add_argument("--latency-ms", type=int, default=50)
-    parser.add_argument("--recipients", type=int, nargs="+", default=[3, 10])
+    parser.add_argument("--scenarios", nargs="+", default=["1x10", "100x3"], help="BACKUPSxRECIPIENTS")
+    parser.add_argument("--no-overhead", action="store_true", help="skip the import and per-task figures")
+    parser.add_argument("--profile", default="strict", choices=["strict", "lenient"], help="the emulator's profile")
     args = parser.parse_args()
     latency = args.latency_ms / 1000.0
-    print("share and accept, 1 backup, emulator latency %d ms, wall = median of %d" % (args.latency_ms, args.repeat))
-    print("%-5s %-11s %-6s %7s %7s %6s %7s %7s"
-          % ("recip", "tool", "run", "wall s", "logins", "reads", "writes", "floor s"))
+    print(
+        "share and accept, emulator latency %d ms, wall = median of %d runs (1 run from 100 backups)"
+        % (args.latency_ms, args.repeat)
+    )
+    print(
+        "%-8s %-11s %-6s %7s %7s %6s %7s %7s"
+        % ("backups", "tool", "run", "wall s", "logins", "reads", "writes", "floor s")
+    )
     with tempfile.TemporaryDirectory() as work:
-        for count in args.recipients:
-            floors = {"first": (1 + count + 1 + count) * latency, "rerun": 2 * latency}
+        for scenario in args.scenarios:
+            backup_count, count = (int(part) for part in scenario.split("x"))
+            repeat = 1 if backup_count >= 100 else args.repeat
+            floors = {
+                "first": (1 + count + backup_count + backup_count * count) * latency,
+                "rerun": (2 + backup_count) * latency,
+            }
             for tool in ("role", "uri"):
-                for run, (wall, kinds) in sorted(measure(work, tool, count, args.repeat, args.latency_ms).items()):
-                    print("%-5d %-11s %-6s %7.2f %7d %6d %7d %7.2f" % (
-                        count, "cbr role" if tool == "role" else "uri tasks", run, wall, kinds["logins"],
-                        kinds["reads"], kinds["writes"], floors[run]))
-        print("import of module_utils: %.0f ms (median of 5, fresh interpreter); alone, requests %.0f ms and "
-              "ansible.module_utils.basic %.0f ms"
-              % (import_time_ms("ansible_collections.cloudops.cbr.plugins.module_utils._module"),
-                 import_time_ms("requests"), import_time_ms("ansible.module_utils.basic")))
-        server = cbr_emulator.make_server(fixture([]))
+                measured = measure(work, tool, backup_count, count, repeat, args.latency_ms, args.profile)
+                for run, (wall, kinds) in sorted(measured.items()):
+                    print(
+                        "%-8s %-11s %-6s %7.2f %7d %6d %7d %7.2f"
+                        % (
+                            scenario,
+                            "cbr role" if tool == "role" else "uri tasks",
+                            run,
+                            wall,
+                            kinds["logins"],
+                            kinds["reads"],
+                            kinds["writes"],
+                            floors[run],
+                        ),
+                        flush=True,
+                    )
+        if args.no_overhead:
+            return
+        print(
+            "import of module_utils: %.0f ms (median of 5, fresh interpreter); alone, requests %.0f ms and "
+            "ansible.module_utils.basic %.0f ms"
+            % (
+                import_time_ms("ansible_collections.cloudops.cbr.plugins.module_utils._module"),
+                import_time_ms("requests"),
+                import_time_ms("ansible.module_utils.basic"),
+            )
+        )
+        server = cbr_emulator.make_server(fixture(backup_ids(1), []))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         per_task = task_overhead(work, server.emulator.base_url)
         server.shutdown()
-        print("per task: ansible.builtin.ping %.2f s, cbr_share_member_info %.2f s (login + 1 GET, no latency)"
-              % (per_task["ping"], per_task["cbr_share_member_info"]))
+        print(
+            "per task: ansible.builtin.ping %.2f s, cbr_share_member_info %.2f s (login + 1 GET, no latency)"
+            % (per_task["ping"], per_task["cbr_share_member_info"])
+        )
 
 
 if __name__ == "__main__":

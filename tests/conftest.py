@@ -1,11 +1,6 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Shared pytest fixtures: the collection on sys.path, and a CBR emulator on 127.0.0.1:0."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import atexit
 import os

@@ -47,6 +47,7 @@ def run_module(name, args, check_mode=False, diff=False):
     ansible_warnings._global_warnings.clear()
     ansible_warnings._global_deprecations.clear()
     output = io.StringIO()
+    code = None
     with patch_module_args(args), contextlib.redirect_stdout(output):
         try:
             module.main()

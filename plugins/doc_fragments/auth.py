@@ -122,6 +122,15 @@ options:
       - Seconds to wait for each HTTP answer.
     type: float
     default: 30
+  rate_limit:
+    description:
+      - The most requests per second the task sends, for a user who knows the API gateway's limit on their
+        requests (the gateway answers the excess with HTTP 429 C(APIG.0308)). Every request of the task counts,
+        from all its concurrent workers.
+      - When not set, the task sends as fast as it can until the first 429, then learns the pace from the
+        refusals.
+      - Either way, the pace drops on each 429 and grows back while requests are answered, never above this.
+    type: float
 notes:
   - "B(One credential set per task.) The connection options form three groups: the identity (O(username),
     O(password), O(domain_name), O(token), O(access_key), O(secret_key), O(security_token)), the scope
@@ -164,6 +173,8 @@ notes:
     C(eu-west-1xx)). VBS on OTC is C(https://vbs.REGION.otc.t-systems.com) (OTC endpoint list)."
   - "GET, PUT and DELETE requests are retried up to 5 times on HTTP 429, 5xx and dropped connections, with
     backoff or the server's C(Retry-After), waiting at most 60 seconds in all. A POST is retried only on 429."
+  - "All the requests of a task share one pace (see O(rate_limit)). A 429 answered while the task's other
+    requests get through does not count towards the 5 tries: a throttled task slows down, it does not fail."
 requirements:
   - requests
   - PyYAML (only with O(cloud))

@@ -15,39 +15,32 @@ from urllib.parse import quote
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
     PAGE_SIZE,
     CbrApiError,
-    is_malformed_url,
+    CbrNotFound,
     iter_marker_pages,
     iter_offset_pages,
 )
 
 
-class CbrClient:
-    """The calls the modules use, bound to one project and one service endpoint.
+class ProjectClient:
+    """A session bound to one project and one service endpoint; builds quoted URLs under /{version}/{project}."""
 
-    CBR v3 calls need a client for the "cbr" service; legacy VBS sharing (v2) one for "vbs".
-    """
+    API_VERSION = None
 
-    def __init__(self, session, endpoint, project_id, api_version="v3"):
+    def __init__(self, session, endpoint, project_id, api_version=None):
         self.session = session
         self.endpoint = endpoint
         self.project_id = project_id
-        self.api_version = api_version
+        self.api_version = api_version or self.API_VERSION
 
     def url(self, *segments):
         path = "/".join(quote(str(segment), safe="") for segment in segments)
         return "%s/%s/%s/%s" % (self.endpoint, self.api_version, self.project_id, path)
 
-    def _get_about_backup(self, backup_id, action, url, params=None):
-        """A GET under a backup; the 401 'Malformed request url' of a deleted backup becomes a not-found error."""
-        try:
-            return self.session.call_json("GET", url, action, params=params)
-        except CbrApiError as error:
-            if error.status_code == 401 and is_malformed_url(error.error_msg):
-                # CONTRACT.md 0.6: not an auth failure, so no re-login; say what it means.
-                raise CbrApiError(action, "backup %s does not exist or was deleted (the API answered 401 "
-                                          "'Malformed request url')" % backup_id,
-                                  status_code=401, error_code=error.error_code, request_id=error.request_id)
-            raise
+
+class CbrClient(ProjectClient):
+    """The CBR v3 calls the modules use (service "cbr")."""
+
+    API_VERSION = "v3"
 
     def list_members(self, backup_id, filters=None, limit=None, page_size=PAGE_SIZE):
         """Every share member of a backup (all pages), optionally filtered, at most `limit`."""
@@ -59,18 +52,21 @@ class CbrClient:
             params["limit"] = size
             if marker:
                 params["marker"] = marker
-            return self._get_about_backup(backup_id, action, url, params)
+            return self.session.call_json("GET", url, action, params=params)
 
         return list(iter_marker_pages(fetch, "members", page_size, limit))
 
     def show_member(self, backup_id, dest_project_id):
-        """The member record for one destination project, or None when the backup is not shared with it."""
+        """The member record for one destination project, or None when the backup is not shared with it.
+
+        A backup that is not there raises CbrNotFound (what="backup").
+        """
         action = "Failed to show share member %s of backup %s" % (dest_project_id, backup_id)
         try:
             # member_id in the URL is the destination project id (CONTRACT.md 0.1).
-            body = self._get_about_backup(backup_id, action, self.url("backups", backup_id, "members", dest_project_id))
-        except CbrApiError as error:
-            if error.error_code == "BackupService.6705":
+            body = self.session.call_json("GET", self.url("backups", backup_id, "members", dest_project_id), action)
+        except CbrNotFound as error:
+            if error.what == "member":
                 return None
             raise
         return body.get("member")
@@ -101,10 +97,8 @@ class CbrClient:
         """The backup (own, or shared with this project), or None when it is not visible here."""
         try:
             body = self.session.call_json("GET", self.url("backups", backup_id), "Failed to show backup %s" % backup_id)
-        except CbrApiError as error:
-            if error.error_code == "BackupService.6200":
-                return None
-            raise
+        except CbrNotFound:
+            return None
         return body.get("backup")
 
     def _list_by_offset(self, resource, action, filters=None, limit=None, page_size=PAGE_SIZE):
@@ -122,6 +116,13 @@ class CbrClient:
         return self._list_by_offset("backups", "Failed to list backups of project %s" % self.project_id,
                                     filters, limit, page_size)
 
+    def list_shared_backups(self, member_status=None, filters=None):
+        """Backups other projects shared with this one whose share is in member_status, every page.
+
+        The receiving project's documented read (CONTRACT.md 13.1): GET backups?own_type=shared&member_status=...
+        """
+        return self.list_backups(dict(filters or {}, own_type="shared", member_status=member_status))
+
     def list_vaults(self, filters=None, page_size=PAGE_SIZE):
         """Vaults of this project, every page."""
         return self._list_by_offset("vaults", "Failed to list vaults of project %s" % self.project_id,
@@ -131,16 +132,21 @@ class CbrClient:
         """The vault of this project, or None when it does not exist here."""
         try:
             body = self.session.call_json("GET", self.url("vaults", vault_id), "Failed to show vault %s" % vault_id)
-        except CbrApiError as error:
-            if error.error_code == "BackupService.6105":
-                return None
-            raise
+        except CbrNotFound:
+            return None
         return body.get("vault")
 
-    # -- legacy VBS sharing (v2, CONTRACT.md 4)
+
+class VbsClient(ProjectClient):
+    """Legacy VBS v2 sharing (CONTRACT.md 4), on its own service endpoint ("vbs"), never CBR's (CONTRACT.md 13.4)."""
+
+    API_VERSION = "v2"
 
     def list_shares(self, backup_id, page_size=PAGE_SIZE):
-        """Every share of a backup made by this project (all pages, by offset)."""
+        """Every share of a backup made by this project and still in force (all pages, by offset).
+
+        Cancelled shares may stay listed with `deleted` "true" (a string, CONTRACT.md 13.6): they are left out.
+        """
         action = "Failed to list the shares of backup %s" % backup_id
         url = self.url("os-vendor-backup-sharing", "detail")
 
@@ -148,7 +154,7 @@ class CbrClient:
             params = {"backup_id": backup_id, "limit": size, "offset": offset}
             return self.session.call_json("GET", url, action, params=params)
 
-        return list(iter_offset_pages(fetch, "shared", page_size))
+        return [share for share in iter_offset_pages(fetch, "shared", page_size) if not is_cancelled(share)]
 
     def create_shares(self, backup_id, to_project_ids):
         """Share a backup with projects in one POST; return the new share records."""
@@ -165,3 +171,11 @@ class CbrClient:
         """Cancel every share of a backup in one call (the is_backup_id form)."""
         self.session.call("DELETE", self.url("os-vendor-backup-sharing", backup_id),
                           "Failed to cancel all shares of backup %s" % backup_id, params={"is_backup_id": "true"})
+
+
+def is_cancelled(share):
+    """A VBS share record's `deleted` is the string "true" once cancelled (golangsdk `Deleted string`)."""
+    return str(share.get("deleted")).lower() == "true"
+
+
+CLIENTS = {"cbr": CbrClient, "vbs": VbsClient}

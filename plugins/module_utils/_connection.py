@@ -14,7 +14,7 @@ import re
 import traceback
 from urllib.parse import urlsplit
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._api import CbrClient
+from ansible_collections.cloudops.cbr.plugins.module_utils._api import CLIENTS
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown
 from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import AkSkAuth, PasswordAuth, TokenAuth
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import ApiSession, CbrConfigError
@@ -46,6 +46,7 @@ AUTH_ARGUMENT_SPEC = dict(
     validate_certs=dict(type="bool"),
     ca_cert=dict(type="path"),
     timeout=dict(type="float", default=30),
+    rate_limit=dict(type="float"),
 )
 
 # Each group is taken whole from the highest level that sets any option of it.
@@ -346,6 +347,8 @@ class Connection:
             problems.append("ca_cert must be a CA bundle file, got %s (no such file)" % shown(options["ca_cert"]))
         if options.get("timeout") is not None and not options["timeout"] > 0:
             problems.append("timeout must be more than 0 seconds, got %s" % options["timeout"])
+        if options.get("rate_limit") is not None and not options["rate_limit"] > 0:
+            problems.append("rate_limit must be more than 0 requests per second, got %s" % options["rate_limit"])
         problems = [p for p in problems if p]
         return problems + self._credential_problems(service)
 
@@ -389,6 +392,7 @@ def connect(connection, service="cbr", pool_size=10):
         ca_cert=options["ca_cert"],
         timeout=options.get("timeout") or 30,
         pool_size=pool_size,
+        rate_limit=options.get("rate_limit"),
     )
     credential = session.auth = connection.credential()
     project_id, catalog = options["project_id"], None
@@ -405,7 +409,7 @@ def connect(connection, service="cbr", pool_size=10):
     problem = url_problem("the %s endpoint of the token catalog" % service, endpoint)
     if problem:
         raise CbrConfigError(problem)
-    return CbrClient(session, service_root(endpoint), project_id, API_VERSIONS[service])
+    return CLIENTS[service](session, service_root(endpoint), project_id, API_VERSIONS[service])
 
 
 # -- clouds.yaml (the openstacksdk convention)

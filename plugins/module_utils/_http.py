@@ -15,7 +15,9 @@ import random
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
+
+from ansible_collections.cloudops.cbr.plugins.module_utils._throttle import Throttle
 
 REQUESTS_IMPORT_ERROR = None
 try:
@@ -58,6 +60,25 @@ class CbrApiError(Exception):
                     error_msg=self.error_msg, request_id=self.request_id)
 
 
+class CbrNotFound(CbrApiError):
+    """The thing asked for is not there: a code of NOT_FOUND_CODES, or the 401 of a deleted backup.
+
+    `what` says which kind of thing (backup, vault, member). Every other CbrApiError means the read failed.
+    """
+
+    def __init__(self, what, action, error_msg, **facts):
+        self.what = what
+        super(CbrNotFound, self).__init__(action, error_msg, **facts)
+
+
+# The one table of "not there" (CONTRACT.md 3; amazon.aws errors.py's _is_missing() does the same).
+NOT_FOUND_CODES = {
+    "BackupService.6200": "backup",
+    "BackupService.6105": "vault",
+    "BackupService.6705": "member",
+}
+
+
 def is_malformed_url(message):
     """The 401 CBR answers for a deleted backup, which is no credential problem (CONTRACT.md 0.6)."""
     return "malformed request url" in (message or "").lower()
@@ -76,11 +97,30 @@ def parse_error_body(text):
     if not isinstance(body, dict):
         return None, None
     for candidate in [body] + [value for value in body.values() if isinstance(value, dict)]:
-        code = candidate.get("error_code", candidate.get("code"))
-        message = candidate.get("error_msg", candidate.get("message"))
+        # huaweicloudsdkcore also reads the camel-case pair (CONTRACT.md 13.8).
+        code = _first_of(candidate, ("error_code", "errorCode", "code"))
+        message = _first_of(candidate, ("error_msg", "errorMsg", "message"))
         if code is not None or message is not None:
             return (None if code is None else str(code)), message
     return None, None
+
+
+def _first_of(mapping, keys):
+    return next((mapping[key] for key in keys if mapping.get(key) is not None), None)
+
+
+def _sdk_quote(text, safe="", encoding=None, errors=None):
+    """Percent-encode as the signer's canonical query does: a space is %20, never + (CONTRACT.md 13.5)."""
+    return quote(text, safe="~", encoding=encoding, errors=errors)
+
+
+def query_string(params):
+    """The query string exactly as AK/SK signing canonicalises it: pairs sorted, %20 for a space, lists repeated."""
+    pairs = []
+    for key, value in params.items():
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            pairs.append((str(key), str(item)))
+    return urlencode(sorted(pairs), quote_via=_sdk_quote)
 
 
 class RetryPolicy:
@@ -89,7 +129,9 @@ class RetryPolicy:
     GET, PUT and DELETE are retried on 429, 500, 502, 503, 504 and dropped connections. A POST
     is retried only on 429: after a 5xx or a dropped connection it may have been applied, so
     the caller re-reads instead. Waits grow exponentially with jitter, or follow Retry-After;
-    at most `attempts` tries and `max_total` seconds of waiting in all.
+    at most `attempts` tries and `max_total` seconds of waiting in all. A 429 while other requests
+    of the session get answers is the shared rate limit's doing, not this request's: it does not
+    use up an attempt (its wait still counts).
     """
 
     RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -123,12 +165,15 @@ class RetryPolicy:
 class ApiSession:
     """One requests.Session with credentials, TLS settings, timeouts and retries."""
 
-    def __init__(self, auth=None, validate_certs=True, ca_cert=None, timeout=30, retry=None, pool_size=10):
+    def __init__(self, auth=None, validate_certs=True, ca_cert=None, timeout=30, retry=None, pool_size=10,
+                 rate_limit=None):
         self.auth = auth
         # For credentials that can log in again (a password): called once, when a token is refused; it sets auth.
         self.relogin = None
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
+        # One pace for every thread that uses this session (map_concurrently's workers).
+        self.throttle = Throttle(rate_limit)
         self.http = requests.Session()
         # One kept-alive connection per concurrent worker, instead of urllib3's default of 10.
         adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=max(pool_size, 10))
@@ -143,30 +188,38 @@ class ApiSession:
     def call(self, method, url, action, params=None, body=None):
         """Send one request (retrying as the policy allows); return the response or raise CbrApiError."""
         if params:
-            url = "%s?%s" % (url, urlencode(sorted(params.items()), doseq=True))
+            url = "%s?%s" % (url, query_string(params))
         data = json.dumps(body).encode("utf-8") if body is not None else b""
-        attempt, waited = 0, 0.0
+        attempt, waited, wait, exact = 0, 0.0, 0.0, False
         while True:
             attempt += 1
+            ticket = self.throttle.reserve(wait, exact)
+            while ticket.wait > 0:
+                sleep(ticket.wait)
+                ticket = self.throttle.confirm(ticket)
             headers = {"Accept": "application/json"}
             if data:
                 headers["Content-Type"] = "application/json;charset=UTF-8"
             if self.auth is not None:
                 headers.update(self.auth.headers(method, url, data))
-            status, retry_after, response, failure = None, None, None, None
+            status, retry_after, response, failure, shared_limit = None, None, None, None, False
             try:
                 # verify is passed on each request: requests lets REQUESTS_CA_BUNDLE override Session.verify.
                 response = self.http.request(method, url, data=data or None, headers=headers, timeout=self.timeout,
                                              verify=self.verify)
                 status = response.status_code
                 retry_after = response.headers.get("Retry-After")
+                if status == 429:
+                    shared_limit = self.throttle.refused(ticket)
+                else:
+                    self.throttle.answered(ticket)
                 if status < 400:
                     return response
                 if status == 401 and self.relogin is not None and not is_malformed_url(response.text):
                     # A refused request was not processed, so sending it again is safe, even a POST.
                     relogin, self.relogin = self.relogin, None
                     relogin()
-                    attempt -= 1
+                    attempt, wait, exact = attempt - 1, 0.0, False
                     continue
             except requests.exceptions.SSLError as error:
                 raise CbrApiError(action, "TLS certificate verification failed for %s (%s). Set ca_cert to the "
@@ -174,13 +227,15 @@ class ApiSession:
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as error:
                 failure = error
             wait = self.retry.delay(attempt, retry_after)
+            if shared_limit:
+                attempt -= 1  # Other requests get answers: the limit is shared, this request is not at fault.
             if (attempt >= self.retry.attempts or waited + wait > self.retry.max_total
                     or not self.retry.should_retry(method, status)):
                 if response is None:
                     raise CbrApiError(action, "no answer from %s: %s" % (url, failure))
                 raise self._api_error(action, response)
-            sleep(wait)
             waited += wait
+            exact = retry_after is not None
 
     def call_json(self, method, url, action, params=None, body=None):
         response = self.call(method, url, action, params=params, body=body)
@@ -195,10 +250,16 @@ class ApiSession:
 
     def _api_error(self, action, response):
         code, message = parse_error_body(response.text)
-        if response.status_code == 401 and self.auth is not None and not is_malformed_url(message):
+        facts = dict(status_code=response.status_code, error_code=code, request_id=response.headers.get("X-Request-Id"))
+        if code in NOT_FOUND_CODES:
+            return CbrNotFound(NOT_FOUND_CODES[code], action, message, **facts)
+        if response.status_code == 401 and is_malformed_url(message):
+            # CONTRACT.md 0.6: a deleted backup, not an auth failure (so no re-login); say what it means.
+            return CbrNotFound("backup", action, "the backup does not exist or was deleted (the API answered 401 "
+                                                 "'Malformed request url')", **facts)
+        if response.status_code == 401 and self.auth is not None:
             message = "%s. %s" % ((message or "HTTP 401").rstrip("."), self.auth.refused_hint)
-        return CbrApiError(action, message, status_code=response.status_code, error_code=code,
-                           request_id=response.headers.get("X-Request-Id"))
+        return CbrApiError(action, message, **facts)
 
 
 def iter_marker_pages(fetch, key, page_size=PAGE_SIZE, limit=None):
@@ -235,9 +296,14 @@ def iter_offset_pages(fetch, key, page_size=PAGE_SIZE, limit=None):
 def map_concurrently(function, items, workers):
     """[function(item) for item in items], computed by at most `workers` threads, in the items' order.
 
-    The first exception raised by a call is raised here, after the calls already started finish.
+    The first exception raised by a call is raised here, after the calls already started finish; the calls
+    not started yet are not made (a locked key or an expired token is not tried on every item left).
+    The workers share the session's throttle through `function`.
     """
     if workers <= 1 or len(items) <= 1:
         return [function(item) for item in items]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         return list(pool.map(function, items))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

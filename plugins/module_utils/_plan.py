@@ -43,17 +43,22 @@ VAULT_OBJECT_TYPES = {"OS::Nova::Server": "server", "OS::Cinder::Volume": "disk"
 
 
 def backup_share_problems(backup):
-    """Why the API would refuse to share this backup (6700, 6702, 6709), as messages."""
-    problems = []
-    if backup.get("resource_type") != SERVER_BACKUP:
-        problems.append("it is a %s backup and only cloud server backups can be shared (BackupService.6700)"
-                        % backup.get("resource_type"))
+    """Why the API would refuse to share this backup, as messages: only what a documented code settles (6702).
+
+    The kind of backup (6700) and encryption (6709) are left to the API: the sources disagree on both
+    (CONTRACT.md 13.2), so a refusal here could block a share the cloud accepts.
+    """
     if backup.get("status") != "available":
-        problems.append("its status is %s, not available (BackupService.6702)" % backup.get("status"))
+        return ["its status is %s, not available (BackupService.6702)" % backup.get("status")]
+    return []
+
+
+def backup_share_warnings(backup):
+    """What the receiving project must know before it can use the shared backup, as messages."""
     if (backup.get("extend_info") or {}).get("encrypted"):
-        problems.append("it is encrypted, and backups of servers with encrypted disks cannot be shared "
-                        "(BackupService.6709)")
-    return problems
+        return ["backup %s is encrypted: the receiving projects can use it only once the KMS key is granted to "
+                "them (CBR user guide); some clouds refuse the share (BackupService.6709)" % backup.get("id")]
+    return []
 
 
 def vault_free_mb(vault):
@@ -72,11 +77,93 @@ def vault_accept_problems(vault, backup):
         problems.append("its status is %s, not available (BackupService.6712)" % billing.get("status"))
     wanted_type = VAULT_OBJECT_TYPES.get(backup.get("resource_type"))
     if billing.get("object_type") != wanted_type:
-        problems.append("it holds %s backups and this is a %s backup, which needs a %s vault (BackupService.6713)"
+        problems.append("it holds %s backups and this backup (%s) needs a %s vault (BackupService.6713)"
                         % (billing.get("object_type"), backup.get("resource_type"), wanted_type))
-    # "The vault's remaining space must be greater than the size of the backup" (CBR user guide)
-    needed_mb = backup.get("resource_size", 0) * 1024
+    # "The vault's remaining space must be greater than the size of the backup" (CBR user guide). Which size the
+    # service compares is not documented; resource_size (the backed-up resource) is an upper bound (CONTRACT.md 13.3).
+    needed_mb = (backup.get("resource_size") or 0) * 1024
     if vault_free_mb(vault) < needed_mb:
-        problems.append("it has %d MB free and the backup needs %d MB (%d GB)"
-                        % (vault_free_mb(vault), needed_mb, backup.get("resource_size", 0)))
+        problems.append("it has %d MB free and the backup needs %d MB (%d GB, computed from its resource_size, the "
+                        "size of the backed-up resource; the backup itself may be smaller)"
+                        % (vault_free_mb(vault), needed_mb, backup.get("resource_size") or 0))
     return problems
+
+
+def is_capacity_problem(message):
+    """True for the capacity message of vault_accept_problems (a warning with capacity_check=warn)."""
+    return "computed from its resource_size" in message
+
+
+VaultChoice = collections.namedtuple("VaultChoice", "backup_id vault_id problems warnings")
+
+
+def _with_placed(vault, placed_mb):
+    """The vault as it would look with placed_mb more used (billing.used is in MB)."""
+    billing = dict(vault.get("billing") or {})
+    billing["used"] = billing.get("used", 0) + placed_mb
+    return dict(vault, billing=billing)
+
+
+def _vault_problems(vault, backup, placed_mb):
+    """(refusals, capacity shortfalls) for backup in vault once placed_mb is already promised to it."""
+    planned = _with_placed(vault, placed_mb)
+    refusals = vault_accept_problems(planned, dict(backup, resource_size=0))
+    shortfalls = [p for p in vault_accept_problems(planned, backup) if p not in refusals]
+    if placed_mb:
+        shortfalls = ["%s, after %d MB placed there for the other backups of this run" % (p, placed_mb)
+                      for p in shortfalls]
+    return refusals, shortfalls
+
+
+def _vault_label(vault):
+    return "%s (%s)" % (vault.get("id"), vault.get("name")) if vault.get("name") else str(vault.get("id"))
+
+
+def assign_vaults(backups, vaults, fixed_vault_id=None, capacity_check="fail"):
+    """Choose a vault for each backup to be accepted; returns VaultChoice per backup, in the order given.
+
+    backups: dicts with id, resource_type and resource_size (GB); vaults: vault dicts as the API returns them.
+    Space is added up: a vault that takes one backup has that much less room for the next (CBR user guide: "the
+    vault's remaining space must be greater than the size of the backup").
+    Rule: backups are placed largest first (then by id); each goes to the fitting vault with the most free space
+    left (then lowest id); with fixed_vault_id every backup goes to that vault, which is checked the same way.
+    A wrong type (6713) or status (6712) is always a problem. Capacity is computed from resource_size, which the
+    service may not compare (CONTRACT.md §13.3): with capacity_check="warn" a shortfall is a warning, the backup
+    still gets a vault (the one with the most room), and nothing is added to problems.
+    """
+    placed = collections.defaultdict(int)
+    candidates = sorted(vaults, key=lambda v: str(v.get("id")))
+    if fixed_vault_id is not None:
+        candidates = [v for v in candidates if v.get("id") == fixed_vault_id]
+    choices = {}
+    for backup in sorted(backups, key=lambda b: (-(b.get("resource_size") or 0), str(b.get("id")))):
+        choices[backup.get("id")] = _choose_vault(backup, candidates, placed, fixed_vault_id, capacity_check)
+        vault_id = choices[backup.get("id")].vault_id
+        if vault_id is not None:
+            placed[vault_id] += (backup.get("resource_size") or 0) * 1024
+    return [choices[backup.get("id")] for backup in backups]
+
+
+def _choose_vault(backup, candidates, placed, fixed_vault_id, capacity_check):
+    if not candidates:
+        missing = ("vault %s is not one of the project's vaults" % fixed_vault_id if fixed_vault_id is not None
+                   else "the project has no vault")
+        return VaultChoice(backup.get("id"), None, [missing], [])
+    checked = [(vault,) + _vault_problems(vault, backup, placed[vault.get("id")]) for vault in candidates]
+
+    def room(entry):
+        return vault_free_mb(entry[0]) - placed[entry[0].get("id")]
+
+    fitting = [entry for entry in checked if not entry[1] and not entry[2]]
+    usable = [entry for entry in checked if not entry[1]]
+    if fitting:
+        best = max(fitting, key=room)
+        return VaultChoice(backup.get("id"), best[0].get("id"), [], [])
+    if usable and capacity_check == "warn":
+        best = max(usable, key=room)
+        warning = "vault %s may be too small: %s" % (_vault_label(best[0]), "; ".join(best[2]))
+        return VaultChoice(backup.get("id"), best[0].get("id"), [], [warning])
+    reasons = ["vault %s: %s" % (_vault_label(vault), "; ".join(refusals + shortfalls))
+               for vault, refusals, shortfalls in checked]
+    return VaultChoice(backup.get("id"), None, ["no vault can take it: " + " | ".join(reasons)]
+                       if fixed_vault_id is None else reasons, [])

@@ -21,6 +21,10 @@ description:
   - Flags members shared with a project outside O(expected_projects), and members still pending after
     O(pending_older_than). RV(summary) counts members by status and lists every flagged entry.
   - Backups are sorted by name and ID, members by destination project, so that two runs compare line by line.
+  - "An audit never passes because it could not read: a backup deleted while the audit runs is left out and
+    counted in RV(summary.vanished), and any other failed read (an expired token, a locked access key, a 5xx
+    after the retries) fails the task, unless O(on_read_error=report) reports it in RV(backups[].error) and
+    RV(summary.errors)."
   - For one backup, M(cloudops.cbr.cbr_share_member_info) is enough.
 author:
   - cloudops.cbr maintainers (@cloudops)
@@ -37,7 +41,8 @@ options:
     type: str
   name:
     description:
-      - Only backups whose name contains this text.
+      - Only backups with this name. The CBR API documents the filter as the backup name, without saying that it
+        matches part of a name, so give the exact name.
     type: str
   member_status:
     description:
@@ -56,11 +61,26 @@ options:
         C(s), C(m), C(h), C(d) or C(w), for example V(7d). Owner view only (the receiver's backup list has no
         share date).
     type: str
+  on_read_error:
+    description:
+      - What a member read that fails for any reason other than "not there" does (owner view).
+      - V(fail) fails the task with the API's error. V(report) records the error on the backup
+        (RV(backups[].error)), counts it in RV(summary.errors) and goes on; the shipped audit playbook
+        C(playbooks/sharing_audit.yml) then fails the job when RV(summary.errors) is not 0.
+    type: str
+    choices: [fail, report]
+    default: fail
   workers:
     description:
       - How many member lists are read at once (owner view), from 1 to 64.
     type: int
     default: 8
+  names:
+    description:
+      - Also read the names of the caller's vaults and of the projects the caller's user can access (IAM
+        C(GET /v3/auth/projects), for password and token credentials only) and return them in RV(names).
+    type: bool
+    default: true
 extends_documentation_fragment:
   - cloudops.cbr.auth
   - cloudops.cbr.attributes
@@ -108,7 +128,10 @@ backups:
       description: The project that owns the backup (the source project in the receiver view).
       type: str
     vault_id:
-      description: The owner's vault that holds the backup.
+      description:
+        - Owner view, the vault that holds the backup.
+        - Receiver view, what the API shows the receiving project; which vault that is (the owner's, or the
+          receiver's own once it accepted) is not documented (CONTRACT.md 13.11).
       type: str
     resource_type:
       description: The backed-up resource type, for example C(OS::Nova::Server).
@@ -131,9 +154,24 @@ backups:
       type: list
       elements: str
     error:
-      description: Owner view. Why the members could not be read (for example a backup deleted during the audit).
+      description: Owner view with O(on_read_error=report). Why the members could not be read.
       type: str
       returned: when the members could not be read
+names:
+  description:
+    - Names by ID of the projects the caller's user can access and of the caller's vaults, to show next to the IDs.
+      A project the caller cannot see (or any project, with AK/SK credentials) has no entry.
+  returned: when O(names=true)
+  type: dict
+  contains:
+    projects:
+      description: Project name by project ID.
+      type: dict
+      sample: {"0761a1f0e5b34c9b8c2f0f0a7d1e0001": "eu-de_source"}
+    vaults:
+      description: Vault name by vault ID.
+      type: dict
+      sample: {"3a1f0c1e-0000-4000-8000-000000000001": "vault-source-servers"}
 summary:
   description: Counts and flagged entries.
   returned: always
@@ -157,7 +195,10 @@ summary:
       type: list
       elements: dict
     errors:
-      description: How many backups could not be read.
+      description: How many backups' members could not be read (only with O(on_read_error=report); else the task fails).
+      type: int
+    vanished:
+      description: How many listed backups were gone when their members were read (deleted during the audit).
       type: int
 """
 
@@ -165,7 +206,8 @@ import datetime
 import re
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown, uuid_problem
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, map_concurrently
+from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import iam_tokens_url
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrNotFound, map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 
 DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$")
@@ -200,7 +242,20 @@ def member_flags(member, expected_projects, pending_cutoff):
     return flags
 
 
-def summarize(backups, owner_view):
+def visible_names(client, auth_url):
+    """Names by ID of the caller's vaults, and of the projects the caller's user can access: IAM's
+    GET /v3/auth/projects takes an X-Auth-Token (IAM API reference, KeystoneListAuthProjects), so AK/SK callers
+    get vault names only."""
+    vaults = dict((vault["id"], vault.get("name")) for vault in client.list_vaults())
+    projects = {}
+    if client.session.auth.kind in ("password", "token") and auth_url:
+        url = iam_tokens_url(auth_url).rsplit("/", 1)[0] + "/projects"
+        answer = client.session.call_json("GET", url, "Failed to list the projects the caller's user can access")
+        projects = dict((project["id"], project.get("name")) for project in answer.get("projects") or [])
+    return dict(projects=projects, vaults=vaults)
+
+
+def summarize(backups, owner_view, vanished=0):
     """Counts by status and the flagged entries, from the audited backups."""
     by_status = dict((status, 0) for status in STATUSES)
     flagged, members, shared = [], 0, 0
@@ -215,7 +270,7 @@ def summarize(backups, owner_view):
                 flagged.append(dict(backup_id=backup["id"], project_id=entry["dest_project_id"],
                                     status=entry["status"], flags=entry["flags"]))
     return dict(backups=len(backups), shared_backups=shared, members=members, by_status=by_status,
-                flagged=flagged, errors=sum(1 for backup in backups if "error" in backup))
+                flagged=flagged, errors=sum(1 for backup in backups if "error" in backup), vanished=vanished)
 
 
 class SharedBackupInfo(CbrModule):
@@ -226,7 +281,9 @@ class SharedBackupInfo(CbrModule):
         member_status=dict(type="str", choices=list(STATUSES)),
         expected_projects=dict(type="list", elements="str"),
         pending_older_than=dict(type="str"),
+        on_read_error=dict(type="str", default="fail", choices=["fail", "report"]),
         workers=dict(type="int", default=8),
+        names=dict(type="bool", default=True),
     )
     module_kwargs = dict(supports_check_mode=True)
 
@@ -251,12 +308,15 @@ class SharedBackupInfo(CbrModule):
     def run(self):
         params = self.params
         expected = set(params["expected_projects"]) if params["expected_projects"] is not None else None
+        vanished = 0
         if params["shared_with_me"]:
             backups = self.shared_with_me(expected)
         else:
-            backups = self.own_backups(expected)
+            backups, vanished = self.own_backups(expected)
         backups.sort(key=lambda backup: (backup.get("name") or "", backup["id"]))
-        self.result.update(backups=backups, summary=summarize(backups, not params["shared_with_me"]))
+        self.result.update(backups=backups, summary=summarize(backups, not params["shared_with_me"], vanished))
+        if params["names"]:
+            self.result["names"] = visible_names(self.client, self.connection.auth_url())
 
     def own_backups(self, expected):
         params, client = self.params, self.client
@@ -270,19 +330,25 @@ class SharedBackupInfo(CbrModule):
         def read_members(backup):
             try:
                 return client.list_members(backup["id"], {"status": params["member_status"]}), None
+            except CbrNotFound:
+                return None, None  # deleted since the backup list was read: not there, so not audited
             except CbrApiError as error:
-                # A backup deleted while the audit runs is reported, not fatal to the whole audit.
-                if error.status_code not in (401, 404):
+                if params["on_read_error"] == "fail":
                     raise
                 return [], str(error)
 
+        audited, vanished = [], 0
         for backup, (members, error) in zip(backups, map_concurrently(read_members, backups, params["workers"])):
+            if members is None:
+                vanished += 1
+                continue
             for member in members:
                 member["flags"] = member_flags(member, expected, cutoff)
             backup["members"] = sorted(members, key=lambda member: member["dest_project_id"])
             if error:
                 backup["error"] = error
-        return backups
+            audited.append(backup)
+        return audited, vanished
 
     def shared_with_me(self, expected):
         params, client = self.params, self.client

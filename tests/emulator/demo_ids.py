@@ -1,11 +1,6 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The IDs and users of fixtures/demo.yml, for the tests."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
 DR = "0761a1f0e5b34c9b8c2f0f0a7d1e0002"
@@ -22,12 +17,21 @@ CUSTOMER_DISK_VAULT = "3a1f0c1e-0000-4000-8000-000000000004"
 CUSTOMER_FULL_VAULT = "3a1f0c1e-0000-4000-8000-000000000005"
 CUSTOMER_VAULT = "3a1f0c1e-0000-4000-8000-000000000006"
 CUSTOMER_FROZEN_VAULT = "3a1f0c1e-0000-4000-8000-000000000007"
-USERS = {OWNER: ("ops-source", "source-pass"), DR: ("ops-dr", "dr-pass"), GOLDEN: ("ops-golden", "golden-pass"),
-         CUSTOMER: ("ops-customer", "customer-pass")}
+USERS = {
+    OWNER: ("ops-source", "source-pass"),
+    DR: ("ops-dr", "dr-pass"),
+    GOLDEN: ("ops-golden", "golden-pass"),
+    CUSTOMER: ("ops-customer", "customer-pass"),
+}
 
 
 def password_auth(url, project_id):
     """The module options that log in as the demo user of a project, against the emulator at url."""
     user, password = USERS[project_id]
-    return {"auth_url": url + "/v3", "username": user, "password": password, "domain_name": "acme",
-            "project_id": project_id}
+    return {
+        "auth_url": url + "/v3",
+        "username": user,
+        "password": password,
+        "domain_name": "acme",
+        "project_id": project_id,
+    }

@@ -14,6 +14,7 @@ import subprocess
 import sys
 
 import pytest
+import requests
 from demo_ids import OWNER  # pylint: disable=import-error
 
 RECIPIENTS = ["0761a1f0e5b34c9b8c2f0f0a7d1e00%02d" % n for n in (2, 3, 4)]
@@ -22,6 +23,8 @@ VAULTS = ["3a1f0c1e-0000-4000-8000-00000000000%d" % n for n in (1, 2)]
 BACKUPS = 1200
 OLD = "2020-02-05T10:38:34.210+00:00"
 MODULE = "cloudops.cbr.cbr_shared_backup_info"
+AUDIT_AK = "AKAUDIT00000000000001"
+PLAYBOOK = os.path.join(os.path.dirname(__file__), "..", "..", "playbooks", "sharing_audit.yml")
 
 
 def backup_id(number):
@@ -48,6 +51,7 @@ def audit_fixture():
         return {"id": pid, "name": name, "domain": "acme", "users": [{"name": name, "password": name + "-pass"}]}
 
     owner = project(OWNER, "eu-de_source")
+    owner["credentials"] = [{"access_key": AUDIT_AK, "secret_key": "audit-secret-key-0001"}]
     owner["vaults"] = [{"id": v, "name": "vault-%d" % i, "object_type": "server", "size_gb": 100000}
                        for i, v in enumerate(VAULTS)]
     owner["backups"] = [{"id": backup_id(n), "name": "server-%04d" % n, "resource_type": "OS::Nova::Server",
@@ -137,7 +141,7 @@ def test_bad_audit_options_fail_before_any_request(big, play):
 
 
 def test_the_audit_playbook_fails_the_job_only_when_something_is_flagged(big):
-    playbook = os.path.join(os.path.dirname(__file__), "..", "..", "playbooks", "sharing_audit.yml")
+    playbook = PLAYBOOK
 
     def run(expected):
         extra = {"sharing_audit_auth": login(big), "sharing_audit_expected_projects": expected,
@@ -153,3 +157,89 @@ def test_the_audit_playbook_fails_the_job_only_when_something_is_flagged(big):
     clean = run(RECIPIENTS + [STRANGER])
     assert clean.returncode == 0, clean.stdout
     assert "Nothing flagged." in clean.stdout and "1200 backups, 800 shared" in clean.stdout
+
+
+def token_auth(big):
+    """A token of the owner, given as is (no password to log in again with), as cbr_auth hands it on."""
+    answer = requests.post(big.url + "/v3/auth/tokens", json={"auth": {
+        "identity": {"methods": ["password"], "password": {"user": {
+            "name": "eu-de_source", "password": "eu-de_source-pass", "domain": {"name": "acme"}}}},
+        "scope": {"project": {"id": OWNER}}}}, timeout=10)
+    return {"token": answer.headers["X-Subject-Token"], "project_id": OWNER, "endpoint": big.url}
+
+
+def aksk_auth(big):
+    return {"access_key": AUDIT_AK, "secret_key": "audit-secret-key-0001", "project_id": OWNER, "endpoint": big.url}
+
+
+LOCKED_KEY = {"error_code": "APIG.0301", "error_msg": "Incorrect IAM authentication information: the access key is "
+                                                      "locked"}
+
+
+def break_reads(big, cause):
+    """Mid-audit: the token expires at backup 300's member read, or member reads of backups 300 and up answer
+    'key locked'."""
+    if cause == "token expires":
+        big.add_fault(method="GET", path=backup_id(300) + "/members$", expire_tokens=True)
+    else:
+        big.add_fault(method="GET", path=r"-0000000(00[3-9]\d\d|01\d\d\d)/members$", status=401, body=LOCKED_KEY,
+                      count=100000)
+
+
+@pytest.fixture
+def fresh_big(big):
+    big.restore_defaults()
+    yield big
+    big.restore_defaults()
+
+
+@pytest.mark.parametrize("cause, auth", [("token expires", token_auth), ("key locked", aksk_auth)])
+def test_an_audit_that_cannot_read_fails_and_stops_reading(fresh_big, run_module, cause, auth):
+    big = fresh_big
+    options = dict(auth(big), workers=4)
+    break_reads(big, cause)
+    result = run_module("cbr_shared_backup_info", options)
+    assert result["failed"] is True and result["status_code"] == 401, result
+    assert "Failed to list share members of backup" in result["msg"] and "flagged" not in result
+    # The reads not started yet when the first one failed are not made.
+    reads = [e for e in big.requests() if e["path"].endswith("/members")]
+    assert len(reads) < BACKUPS - 100 and len([e for e in reads if e["status"] == 401]) <= 2 * 4 + 2
+
+
+@pytest.mark.parametrize("cause, auth", [("token expires", token_auth), ("key locked", aksk_auth)])
+def test_on_read_error_report_counts_the_unreadable_backups(fresh_big, run_module, cause, auth):
+    big = fresh_big
+    break_reads(big, cause)
+    result = run_module("cbr_shared_backup_info", dict(auth(big), workers=1, on_read_error="report"))
+    refused = [e for e in big.requests() if e["path"].endswith("/members") and e["status"] == 401]
+    assert not result.get("failed") and result["summary"]["errors"] == len(refused) > 0
+    unreadable = [b for b in result["backups"] if "error" in b]
+    assert len(unreadable) == len(refused) and all("APIG.0301" in b["error"] for b in unreadable)
+    assert result["summary"]["backups"] == BACKUPS
+
+
+def test_a_backup_deleted_during_the_audit_is_left_out_not_an_error(fresh_big, run_module):
+    big = fresh_big
+    big.add_fault(method="GET", path=backup_id(5) + "/members$", status=404,
+                  body={"error_code": "BackupService.6200", "error_msg": "The backup does not exist."})
+    big.add_fault(method="GET", path=backup_id(6) + "/members$", status=401,
+                  body={"unauthorized": {"code": "401", "message": "Malformed request url"}})
+    result = run_module("cbr_shared_backup_info", dict(login(big), workers=4))
+    assert not result.get("failed"), result
+    assert result["summary"]["vanished"] == 2 and result["summary"]["errors"] == 0
+    assert {backup_id(5), backup_id(6)}.isdisjoint(b["id"] for b in result["backups"])
+    assert result["summary"]["backups"] == BACKUPS - 2
+
+
+@pytest.mark.parametrize("cause, auth", [("token expires", token_auth), ("key locked", aksk_auth)])
+def test_the_audit_playbook_fails_when_backups_could_not_be_read(fresh_big, run_playbook, cause, auth):
+    big = fresh_big
+    break_reads(big, cause)
+    result = run_playbook(PLAYBOOK, extra_vars={"sharing_audit_auth": auth(big),
+                                                "sharing_audit_expected_projects": RECIPIENTS + [STRANGER],
+                                                "sharing_audit_pending_older_than": "100000d",
+                                                "sharing_audit_workers": 8})
+    assert result.rc != 0, result.output
+    assert "backups could not be read, so the audit is incomplete" in result.stdout
+    assert "Nothing flagged." not in result.stdout
+    assert "audit-secret-key-0001" not in result.output

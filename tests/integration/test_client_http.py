@@ -8,10 +8,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import pytest
+from urllib.parse import parse_qsl
 
 from ansible_collections.cloudops.cbr.plugins.module_utils import _http
 from ansible_collections.cloudops.cbr.plugins.module_utils._connection import connect
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError
+from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import canonical_query
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrNotFound
 from demo_ids import CUSTOMER, DR, GOLDEN, OWNER, WEB  # pylint: disable=import-error
 
 MEMBERS_PATH = "/v3/%s/backups/%s/members" % (OWNER, WEB)
@@ -129,10 +131,10 @@ def test_show_member_returns_none_when_not_shared(emulator):
 
 def test_a_missing_backup_is_reported_with_the_api_code_and_request_id(emulator):
     client = connect(aksk_params(emulator))
-    with pytest.raises(CbrApiError) as failure:
+    with pytest.raises(CbrNotFound) as failure:
         client.list_members("a5200000-0000-4000-8000-00000000ffff")
     error = failure.value
-    assert (error.status_code, error.error_code) == (404, "BackupService.6200")
+    assert (error.status_code, error.error_code, error.what) == (404, "BackupService.6200", "backup")
     assert str(error) == ("Failed to list share members of backup a5200000-0000-4000-8000-00000000ffff: "
                           "BackupService.6200 The backup does not exist.")
     assert len(error.request_id) == 32
@@ -141,53 +143,43 @@ def test_a_missing_backup_is_reported_with_the_api_code_and_request_id(emulator)
 def test_a_deleted_backup_is_not_found_not_bad_credentials(emulator, sleeps):
     emulator.state.deleted_backups.add(WEB)
     client = connect(password_params(emulator))
+    with pytest.raises(CbrNotFound) as failure:
+        client.list_members(WEB)
+    assert "does not exist or was deleted" in str(failure.value) and failure.value.what == "backup"
+    assert len(emulator.requests()) == 1 and sleeps == []
+    assert client.show_backup(WEB) is None or client.show_backup(WEB)["id"] == WEB
+
+
+@pytest.mark.parametrize("status, code, message", [
+    (401, "APIG.0301", "Incorrect IAM authentication information: the token has expired"),
+    (403, "APIG.0302", "Forbidden"),
+    (400, "BackupService.6707", "Backup sharing is not allowed."),
+    (500, "BackupService.9910", "Unknown error"),
+])
+def test_only_the_not_found_table_is_not_found(emulator, sleeps, status, code, message):
+    emulator.add_fault(method="GET", path="/members", status=status, body={"error_code": code, "error_msg": message},
+                       count=20)
+    client = connect(aksk_params(emulator))
     with pytest.raises(CbrApiError) as failure:
         client.list_members(WEB)
-    assert "does not exist or was deleted" in str(failure.value)
-    assert len(emulator.requests()) == 1 and sleeps == []
-
-
-def test_a_500_then_200_on_get_is_retried_once(emulator, sleeps):
-    share_with(emulator, DR)
-    emulator.add_fault(method="GET", path="/members$", status=500, count=1)
-    members = connect(aksk_params(emulator)).list_members(WEB)
-    assert [m["dest_project_id"] for m in members] == [DR]
-    assert [e["status"] for e in emulator.requests()] == [500, 200]
-    assert len(sleeps) == 1
-
-
-def test_retry_after_is_honoured_on_429(emulator, sleeps):
-    emulator.add_fault(method="GET", path="/members$", status=429, retry_after=7, count=2)
-    connect(aksk_params(emulator)).list_members(WEB)
-    assert sleeps == [7.0, 7.0]
-
-
-def test_a_dropped_connection_on_get_is_retried(emulator, sleeps):
-    emulator.add_fault(method="GET", path="/members$", drop=True, count=1)
-    assert connect(aksk_params(emulator)).list_members(WEB) == []
-    assert [e["status"] for e in emulator.requests()] == ["dropped", 200]
-
-
-def test_retries_give_up_after_the_attempt_limit(emulator, sleeps):
-    emulator.add_fault(method="GET", path="/members$", status=503, count=10)
+    assert not isinstance(failure.value, CbrNotFound) and failure.value.error_code == code
     with pytest.raises(CbrApiError) as failure:
-        connect(aksk_params(emulator)).list_members(WEB)
-    assert failure.value.status_code == 503
-    assert len(emulator.requests()) == 5 and len(sleeps) == 4
+        client.show_member(WEB, DR)
+    assert not isinstance(failure.value, CbrNotFound)
 
 
-def test_a_post_answered_500_is_not_retried(emulator, sleeps):
+def test_a_query_with_a_space_is_sent_exactly_as_signed(emulator):
     client = connect(aksk_params(emulator))
-    emulator.add_fault(method="POST", path="/members$", status=500, after_apply=True)
-    with pytest.raises(CbrApiError) as failure:
-        client.session.call("POST", client.url("backups", WEB, "members"), "Failed to add", body={"members": [DR]})
-    assert failure.value.status_code == 500
-    assert [e["method"] for e in emulator.requests()] == ["POST"] and sleeps == []
+    sent_urls, send = [], client.session.http.request
 
+    def recording(method, url, **kwargs):
+        sent_urls.append(url)
+        return send(method, url, **kwargs)
 
-def test_a_post_answered_429_is_retried(emulator, sleeps):
-    client = connect(aksk_params(emulator))
-    emulator.add_fault(method="POST", path="/members$", status=429, count=1)
-    client.session.call("POST", client.url("backups", WEB, "members"), "Failed to add", body={"members": [DR]})
-    assert [e["status"] for e in emulator.requests()] == [429, 200]
-    assert list(emulator.state.members[WEB]) == [DR]
+    client.session.http.request = recording
+    client.list_backups({"name": "web 01+daily", "status": ["available", "error"]})
+    query = sent_urls[-1].split("?", 1)[1]
+    assert "name=web%2001%2Bdaily" in query and "+" not in query
+    assert canonical_query(parse_qsl(query)) == query
+    logged = emulator.requests()[-1]
+    assert logged["status"] == 200 and logged["query"]["name"] == "web 01+daily"

@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What AWX and Automation Hub consume: the tarball, the execution environment, the changelog, the credential type."""
+"""What AWX and Automation Hub consume: the tarball, the execution environment, the changelog."""
 
 import json
 import os
@@ -11,11 +11,6 @@ import sys
 
 import pytest
 import yaml
-
-from ansible_collections.cloudops.cbr.plugins.module_utils._connection import (
-    AUTH_ARGUMENT_SPEC,
-    ENVIRONMENT_VARIABLES,
-)
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
@@ -70,7 +65,7 @@ def test_ansible_builder_sees_the_python_dependency(tarball, tmp_path):
 def test_ansible_builder_creates_the_example_build_context(tarball, tmp_path):
     work = tmp_path / "ee"
     shutil.copytree(os.path.join(REPO, "examples", "execution-environment"), str(work))
-    shutil.copy(str(tarball), str(work))
+    shutil.copy(str(tarball), str(work / "cloudops-cbr.tar.gz"))
     run(
         os.path.join(BIN, "ansible-builder"),
         "create",
@@ -81,9 +76,23 @@ def test_ansible_builder_creates_the_example_build_context(tarball, tmp_path):
         cwd=str(work),
     )
     context = work / "context"
-    assert (context / "Containerfile").is_file()
-    assert (context / "_build" / "collections" / TARBALL).is_file()
-    assert "collections/%s" % TARBALL in (context / "_build" / "requirements.yml").read_text()
+    containerfile = (context / "Containerfile").read_text()
+    assert (context / "_build" / "collections" / "cloudops-cbr.tar.gz").is_file()
+    assert "collections/cloudops-cbr.tar.gz" in (context / "_build" / "requirements.yml").read_text()
+    assert "ansible-core==" in containerfile and "ansible-runner==" in containerfile
+
+
+def test_the_execution_environment_takes_the_version_from_galaxy_yml_and_pins_what_it_installs():
+    example = os.path.join(REPO, "examples", "execution-environment")
+    for name in os.listdir(example):
+        with open(os.path.join(example, name), encoding="utf-8") as handle:
+            assert VERSION not in handle.read(), name
+    with open(os.path.join(example, "execution-environment.yml"), encoding="utf-8") as handle:
+        dependencies = yaml.safe_load(handle)["dependencies"]
+    with open(os.path.join(REPO, ".ci", "requirements-demo.txt"), encoding="utf-8") as handle:
+        demo_core = [line.strip() for line in handle if line.startswith("ansible-core==")]
+    assert [dependencies["ansible_core"]["package_pip"]] == demo_core
+    assert re.match(r"^ansible-runner==[0-9.]+$", dependencies["ansible_runner"]["package_pip"])
 
 
 def test_antsibull_changelog_generates_the_release_changelog(tmp_path):
@@ -103,18 +112,6 @@ def test_antsibull_changelog_generates_the_release_changelog(tmp_path):
     assert "Minor Changes" in changelog
 
 
-def test_the_awx_credential_type_injects_only_what_the_modules_read():
-    with open(os.path.join(REPO, "extensions", "awx", "cbr_credential_type.yml"), encoding="utf-8") as handle:
-        credential_type = yaml.safe_load(handle)
-    fields = {field["id"]: field for field in credential_type["inputs"]["fields"]}
-    env_of_option = ENVIRONMENT_VARIABLES
-    for variable, template in credential_type["injectors"]["env"].items():
-        field = template.strip("{} ")
-        assert field in fields, variable
-        assert variable in env_of_option[field], (variable, field)
-        assert bool(fields[field].get("secret")) == bool(AUTH_ARGUMENT_SPEC[field].get("no_log")), field
-
-
 def test_ansible_doc_text_output_keeps_every_resource_type_whole():
     """ansible-doc's text output drops "xx OS::" as if it were an RST directive; the docs must avoid that."""
     modules = [
@@ -129,3 +126,13 @@ def test_ansible_doc_text_output_keeps_every_resource_type_whole():
     for value in values:
         tail = value.split("::", 1)[1]
         assert text.count(tail) == text.count(value) > 0, value
+
+
+def test_pre_commit_runs_the_ruff_version_that_make_lint_installs():
+    with open(os.path.join(REPO, ".ci", "requirements.txt"), encoding="utf-8") as handle:
+        pinned = [line.strip() for line in handle if line.startswith("ruff==")]
+    with open(os.path.join(REPO, ".pre-commit-config.yaml"), encoding="utf-8") as handle:
+        hooks = [hook for repo in yaml.safe_load(handle)["repos"] for hook in repo["hooks"]]
+    assert len(pinned) == 1 and hooks
+    for hook in hooks:
+        assert hook["additional_dependencies"] == pinned, hook["id"]

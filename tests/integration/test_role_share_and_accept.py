@@ -1,11 +1,6 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The share_and_accept role through ansible-playbook against the emulator."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import json
 import os
@@ -14,16 +9,21 @@ import sys
 
 import pytest
 import yaml
+
 from demo_ids import (  # pylint: disable=import-error
-    password_auth,
     CUSTOMER,
+    CUSTOMER_DISK_VAULT,
+    CUSTOMER_FULL_VAULT,
     CUSTOMER_VAULT,
+    DB,
     DR,
     DR_VAULT,
     GOLDEN,
     GOLDEN_VAULT,
     OWNER,
+    USERS,
     WEB,
+    password_auth,
 )
 
 
@@ -34,8 +34,11 @@ def role_vars(emulator, recipients=(DR, GOLDEN, CUSTOMER), **extra):
         if project_id == DR:
             entry["vault_id"] = DR_VAULT
         entries.append(entry)
-    variables = {"share_and_accept_owner_auth": password_auth(emulator.url, OWNER),
-                 "share_and_accept_backup_ids": [WEB], "share_and_accept_recipients": entries}
+    variables = {
+        "share_and_accept_owner_auth": password_auth(emulator.url, OWNER),
+        "share_and_accept_backup_ids": [WEB],
+        "share_and_accept_recipients": entries,
+    }
     variables.update(extra)
     return variables
 
@@ -44,26 +47,65 @@ def role_vars(emulator, recipients=(DR, GOLDEN, CUSTOMER), **extra):
 def run_role(tmp_path):
     """run_role(variables, check=False) -> (rc, report or None, output)."""
 
-    def run(variables, check=False):
+    def run(variables, check=False, env=None):
         report_file = tmp_path / "report.json"
         if report_file.exists():
             report_file.unlink()
-        playbook = [{"hosts": "localhost", "gather_facts": False, "vars": variables,
-                     "roles": [{"role": "cloudops.cbr.share_and_accept"}],
-                     "post_tasks": [{"name": "Write the report", "check_mode": False, "changed_when": False, "ansible.builtin.copy": {
-                         "content": "{{ share_and_accept_report | to_json }}", "dest": str(report_file)}}]}]
+        playbook = [
+            {
+                "hosts": "localhost",
+                "gather_facts": False,
+                "vars": variables,
+                "roles": [{"role": "cloudops.cbr.share_and_accept"}],
+                "post_tasks": [
+                    {
+                        "name": "Write the report",
+                        "check_mode": False,
+                        "changed_when": False,
+                        "ansible.builtin.copy": {
+                            "content": "{{ share_and_accept_report | to_json }}",
+                            "dest": str(report_file),
+                        },
+                    }
+                ],
+            }
+        ]
         path = tmp_path / "role.yml"
         path.write_text(yaml.safe_dump(playbook))
-        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c",
-                   "local", str(path), "-e", "ansible_python_interpreter=%s" % sys.executable]
+        command = [
+            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            str(path),
+            "-e",
+            "ansible_python_interpreter=%s" % sys.executable,
+        ]
         if check:
             command.append("--check")
-        process = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False,
-                                 env=dict(os.environ, ANSIBLE_NOCOLOR="1"))
+        process = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+            env=dict(os.environ, ANSIBLE_NOCOLOR="1", **(env or {})),
+        )
         report = json.loads(report_file.read_text()) if report_file.exists() else None
         return process.returncode, report, process.stdout + process.stderr
 
     return run
+
+
+def logins(emulator):
+    """The project of every IAM login, in order."""
+    return [e["project_id"] for e in emulator.requests(api_only=False) if e["path"] == "/v3/auth/tokens"]
+
+
+def writers(emulator):
+    """(method, identity, scope project) of every write, in order."""
+    return [(e["method"], e["identity"], e["scope_project"]) for e in emulator.writes()]
 
 
 def strip_check(entry):
@@ -76,13 +118,19 @@ def test_check_mode_is_an_audit_that_predicts_the_real_run(emulator, run_role):
     assert rc == 0, output
     assert emulator.writes() == []
     assert {(e["project_id"], e["action"]) for e in predicted} == {
-        (DR, "would add and accept"), (GOLDEN, "would add and accept"), (CUSTOMER, "would add and accept")}
+        (DR, "would add and accept"),
+        (GOLDEN, "would add and accept"),
+        (CUSTOMER, "would add and accept"),
+    }
     emulator.clear_log()
     rc, real, output = run_role(role_vars(emulator))
     assert rc == 0, output
     assert [strip_check(e) for e in predicted] == real
     assert {(e["project_id"], e["status_after"], e["vault_id"]) for e in real} == {
-        (DR, "accepted", DR_VAULT), (GOLDEN, "accepted", GOLDEN_VAULT), (CUSTOMER, "accepted", CUSTOMER_VAULT)}
+        (DR, "accepted", DR_VAULT),
+        (GOLDEN, "accepted", GOLDEN_VAULT),
+        (CUSTOMER, "accepted", CUSTOMER_VAULT),
+    }
 
 
 def test_second_run_changes_nothing_and_sends_no_write(emulator, run_role):
@@ -94,56 +142,188 @@ def test_second_run_changes_nothing_and_sends_no_write(emulator, run_role):
     assert all(not e["changed"] and e["action"] == "none" and e["status_before"] == "accepted" for e in report)
     assert "changed=0" in output
     # Converged: the owner's one login and reads tell everything; no recipient logs in or reads.
-    assert [e["project_id"] for e in emulator.requests(api_only=False) if e["path"] == "/v3/auth/tokens"] == [OWNER]
-    assert {e["project_id"] for e in emulator.requests()} == {OWNER}
-    assert len(emulator.requests()) == 2
+    assert logins(emulator) == [OWNER]
+    assert [(e["method"], e["path"].rsplit("/", 1)[-1]) for e in emulator.requests()] == [
+        ("GET", "backups"),
+        ("GET", "members"),
+    ]
 
 
 def test_one_iam_token_per_credential_set_per_run(emulator, run_role):
     assert run_role(role_vars(emulator))[0] == 0
-    logins = [e["project_id"] for e in emulator.requests(api_only=False) if e["path"] == "/v3/auth/tokens"]
-    assert sorted(logins) == sorted([OWNER, DR, GOLDEN, CUSTOMER])
+    assert sorted(logins(emulator)) == sorted([OWNER, DR, GOLDEN, CUSTOMER])
     assert {e["auth_type"] for e in emulator.requests()} == {"token"}
 
 
 def test_aksk_recipients_need_no_login(emulator, run_role):
     variables = role_vars(emulator, recipients=(DR,))
     variables["share_and_accept_recipients"][0]["auth"] = {
-        "access_key": "AKDR00000000000000001", "secret_key": "dr-secret-key-0001", "project_id": DR,
-        "endpoint": emulator.url}
+        "access_key": "AKDR00000000000000001",
+        "secret_key": "dr-secret-key-0001",
+        "project_id": DR,
+        "endpoint": emulator.url,
+    }
     rc, report, output = run_role(variables)
     assert rc == 0, output
-    assert [e["project_id"] for e in emulator.requests(api_only=False) if e["path"] == "/v3/auth/tokens"] == [OWNER]
+    assert logins(emulator) == [OWNER]
     assert report[0]["status_after"] == "accepted"
     assert "dr-secret-key-0001" not in output
+
+
+def test_every_write_is_sent_by_the_project_it_belongs_to(emulator, run_role):
+    rc, report, output = run_role(role_vars(emulator, recipients=(DR, GOLDEN)))
+    assert rc == 0, output
+    assert writers(emulator) == [("POST", "ops-source", OWNER), ("PUT", "ops-dr", DR), ("PUT", "ops-golden", GOLDEN)]
+
+
+def test_two_backups_that_fit_alone_but_not_together_fail_before_any_write(emulator, run_role):
+    # 110 GB free in the golden vault: web (40 GB) and db (100 GB) each fit, both do not.
+    emulator.state.vaults[GOLDEN_VAULT]["size_gb"] = 120
+    rc, report, output = run_role(role_vars(emulator, recipients=(GOLDEN,), share_and_accept_backup_ids=[WEB, DB]))
+    assert rc != 0 and report is None
+    assert "project %s cannot accept backup %s: no vault can take it" % (GOLDEN, WEB) in output
+    assert "after 102400 MB placed there for the other backups of this run" in output
+    assert emulator.writes() == []
+
+
+def test_an_explicit_vault_of_the_wrong_type_fails_before_any_write(emulator, run_role):
+    variables = role_vars(emulator, recipients=(CUSTOMER,))
+    variables["share_and_accept_recipients"][0]["vault_id"] = CUSTOMER_DISK_VAULT
+    rc, report, output = run_role(variables)
+    assert rc != 0 and report is None
+    assert (
+        "project %s cannot accept backup %s: vault %s (vault-customer-disks): it holds disk backups"
+        % (CUSTOMER, WEB, CUSTOMER_DISK_VAULT)
+        in output
+    )
+    assert emulator.writes() == []
 
 
 def test_no_fitting_vault_fails_naming_the_recipient_and_each_refusal(emulator, run_role):
     emulator.state.vaults.pop(CUSTOMER_VAULT)
     rc, report, output = run_role(role_vars(emulator, recipients=(CUSTOMER,)))
     assert rc != 0 and report is None
-    assert "No vault of project %s can take backup %s" % (CUSTOMER, WEB) in output
-    for refusal in ("vault-customer-disks: it holds disk backups", "vault-customer-full: it has 10240 MB free",
-                    "vault-customer-frozen: its status is frozen"):
+    assert "project %s cannot accept backup %s: no vault can take it" % (CUSTOMER, WEB) in output
+    for refusal in (
+        "(vault-customer-disks): it holds disk backups",
+        "(vault-customer-full): it has 10240 MB free",
+        "(vault-customer-frozen): its status is frozen",
+    ):
         assert refusal in output
     assert emulator.writes() == []
 
 
-def test_reject_list_and_purge(emulator, run_role):
-    emulator.seed_member(WEB, CUSTOMER)
-    rc, report, output = run_role(role_vars(emulator, recipients=(DR, GOLDEN), share_and_accept_reject=[GOLDEN],
-                                            share_and_accept_purge=True))
+def test_a_recipient_with_another_projects_credentials_fails_naming_both_before_any_write(emulator, run_role):
+    variables = role_vars(emulator, recipients=(DR, GOLDEN))
+    variables["share_and_accept_recipients"][1]["auth"] = password_auth(emulator.url, CUSTOMER)
+    rc, report, output = run_role(variables)
+    assert rc != 0 and report is None
+    assert "the credentials of recipient %s act in project %s, not %s" % (GOLDEN, CUSTOMER, GOLDEN) in output
+    assert emulator.writes() == []
+    assert ("ops-customer", CUSTOMER) in emulator.identities()
+
+
+def test_owner_credentials_from_the_environment_log_in_once(emulator, run_role):
+    user, password = USERS[OWNER]
+    env = {
+        "OS_AUTH_URL": emulator.url + "/v3",
+        "OS_USERNAME": user,
+        "OS_PASSWORD": password,
+        "OS_USER_DOMAIN_NAME": "acme",
+        "OS_PROJECT_ID": OWNER,
+    }
+    variables = role_vars(emulator, recipients=(DR,), share_and_accept_owner_auth={})
+    rc, report, output = run_role(variables, env=env)
     assert rc == 0, output
-    assert {(e["project_id"], e["status_after"], e["action"]) for e in report} == {
-        (DR, "accepted", "add and accept"), (GOLDEN, "rejected", "add and reject")}
+    assert logins(emulator) == [OWNER, DR]
+    assert writers(emulator) == [("POST", user, OWNER), ("PUT", "ops-dr", DR)]
+    assert password not in output
+
+
+def test_purge_in_check_mode_says_would_remove_and_the_real_run_removes(emulator, run_role):
+    emulator.seed_member(WEB, CUSTOMER)
+    variables = role_vars(
+        emulator, recipients=(DR, GOLDEN), share_and_accept_reject=[GOLDEN], share_and_accept_purge=True
+    )
+    rc, predicted, output = run_role(variables, check=True)
+    assert rc == 0, output
+    assert emulator.writes() == []
+    assert {(e["project_id"], e["status_after"], e["action"]) for e in predicted} == {
+        (DR, "accepted", "would add and accept"),
+        (GOLDEN, "rejected", "would add and reject"),
+        (CUSTOMER, "absent", "would remove"),
+    }
+    rc, report, output = run_role(variables)
+    assert rc == 0, output
+    assert [strip_check(e) for e in predicted] == report
     assert sorted(emulator.state.members[WEB]) == sorted([DR, GOLDEN])
 
 
 def test_an_existing_acceptance_keeps_its_vault(emulator, run_role):
-    emulator.seed_member(WEB, CUSTOMER, status="accepted", vault_id="3a1f0c1e-0000-4000-8000-000000000005")
+    emulator.seed_member(WEB, CUSTOMER, status="accepted", vault_id=CUSTOMER_FULL_VAULT)
     rc, report, output = run_role(role_vars(emulator, recipients=(CUSTOMER,)))
     assert rc == 0, output
-    assert report == [{"backup_id": WEB, "project_id": CUSTOMER, "status_before": "accepted",
-                       "status_after": "accepted", "vault_id": "3a1f0c1e-0000-4000-8000-000000000005",
-                       "changed": False, "action": "none"}]
+    assert report == [
+        {
+            "backup_id": WEB,
+            "project_id": CUSTOMER,
+            "status_before": "accepted",
+            "status_after": "accepted",
+            "vault_before": CUSTOMER_FULL_VAULT,
+            "vault_id": CUSTOMER_FULL_VAULT,
+            "changed": False,
+            "action": "none",
+        }
+    ]
     assert emulator.writes() == []
+
+
+def test_backups_selected_like_cbr_backup_info(emulator, run_role):
+    variables = role_vars(
+        emulator,
+        recipients=(DR,),
+        share_and_accept_backup_ids=[],
+        share_and_accept_backup_selection={"name": "db-01-daily", "status": ["available"]},
+    )
+    rc, report, output = run_role(variables)
+    assert rc == 0, output
+    assert [(e["backup_id"], e["action"]) for e in report] == [(DB, "add and accept")]
+    listing = [e for e in emulator.requests() if e["path"].endswith("/backups")]
+    assert listing[0]["query"]["name"] == "db-01-daily"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"share_and_accept_backup_ids": []}, "share_and_accept_backup_ids or share_and_accept_backup_selection"),
+        ({"share_and_accept_reject": [OWNER]}, "share_and_accept_reject names"),
+    ],
+)
+def test_input_mistakes_fail_before_any_request(emulator, run_role, change, message):
+    rc, report, output = run_role(role_vars(emulator, **change))
+    assert rc != 0 and message in output
+    assert emulator.requests(api_only=False) == []
+
+
+def test_owner_aksk_from_the_environment_never_signs_for_a_recipient_given_by_project_name(emulator, run_role):
+    # issue 11 items 2 and 3: an injected owner credential, a recipient by password and project_name.
+    env = {
+        "OS_ACCESS_KEY": "AKSOURCE0000000000001",
+        "OS_SECRET_KEY": "source-secret-key-0001",
+        "OS_PROJECT_ID": OWNER,
+        "OS_CBR_ENDPOINT_OVERRIDE": emulator.url,
+    }
+    variables = role_vars(emulator, recipients=(GOLDEN,), share_and_accept_owner_auth={})
+    auth = variables["share_and_accept_recipients"][0]["auth"]
+    auth["project_name"] = "eu-de_golden"
+    del auth["project_id"]
+    rc, report, output = run_role(variables, env=env)
+    assert rc == 0, output
+    assert logins(emulator) == [GOLDEN]
+    assert writers(emulator) == [("POST", "AKSOURCE0000000000001", OWNER), ("PUT", "ops-golden", GOLDEN)]
+    assert {(e["identity"], e["scope_project"]) for e in emulator.requests()} == {
+        ("AKSOURCE0000000000001", OWNER),
+        ("ops-golden", GOLDEN),
+    }
+    assert report[0]["vault_id"] == GOLDEN_VAULT
+    assert "source-secret-key-0001" not in output

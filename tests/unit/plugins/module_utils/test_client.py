@@ -14,13 +14,18 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
     iter_marker_pages,
     iter_offset_pages,
     parse_error_body,
+    query_string,
 )
+from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import AkSkAuth, canonical_query
+from urllib.parse import parse_qsl, urlsplit
 
 
 @pytest.mark.parametrize("body, expected", [
     ('{"error_code": "BackupService.6705", "error_msg": "The share member does not exist."}',
      ("BackupService.6705", "The share member does not exist.")),
     ('{"code": "APIG.0308", "message": "throttled"}', ("APIG.0308", "throttled")),
+    ('{"errorCode": "BackupService.6705", "errorMsg": "gone"}', ("BackupService.6705", "gone")),
+    ('{"error": {"errorCode": "APIG.0301", "errorMsg": "locked"}}', ("APIG.0301", "locked")),
     ('{"error": {"code": 401, "title": "Unauthorized", "message": "bad password"}}', ("401", "bad password")),
     ('{"unauthorized": {"code": "401", "message": "Malformed request url"}}', ("401", "Malformed request url")),
     ("<html>Bad Gateway</html>", (None, "<html>Bad Gateway</html>")),
@@ -91,3 +96,42 @@ def test_paging_stops_at_the_limit():
     assert list(iter_marker_pages(by_marker, "members", page_size=3, limit=4)) == ITEMS[:4]
     assert list(iter_offset_pages(by_offset, "members", page_size=3, limit=5)) == ITEMS[:5]
     assert calls == [(None, 3), ("id-02", 1), (0, 3), (3, 2)]
+
+
+@pytest.mark.parametrize("params", [
+    {"name": "web 01 daily"},
+    {"name": "a+b&c=d/e~f", "limit": 10},
+    {"status": ["error", "available"], "own_type": "shared"},
+    {"name": "caf\u00e9 nightly"},
+])
+def test_the_query_on_the_wire_is_the_canonical_query_the_signer_signs(params):
+    wire = query_string(params)
+    assert "+" not in wire.replace("%2B", "") and " " not in wire
+    # What the signer signs is computed from the URL we send; it must be that very string.
+    assert canonical_query(parse_qsl(wire, keep_blank_values=True)) == wire
+
+
+def test_a_signed_url_with_a_space_signs_what_it_sends():
+    auth = AkSkAuth("AK", "SK", project_id="0761a1f0e5b34c9b8c2f0f0a7d1e0001")
+    url = "https://cbr.example.com/v3/p/backups?" + query_string({"name": "web 01"})
+    assert urlsplit(url).query == "name=web%2001"
+    assert "Authorization" in auth.headers("GET", url, b"")
+
+
+def test_vbs_and_cbr_have_their_own_clients_and_versions():
+    from ansible_collections.cloudops.cbr.plugins.module_utils._api import CLIENTS, CbrClient, VbsClient
+
+    cbr = CLIENTS["cbr"](None, "https://cbr.example.com", "p" * 32)
+    vbs = CLIENTS["vbs"](None, "https://vbs.example.com", "p" * 32)
+    assert isinstance(cbr, CbrClient) and not hasattr(cbr, "list_shares")
+    assert isinstance(vbs, VbsClient) and not hasattr(vbs, "list_members")
+    assert cbr.url("backups", "a b") == "https://cbr.example.com/v3/%s/backups/a%%20b" % ("p" * 32)
+    assert vbs.url("os-vendor-backup-sharing") == "https://vbs.example.com/v2/%s/os-vendor-backup-sharing" % ("p" * 32)
+
+
+@pytest.mark.parametrize("deleted, cancelled", [("true", True), ("True", True), (True, True), ("false", False),
+                                                (False, False), (None, False)])
+def test_a_vbs_share_is_cancelled_when_deleted_is_true(deleted, cancelled):
+    from ansible_collections.cloudops.cbr.plugins.module_utils._api import is_cancelled
+
+    assert is_cancelled({"deleted": deleted}) is cancelled

@@ -1,0 +1,124 @@
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The share_and_accept role's reads, for one credential set, on the controller (private to the role).
+
+One task item = one project: log in once (password credentials), then read what the role plans from:
+the owner's backups and their members, or a recipient's vaults. Returns `auth`, the options that later tasks of the
+same project pass to module_defaults: the token session after a password login, else the credentials as given
+(token, AK/SK, or empty for the environment / cloud:), so each module resolves them exactly as this read did.
+
+Runs in the controller process (no module is sent), which makes a read cost its requests and little else; the
+environment it reads credentials from is the controller's, as for the modules the role runs on localhost.
+Never writes. The task must set no_log: the result holds a token.
+"""
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.cloudops.cbr.plugins.module_utils._connection import (
+    AUTH_ARGUMENT_SPEC,
+    CbrMissingLibrary,
+    connect,
+    resolve,
+)
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
+    CbrApiError,
+    CbrConfigError,
+    map_concurrently,
+)
+from ansible_collections.cloudops.cbr.plugins.module_utils._select import (
+    SELECTION_ARGUMENT_SPEC,
+    list_selected,
+    selection_problems,
+    utc_now,
+)
+
+ARGUMENT_SPEC = dict(
+    auth=dict(type="dict", default={}),
+    backup_ids=dict(type="list", elements="str", default=[]),
+    selection=dict(type="dict"),
+    members=dict(type="bool", default=False),
+    vaults=dict(type="bool", default=False),
+    workers=dict(type="int", default=8),
+)
+
+
+def _validated(spec, values, name):
+    """(values with defaults, problems) of a dict of options checked against an argument spec."""
+    checked = ArgumentSpecValidator(spec).validate(dict(values or {}))
+    return checked.validated_parameters, ["%s: %s" % (name, message) for message in checked.error_messages]
+
+
+def session_options(client, connection, given):
+    """What later tasks of this project use: the token and where it works after a password login, else `given`."""
+    credential = client.session.auth
+    if credential.kind != "password":
+        return given
+    options = connection.options
+    return dict(
+        token=credential.token,
+        project_id=client.project_id,
+        region=options["region"],
+        endpoints={"cbr": client.endpoint},
+        validate_certs=options["validate_certs"],
+        ca_cert=options["ca_cert"],
+        timeout=options.get("timeout"),
+    )
+
+
+def read_owner(client, params, selection, window):
+    """The backups asked for (by id and/or selection), each with `members` when asked, and the ids not found."""
+    wanted = list(dict.fromkeys(params["backup_ids"]))
+    backups = list_selected(client, selection, window) if selection else []
+    if wanted:
+        own = dict((b["id"], b) for b in client.list_backups({"own_type": "private"}))
+        backups = [own[i] for i in wanted if i in own] + [b for b in backups if b["id"] not in wanted]
+    missing = [i for i in wanted if i not in set(b["id"] for b in backups)]
+    if params["members"]:
+        members = map_concurrently(lambda b: client.list_members(b["id"]), backups, params["workers"])
+        for backup, found in zip(backups, members):
+            backup["members"] = found
+    return backups, missing
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        result["changed"] = False
+        params, problems = _validated(ARGUMENT_SPEC, self._task.args, "share_and_accept_read")
+        auth, auth_problems = _validated(AUTH_ARGUMENT_SPEC, params["auth"], "auth")
+        selection, window = None, (None, None)
+        if params["selection"] is not None:
+            selection, selection_errors = _validated(SELECTION_ARGUMENT_SPEC, params["selection"], "selection")
+            if not selection_errors:
+                selection_errors, window = selection_problems(selection, utc_now())
+                selection_errors = ["selection: " + p for p in selection_errors]
+            problems += selection_errors
+        problems += auth_problems
+        if not 1 <= params["workers"] <= 64:
+            problems.append("workers must be from 1 to 64, got %d" % params["workers"])
+        if problems:
+            return dict(result, failed=True, msg="; ".join(problems))
+        try:
+            connection = resolve(auth)
+            config_problems = connection.problems("cbr")
+            if config_problems:
+                return dict(result, failed=True, msg="; ".join(config_problems))
+            client = connect(connection, "cbr", pool_size=params["workers"])
+            result.update(auth=session_options(client, connection, params["auth"]), project_id=client.project_id)
+            if params["backup_ids"] or selection:
+                result["backups"], result["missing_backup_ids"] = read_owner(client, params, selection, window)
+            if params["vaults"]:
+                result["vaults"] = client.list_vaults()
+        except CbrMissingLibrary as error:
+            return dict(result, failed=True, msg=str(error))
+        except CbrConfigError as error:
+            return dict(result, failed=True, msg=str(error))
+        except CbrApiError as error:
+            return dict(result, failed=True, **error.fail_kwargs())
+        return result

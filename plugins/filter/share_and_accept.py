@@ -1,0 +1,257 @@
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The share_and_accept role's planning, in Python: input checks, who must be read, the plan and its report.
+
+Private to the role (the filter names start with share_and_accept_). Every decision is made by module_utils/_plan:
+plan_set_change (members to add and remove), status_needs_change (answers still to give), assign_vaults (the vault
+of every backup to accept, space added up per vault), backup_share_problems and MAX_SHARE_PROJECTS.
+"""
+
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._plan import (
+    MAX_SHARE_PROJECTS,
+    assign_vaults,
+    backup_share_problems,
+    plan_set_change,
+    status_needs_change,
+)
+
+CAPACITY_CHECKS = ("fail", "warn")
+
+
+def input_problems(recipients, backup_ids=None, selection=None, reject=None, capacity_check="fail"):
+    """One message per mistake in the role's variables (each naming the variable), before any request."""
+    problems = []
+    ids, selection, recipients, reject = backup_ids or [], selection or {}, recipients or [], reject or []
+    if not ids and not selection:
+        problems.append(
+            "share_and_accept_backup_ids or share_and_accept_backup_selection must name the backups "
+            "to share; both are empty"
+        )
+    problems += [uuid_problem("share_and_accept_backup_ids[%d]" % n, i) for n, i in enumerate(ids)]
+    if not isinstance(selection, dict):
+        problems.append(
+            "share_and_accept_backup_selection must be a dict of cbr_backup_info options, got %s" % shown(selection)
+        )
+    elif selection.get("own_type", "private") != "private":
+        problems.append(
+            "share_and_accept_backup_selection can only select the owner's own backups (own_type "
+            "private), got own_type %s" % shown(selection.get("own_type"))
+        )
+    if not recipients:
+        problems.append("share_and_accept_recipients must list at least one receiving project")
+    seen = set()
+    for n, recipient in enumerate(recipients):
+        name = "share_and_accept_recipients[%d]" % n
+        if not isinstance(recipient, dict):
+            problems.append("%s must be a dict with project_id and auth, got %s" % (name, shown(recipient)))
+            continue
+        problems.append(project_id_problem(name + ".project_id", recipient.get("project_id")))
+        if recipient.get("project_id") in seen:
+            problems.append(
+                "%s.project_id %s is listed twice; list each receiving project once"
+                % (name, recipient.get("project_id"))
+            )
+        seen.add(recipient.get("project_id"))
+        if not isinstance(recipient.get("auth"), dict) or not recipient.get("auth"):
+            problems.append(
+                "%s.auth must be the receiving project's credentials (a dict of the collection's auth options)" % name
+            )
+        if recipient.get("vault_id") is not None:
+            problems.append(uuid_problem(name + ".vault_id", recipient.get("vault_id")))
+    for project_id in reject:
+        if project_id not in seen:
+            problems.append(
+                "share_and_accept_reject names %s, which is not in share_and_accept_recipients" % shown(project_id)
+            )
+    if capacity_check not in CAPACITY_CHECKS:
+        problems.append("share_and_accept_capacity_check must be fail or warn, got %s" % shown(capacity_check))
+    return [p for p in problems if p]
+
+
+def _member_plans(owner, recipients, reject, purge):
+    """Per backup: the plan_set_change of its members, and per recipient what it must answer and whether it is done."""
+    wanted_ids = [r["project_id"] for r in recipients]
+    plans = []
+    for backup in owner.get("backups", []):
+        members = dict((m["dest_project_id"], m) for m in backup.get("members", []))
+        change = plan_set_change(members, wanted_ids, "present", purge)
+        pairs = []
+        for recipient in recipients:
+            member = members.get(recipient["project_id"])
+            want = "rejected" if recipient["project_id"] in reject else "accepted"
+            vault_id = recipient.get("vault_id")
+            if want == "accepted" and vault_id is None and member and member.get("status") == "accepted":
+                vault_id = member.get("vault_id")  # keep the vault a share is already accepted into
+            done = member is not None and not status_needs_change(
+                member, want, vault_id if want == "accepted" else None
+            )
+            pairs.append(
+                dict(
+                    project_id=recipient["project_id"],
+                    want=want,
+                    vault_id=vault_id,
+                    done=done,
+                    added=member is None,
+                    status_before=member.get("status") if member else "absent",
+                    vault_before=member.get("vault_id") if member else None,
+                )
+            )
+        plans.append(dict(backup=backup, change=change, pairs=pairs, members=members))
+    return plans
+
+
+def recipients_to_read(owner, recipients, reject=None, purge=False):
+    """The recipients with something to answer: only they are logged in and read."""
+    busy = set()
+    for plan in _member_plans(owner, recipients, reject or [], purge):
+        busy.update(pair["project_id"] for pair in plan["pairs"] if not pair["done"])
+    return [r for r in recipients if r["project_id"] in busy]
+
+
+def plan(owner, reads, recipients, reject=None, purge=False, capacity_check="fail"):
+    """Everything the role will write, settled before the first write, or the problems that stop it.
+
+    owner: the owner read (project_id, backups with members, missing_backup_ids); reads: the recipient reads
+    (each with item.project_id, project_id and vaults). Returns problems, warnings, owner_backup_ids (backups whose
+    members change), answers (one per recipient, status and vault: backup_ids, and check_backup_ids that already
+    exist as shares) and report (one entry per backup and recipient, plus one per member purge removes).
+    """
+    reject = reject or []
+    problems, warnings = [], []
+    owner_project = owner.get("project_id")
+    for backup_id in owner.get("missing_backup_ids", []):
+        problems.append("backup %s is not a backup of the owner project %s" % (backup_id, owner_project))
+    if not owner.get("backups") and not owner.get("missing_backup_ids"):
+        problems.append("no backup of the owner project %s matches share_and_accept_backup_selection" % owner_project)
+    for recipient in recipients:
+        if recipient["project_id"] == owner_project:
+            problems.append(
+                "share_and_accept_recipients lists the owner project %s itself; a backup is shared "
+                "with other projects" % owner_project
+            )
+    read_by_project = dict((read["item"]["project_id"], read) for read in reads)
+    for project_id, read in sorted(read_by_project.items()):
+        if read.get("project_id") != project_id:
+            problems.append(
+                "the credentials of recipient %s act in project %s, not %s: give that recipient its own "
+                "project's credentials" % (project_id, read.get("project_id"), project_id)
+            )
+    plans = _member_plans(owner, recipients, reject, purge)
+    for entry in plans:
+        backup, change = entry["backup"], entry["change"]
+        if change.to_add:
+            problems += ["backup %s cannot be shared: %s" % (backup["id"], p) for p in backup_share_problems(backup)]
+        if len(change.after) > MAX_SHARE_PROJECTS:
+            problems.append(
+                "backup %s would be shared with %d projects; CBR allows %d (it is shared with %d now)"
+                % (backup["id"], len(change.after), MAX_SHARE_PROJECTS, len(change.before))
+            )
+    _settle_vaults(plans, recipients, read_by_project, capacity_check, problems, warnings)
+    return dict(
+        problems=problems,
+        warnings=warnings,
+        owner_backup_ids=[e["backup"]["id"] for e in plans if e["change"].to_add or e["change"].to_remove],
+        answers=_answers(plans),
+        report=_report(plans),
+    )
+
+
+def _settle_vaults(plans, recipients, read_by_project, capacity_check, problems, warnings):
+    """Give every share to accept a vault with assign_vaults, per recipient, space added up across its backups."""
+    for recipient in recipients:
+        project_id = recipient["project_id"]
+        todo = [
+            (entry["backup"], pair)
+            for entry in plans
+            for pair in entry["pairs"]
+            if pair["project_id"] == project_id and not pair["done"] and pair["want"] == "accepted"
+        ]
+        if not todo:
+            continue
+        if project_id not in read_by_project:
+            problems.append("recipient %s was not read; its vaults are unknown" % project_id)
+            continue
+        choices = assign_vaults(
+            [backup for backup, _pair in todo],
+            read_by_project[project_id].get("vaults", []),
+            fixed_vault_id=recipient.get("vault_id"),
+            capacity_check=capacity_check,
+        )
+        for (backup, pair), choice in zip(todo, choices):
+            problems += [
+                "project %s cannot accept backup %s: %s" % (project_id, backup["id"], p) for p in choice.problems
+            ]
+            warnings += ["project %s, backup %s: %s" % (project_id, backup["id"], w) for w in choice.warnings]
+            pair["vault_id"] = choice.vault_id
+
+
+def _answers(plans):
+    groups = {}
+    for entry in plans:
+        for pair in entry["pairs"]:
+            if pair["done"]:
+                continue
+            key = (pair["project_id"], pair["want"], pair["vault_id"] if pair["want"] == "accepted" else None)
+            group = groups.setdefault(
+                key, dict(project_id=key[0], status=key[1], vault_id=key[2], backup_ids=[], check_backup_ids=[])
+            )
+            group["backup_ids"].append(entry["backup"]["id"])
+            if not pair["added"]:
+                group["check_backup_ids"].append(entry["backup"]["id"])
+    return [groups[key] for key in sorted(groups, key=lambda k: (k[0], k[1], k[2] or ""))]
+
+
+def _report(plans):
+    report = []
+    for entry in plans:
+        backup_id = entry["backup"]["id"]
+        for pair in entry["pairs"]:
+            verb = "accept" if pair["want"] == "accepted" else "reject"
+            actions = (["add"] if pair["added"] else []) + ([] if pair["done"] else [verb])
+            report.append(
+                dict(
+                    backup_id=backup_id,
+                    project_id=pair["project_id"],
+                    status_before=pair["status_before"],
+                    status_after=pair["want"],
+                    vault_before=pair["vault_before"],
+                    vault_id=pair["vault_id"] if pair["want"] == "accepted" else None,
+                    changed=bool(actions),
+                    action=" and ".join(actions) or "none",
+                )
+            )
+        for project_id in entry["change"].to_remove:
+            member = entry["members"][project_id]
+            report.append(
+                dict(
+                    backup_id=backup_id,
+                    project_id=project_id,
+                    status_before=member.get("status"),
+                    status_after="absent",
+                    vault_before=member.get("vault_id"),
+                    vault_id=None,
+                    changed=True,
+                    action="remove",
+                )
+            )
+    return report
+
+
+def report(planned, check_mode):
+    """The published report: the plan's entries, with "would " before each action in check mode."""
+    if not check_mode:
+        return planned["report"]
+    return [
+        dict(entry, action="would " + entry["action"]) if entry["changed"] else entry for entry in planned["report"]
+    ]
+
+
+class FilterModule:
+    def filters(self):
+        return {
+            "share_and_accept_input_problems": input_problems,
+            "share_and_accept_recipients_to_read": recipients_to_read,
+            "share_and_accept_plan": plan,
+            "share_and_accept_report": report,
+        }

@@ -1,0 +1,110 @@
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One pace for all the requests of a session, learned from the API gateway's refusals.
+
+The gateway limits each user to some requests per second and refuses the excess with 429 APIG.0308,
+without saying when to come back (CONTRACT.md 10). Every worker thread of a task shares one Throttle
+(ApiSession owns it), so they slow down together instead of retrying together:
+
+- No pace until the first 429, unless the user gave `rate_limit` (their quota): then that pace from the start.
+- On a 429, the pace drops to BETA times the answers of the last second (multiplicative decrease), once for
+  all the requests that were already on their way when it dropped.
+- On each answer that had to wait for its turn, the pace grows by ALPHA / pace, that is by ALPHA requests
+  per second every second (additive increase), never above `rate_limit`.
+
+The throttle only decides; the caller sleeps. `clock` is replaceable so that tests can run it on fake time.
+
+Private to this collection: the interface may change without notice.
+"""
+
+import collections
+import threading
+import time
+
+
+class Ticket:
+    """One request's turn, given at `issued`: sleep `wait` seconds, then Throttle.confirm it.
+
+    `paced`: it waits for the pace, not only for a backoff; `answers` and `decreases`: the throttle's counts
+    when it was given.
+    """
+
+    def __init__(self, issued, wait, paced, answers, decreases):
+        self.issued = issued
+        self.wait = wait
+        self.paced = paced
+        self.answers = answers
+        self.decreases = decreases
+
+
+class Throttle:
+    """Thread-safe pacing of one session's requests (see the module docstring)."""
+
+    BETA = 0.7
+    ALPHA = 2.0
+    MIN_RATE = 1.0
+    WINDOW = 1.0
+
+    def __init__(self, rate_limit=None, clock=time.monotonic):
+        self.rate_limit = rate_limit
+        self.rate = rate_limit
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.next_slot = float("-inf")
+        self.decreased_at = float("-inf")
+        self.decreases = 0
+        self.answers = 0
+        self.recent = collections.deque()
+
+    def reserve(self, delay=0.0, exact=False):
+        """The Ticket of a request that may go `delay` seconds from now (a retry's backoff) or later.
+
+        With `exact` (the server's Retry-After), it goes at that time, unpaced.
+        """
+        with self.lock:
+            now = self.clock()
+            slot = earliest = now + delay
+            if self.rate is not None:
+                if not exact:
+                    slot = max(earliest, self.next_slot)
+                self.next_slot = max(self.next_slot, slot + 1.0 / self.rate)
+            return Ticket(now, slot - now, slot > earliest, self.answers, self.decreases)
+
+    def confirm(self, ticket):
+        """After sleeping ticket.wait: the same ticket, to send now, or a new one at the new pace if it dropped
+        in the meantime (a turn given at the old pace would overrun the limit that was just found)."""
+        with self.lock:
+            if ticket.decreases == self.decreases:
+                ticket.wait = 0.0
+                return ticket
+        return self.reserve()
+
+    def answered(self, ticket):
+        """The request got through the gateway (any answer but 429)."""
+        with self.lock:
+            self.answers += 1
+            self.recent.append(self.clock())
+            self._forget_old_answers(self.recent[-1])
+            if ticket.paced:
+                # Only a request that waited for its turn shows that the pace, not the workers, was the limit.
+                self.rate = min(self.rate + self.ALPHA / self.rate, self.rate_limit or float("inf"))
+
+    def refused(self, ticket):
+        """The gateway refused the request (429). Return whether other requests got answers since it was given:
+        then the refusal is the shared limit's, and should not use up this request's retries."""
+        with self.lock:
+            now = self.clock()
+            # A request given its turn before the last decrease went at the old pace: its refusal is no news.
+            if ticket.issued >= self.decreased_at:
+                self._forget_old_answers(now)
+                # What got through in the last second is what the gateway allows us, at most.
+                measured = len(self.recent) / self.WINDOW
+                self.rate = max(self.MIN_RATE, self.BETA * min(self.rate or float("inf"), measured))
+                self.decreased_at = now
+                self.decreases += 1
+                self.next_slot = now + 1.0 / self.rate
+            return self.answers > ticket.answers
+
+    def _forget_old_answers(self, now):
+        while self.recent and self.recent[0] < now - self.WINDOW:
+            self.recent.popleft()

@@ -1,0 +1,82 @@
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A task under the API gateway's sustained per-user rate limit (CONTRACT.md 10): the emulator refuses
+the excess with 429 APIG.0308, the task's workers slow down together and finish with few refusals."""
+
+import pytest
+
+OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
+DEST = "0761a1f0e5b34c9b8c2f0f0a7d1e0002"
+VAULT = "3a1f0c1e-0000-4000-8000-000000000001"
+BACKUPS = 100
+LIMIT = 20
+MODULE = "cbr_shared_backup_info"
+
+
+def backup_id(number):
+    return "a5200000-0000-4000-8000-%012d" % number
+
+
+@pytest.fixture(scope="module")
+def limited(start_emulator):
+    backups = [
+        {"id": backup_id(n), "name": "server-%03d" % n, "vault_id": VAULT, "resource_type": "OS::Nova::Server"}
+        for n in range(BACKUPS)
+    ]
+    owner = {
+        "id": OWNER,
+        "name": "eu-de_source",
+        "domain": "acme",
+        "users": [{"name": "ops", "password": "pw"}],
+        "vaults": [{"id": VAULT, "name": "vault", "object_type": "server", "size_gb": 10000}],
+        "backups": backups,
+    }
+    members = [{"backup_id": backup_id(n), "dest_project_id": DEST} for n in range(0, BACKUPS, 2)]
+    return start_emulator({"projects": [owner, {"id": DEST, "name": "eu-de_dr", "domain": "acme"}], "members": members})
+
+
+@pytest.fixture
+def emulator(limited):
+    limited.restore_defaults()
+    limited.emulator.latency_ms = 20
+    limited.set_rate_limit(LIMIT)
+    return limited
+
+
+def audit(run_module, emulator, **options):
+    auth = {"auth_url": emulator.url + "/v3", "username": "ops", "password": "pw", "domain_name": "acme"}
+    return run_module(MODULE, dict(auth, project_id=OWNER, workers=8, **options))
+
+
+def member_reads(emulator):
+    return [e for e in emulator.requests() if e["path"].endswith("/members")]
+
+
+def test_audit_under_a_sustained_limit_learns_the_pace_and_reads_every_backup(run_module, emulator):
+    result = audit(run_module, emulator)
+    assert not result.get("failed"), result
+    assert result["summary"]["backups"] == BACKUPS and result["summary"]["errors"] == 0
+    assert result["summary"]["shared_backups"] == BACKUPS // 2
+    reads = member_reads(emulator)
+    answered = sorted(e["path"] for e in reads if e["status"] == 200)
+    assert answered == sorted("/v3/%s/backups/%s/members" % (OWNER, backup_id(n)) for n in range(BACKUPS))
+    statuses = [e["status"] for e in emulator.requests()]
+    assert set(statuses) == {200, 429}
+    # Some refusals teach the pace (8 workers at 20 ms would send 400 a second); few, as it is shared.
+    assert 0 < statuses.count(429) <= 0.1 * len(statuses)
+    assert {e["identity"] for e in emulator.requests()} == {"ops"}
+
+
+def test_audit_with_rate_limit_at_the_quota_is_never_refused(run_module, emulator):
+    result = audit(run_module, emulator, rate_limit=LIMIT)
+    assert not result.get("failed"), result
+    assert result["summary"]["backups"] == BACKUPS and result["summary"]["errors"] == 0
+    assert [e["status"] for e in emulator.requests()].count(429) == 0
+    assert len(member_reads(emulator)) == BACKUPS
+
+
+@pytest.mark.parametrize("rate_limit", [0, -5])
+def test_rate_limit_must_be_positive(run_module, emulator, rate_limit):
+    result = audit(run_module, emulator, rate_limit=rate_limit)
+    assert result["failed"] and "rate_limit must be more than 0" in result["msg"]
+    assert emulator.requests(api_only=False) == []

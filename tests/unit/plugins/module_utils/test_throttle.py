@@ -1,0 +1,266 @@
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The throttle on fake time, and ApiSession's use of it with fake answers (no network, no real sleep)."""
+
+import threading
+
+import pytest
+
+from ansible_collections.cloudops.cbr.plugins.module_utils import _http
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import ApiSession, CbrApiError, map_concurrently
+from ansible_collections.cloudops.cbr.plugins.module_utils._throttle import Throttle
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def go(throttle, clock, delay=0.0, exact=False):
+    """Take a turn as ApiSession.call does; return (the ticket, the seconds waited for it)."""
+    started = clock.now
+    ticket = throttle.reserve(delay, exact)
+    while ticket.wait > 0:
+        clock.sleep(ticket.wait)
+        ticket = throttle.confirm(ticket)
+    return ticket, clock.now - started
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+def test_without_a_429_or_rate_limit_nothing_waits(clock):
+    throttle = Throttle(clock=clock)
+    for _ in range(100):
+        ticket, waited = go(throttle, clock)
+        throttle.answered(ticket)
+    assert waited == 0 and throttle.rate is None
+
+
+def test_rate_limit_paces_from_the_first_request(clock):
+    throttle = Throttle(rate_limit=4.0, clock=clock)
+    starts = []
+    for _ in range(5):
+        go(throttle, clock)
+        starts.append(clock.now - 1000.0)
+    assert starts == [0.0, 0.25, 0.5, 0.75, 1.0]
+
+
+def test_a_429_sets_the_pace_below_what_got_through_in_the_last_second(clock):
+    throttle = Throttle(clock=clock)
+    for _ in range(20):
+        clock.sleep(0.01)
+        throttle.answered(throttle.reserve())
+    throttle.refused(throttle.reserve())
+    assert throttle.rate == pytest.approx(Throttle.BETA * 20)
+
+
+def test_refusals_of_requests_sent_before_the_drop_do_not_drop_it_again(clock):
+    throttle = Throttle(rate_limit=10.0, clock=clock)
+    in_flight = [go(throttle, clock)[0] for _ in range(4)]
+    for ticket in in_flight:
+        throttle.refused(ticket)
+    assert throttle.rate == Throttle.MIN_RATE  # one drop, from no answers at all
+    ticket, _ = go(throttle, clock)
+    throttle.refused(ticket)  # given its turn after the drop: news
+    assert throttle.decreases == 2
+
+
+def test_the_pace_never_drops_below_the_minimum(clock):
+    throttle = Throttle(rate_limit=2.0, clock=clock)
+    for _ in range(10):
+        throttle.refused(go(throttle, clock)[0])
+    assert throttle.rate == Throttle.MIN_RATE
+
+
+def test_answers_that_waited_raise_the_pace_by_alpha_per_second_up_to_rate_limit(clock):
+    throttle = Throttle(rate_limit=12.0, clock=clock)
+    throttle.rate = 8.0
+    clock.sleep(1.0)
+    started = clock.now
+    while clock.now - started < 1.0:
+        ticket, _ = go(throttle, clock)
+        throttle.answered(ticket)
+    assert throttle.rate == pytest.approx(8.0 + Throttle.ALPHA, abs=0.3)
+    for _ in range(200):
+        ticket, _ = go(throttle, clock)
+        throttle.answered(ticket)
+    assert throttle.rate == 12.0
+
+
+def test_answers_that_did_not_wait_leave_the_pace_alone(clock):
+    throttle = Throttle(rate_limit=10.0, clock=clock)
+    throttle.rate = 5.0
+    for _ in range(10):
+        clock.sleep(1.0)  # slower than the pace: the workers, not the pace, are the limit
+        ticket, waited = go(throttle, clock)
+        throttle.answered(ticket)
+        assert waited == 0
+    assert throttle.rate == 5.0
+
+
+def test_a_turn_given_before_a_drop_is_taken_again_at_the_new_pace(clock):
+    throttle = Throttle(rate_limit=10.0, clock=clock)
+    first = throttle.reserve()
+    queued = throttle.reserve()
+    assert queued.wait == pytest.approx(0.1)
+    throttle.refused(first)  # drops to the minimum of 1 per second
+    clock.sleep(queued.wait)
+    again = throttle.confirm(queued)
+    assert again is not queued and again.wait == pytest.approx(0.9)
+
+
+def test_a_turn_with_no_drop_in_between_is_kept(clock):
+    throttle = Throttle(rate_limit=10.0, clock=clock)
+    throttle.reserve()
+    queued = throttle.reserve()
+    clock.sleep(queued.wait)
+    assert throttle.confirm(queued) is queued and queued.wait == 0
+
+
+def test_a_retry_goes_after_its_backoff_or_its_turn_whichever_is_later(clock):
+    throttle = Throttle(rate_limit=1.0, clock=clock)
+    go(throttle, clock)
+    assert go(throttle, clock, delay=0.25)[1] == pytest.approx(1.0)
+    assert go(throttle, clock, delay=3.0)[1] == pytest.approx(3.0)
+
+
+def test_retry_after_is_the_time_of_the_retry_unpaced(clock):
+    throttle = Throttle(rate_limit=1.0, clock=clock)
+    go(throttle, clock)
+    assert go(throttle, clock, delay=0.25, exact=True)[1] == pytest.approx(0.25)
+    assert go(throttle, clock)[1] == pytest.approx(1.0)  # the pace counts from the retry
+
+
+def test_a_refusal_says_whether_other_requests_were_answered_meanwhile(clock):
+    throttle = Throttle(clock=clock)
+    mine, other = throttle.reserve(), throttle.reserve()
+    throttle.answered(other)
+    assert throttle.refused(mine) is True
+    assert throttle.refused(throttle.reserve()) is False
+
+
+def test_threads_sharing_a_throttle_never_take_the_same_turn():
+    clock = FakeClock()
+    throttle = Throttle(rate_limit=50.0, clock=clock)
+    slots, lock = [], threading.Lock()
+
+    def take():
+        for _ in range(100):
+            ticket = throttle.reserve()
+            with lock:
+                slots.append(ticket.issued + ticket.wait)
+
+    threads = [threading.Thread(target=take) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    slots.sort()
+    assert len(slots) == 800
+    assert min(b - a for a, b in zip(slots, slots[1:])) == pytest.approx(1 / 50.0)
+
+
+# -- ApiSession with the throttle: answers from a script, sleeps on the fake clock
+
+
+class FakeResponse:
+    def __init__(self, status, headers=None):
+        self.status_code = status
+        self.headers = headers or {}
+        self.text = '{"error_code": "APIG.0308", "error_msg": "throttled"}' if status == 429 else "{}"
+        self.content = self.text.encode()
+
+
+class ScriptedHttp:
+    """Answers requests from a list of statuses; each request is logged with the fake time it was sent."""
+
+    def __init__(self, clock, statuses, meanwhile=None):
+        self.clock = clock
+        self.statuses = list(statuses)
+        self.meanwhile = meanwhile
+        self.sent = []
+        self.headers = {}
+
+    def request(self, method, url, **_):
+        self.sent.append((method, self.clock.now))
+        if self.meanwhile:
+            self.meanwhile()
+        return FakeResponse(self.statuses.pop(0))
+
+    def mount(self, *_):
+        pass
+
+
+@pytest.fixture
+def session(monkeypatch, clock):
+    monkeypatch.setattr(_http, "sleep", clock.sleep)
+
+    def make(statuses, rate_limit=None, meanwhile=None):
+        api = ApiSession(rate_limit=rate_limit)
+        api.throttle.clock = clock
+        api.http = ScriptedHttp(clock, statuses, meanwhile)
+        return api
+
+    return make
+
+
+def test_a_lone_request_refused_five_times_gives_up(session):
+    api = session([429] * 5)
+    with pytest.raises(CbrApiError) as failure:
+        api.call("GET", "http://api/x", "Failed to read x")
+    assert failure.value.error_code == "APIG.0308" and len(api.http.sent) == 5
+
+
+def test_refusals_while_other_requests_are_answered_do_not_use_up_the_attempts(session):
+    def another_worker_gets_an_answer():
+        api.throttle.answered(api.throttle.reserve())
+
+    api = session([429] * 12 + [200], meanwhile=another_worker_gets_an_answer)
+    assert api.call("GET", "http://api/x", "Failed to read x").status_code == 200
+    assert len(api.http.sent) == 13
+
+
+def test_refusals_still_give_up_after_max_total_seconds_of_backoff(session):
+    def another_worker_gets_an_answer():
+        api.throttle.answered(api.throttle.reserve())
+
+    api = session([429] * 1000, meanwhile=another_worker_gets_an_answer)
+    api.retry.max_total = 10.0
+    with pytest.raises(CbrApiError):
+        api.call("GET", "http://api/x", "Failed to read x")
+    assert 10 <= len(api.http.sent) <= 22  # backoffs of 0.5 to 1 s each, 10 s in all
+
+
+def test_a_post_is_retried_on_429_at_the_new_pace_and_never_on_500(session, clock):
+    api = session([429, 201], rate_limit=10.0)
+    api.call("POST", "http://api/x", "Failed to add x", body={"a": 1})
+    (_, first), (_, second) = api.http.sent
+    assert second - first == pytest.approx(1.0)  # the pace after the drop (1/s) is longer than the backoff
+    api = session([500])
+    with pytest.raises(CbrApiError):
+        api.call("POST", "http://api/x", "Failed to add x", body={"a": 1})
+    assert len(api.http.sent) == 1
+
+
+def test_map_concurrently_drops_the_calls_not_started_after_a_failure():
+    started = []
+
+    def work(item):
+        started.append(item)
+        if item == 0:
+            raise ValueError("first item fails")
+        threading.Event().wait(0.05)
+        return item
+
+    with pytest.raises(ValueError):
+        map_concurrently(work, list(range(100)), workers=4)
+    assert len(started) < 100
