@@ -112,7 +112,7 @@ expires_at:
   sample: "2026-11-24T08:00:00.000000Z"
 """
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._connection import SERVICE_TYPES, service_root
+from ansible_collections.cloudops.cbr.plugins.module_utils._connection import token_options
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 
 
@@ -129,22 +129,8 @@ class Auth(CbrModule):
         return []
 
     def run(self):
-        credential, catalog = self.client.session.auth, self.client.session.auth.token_body.get("catalog")
-        endpoints = {}
-        for service in SERVICE_TYPES:
-            endpoint = self.connection.endpoint(service, own_service=self.service, catalog=catalog)
-            if endpoint:
-                endpoints[service] = service_root(endpoint)
-        self.result["auth"] = dict(
-            token=credential.token,
-            project_id=self.client.project_id,
-            region=self.params["region"],
-            endpoints=endpoints,
-            validate_certs=self.params["validate_certs"],
-            ca_cert=self.params["ca_cert"],
-            timeout=self.params["timeout"],
-        )
-        self.result["expires_at"] = credential.expires_at
+        self.result["auth"] = token_options(self.connection, self.client, self.service)
+        self.result["expires_at"] = self.client.session.auth.expires_at
 
 
 def main():
