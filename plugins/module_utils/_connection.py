@@ -515,7 +515,8 @@ def cloud_options(entry):
             options[option] = str(auth[key])
     for key, option in _CLOUD_TOP_KEYS:
         if entry.get(key) is not None:
-            options[option] = entry[key]
+            value = entry[key]
+            options[option] = value if isinstance(value, bool) else str(value)
     if isinstance(options.get("validate_certs"), str):
         # openstacksdk also accepts a CA bundle path as `verify`.
         options.setdefault("ca_cert", options["validate_certs"])
