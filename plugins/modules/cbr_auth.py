@@ -34,6 +34,23 @@ attributes:
 """
 
 EXAMPLES = r"""
+# AWX: the job's credential injects the owner as OS_* variables. The recipient's task names its own identity and
+# scope, so nothing of the owner's identity or project is used for it; the owner's IAM endpoint (OS_AUTH_URL) is.
+- name: Log in as the recipient, whatever the job's credential injects
+  cloudops.cbr.cbr_auth:
+    username: "{{ dr_user }}"
+    password: "{{ dr_password }}"
+    domain_name: acme
+    project_name: eu-de_dr
+  register: dr_login
+  no_log: true
+
+- name: Log in as the injected user, in another project of the same account
+  cloudops.cbr.cbr_auth:
+    project_name: eu-de_golden
+  register: golden_login
+  no_log: true
+
 - name: Log in with the credentials of a cloud of clouds.yaml (and secure.yaml)
   cloudops.cbr.cbr_auth:
     cloud: source
