@@ -18,7 +18,7 @@ import requests
 import yaml
 
 import cbr_emulator  # pylint: disable=import-error
-from ansible_collections.cloudops.cbr.plugins.module_utils import _connection
+from ansible_collections.cloudops.cbr.plugins.module_utils import _connection, _select
 from demo_ids import (  # pylint: disable=import-error
     CUSTOMER,
     CUSTOMER_VAULT,
@@ -89,7 +89,7 @@ def assert_identities(emulator, expected):
     log = emulator.requests(api_only=False)
     assert log
     for entry in log:
-        if entry["path"] == "/v3/auth/tokens":
+        if entry["path"].startswith("/v3/auth/"):  # IAM: the login and the user's project list
             assert entry["identity"] in expected.values(), entry
             continue
         path_project = entry["path"].split("/")[2]
@@ -229,9 +229,9 @@ def test_the_survey_answers_feed_only_documented_role_variables():
     used = " ".join(str(template) for template in WRAPPER_VARS.values())
     for question in SURVEY["spec"]:
         assert re.search(r"\b%s\b" % question["variable"], used), question["variable"]
-    selection = ROLE_OPTIONS.get("share_and_accept_backup_selection", {}).get("options")
-    if selection:
-        assert set(re.findall(r"'(\w+)': cbr_", WRAPPER_VARS["share_and_accept_backup_selection"])) <= set(selection)
+    # The selection is cbr_backup_info's selection options (the role documents it so).
+    selected = set(re.findall(r"'(\w+)': cbr_", WRAPPER_VARS["share_and_accept_backup_selection"]))
+    assert selected and selected <= set(_select.SELECTION_ARGUMENT_SPEC)
 
 
 # -- share and accept
