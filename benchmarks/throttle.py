@@ -2,9 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Print how tasks fare under the API gateway's per-user rate limit (emulator --rate-limit). Not a test.
 
-    make bench-throttle    (or: .venv/bin/python benchmarks/throttle.py [--scenarios audit share]
-                            [--backups 1000] [--share-backups 100] [--latency-ms 20] [--limit 20] [--workers 8]
-                            [--rate-limits none 20] [--collections DIR])
+    .venv/bin/python benchmarks/throttle.py [--scenarios audit share] [--backups 1000] [--share-backups 100]
+        [--latency-ms 20] [--limit 20] [--workers 8] [--rate-limits none 20] [--collections DIR]
 
 audit: the sharing audit (cbr_shared_backup_info) of --backups backups, as benchmarks/audit.py runs it.
 share: cbr_share_member sharing --share-backups backups with 3 recipients in one task (backup_ids).

@@ -21,21 +21,26 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
 )
 
 
-class CbrClient:
-    """The calls the modules use, bound to one project and one service endpoint.
+class ProjectClient:
+    """A session bound to one project and one service endpoint; builds quoted URLs under /{version}/{project}."""
 
-    CBR v3 calls need a client for the "cbr" service; legacy VBS sharing (v2) one for "vbs".
-    """
+    API_VERSION = None
 
-    def __init__(self, session, endpoint, project_id, api_version="v3"):
+    def __init__(self, session, endpoint, project_id, api_version=None):
         self.session = session
         self.endpoint = endpoint
         self.project_id = project_id
-        self.api_version = api_version
+        self.api_version = api_version or self.API_VERSION
 
     def url(self, *segments):
         path = "/".join(quote(str(segment), safe="") for segment in segments)
         return "%s/%s/%s/%s" % (self.endpoint, self.api_version, self.project_id, path)
+
+
+class CbrClient(ProjectClient):
+    """The CBR v3 calls the modules use (service "cbr")."""
+
+    API_VERSION = "v3"
 
     def list_members(self, backup_id, filters=None, limit=None, page_size=PAGE_SIZE):
         """Every share member of a backup (all pages), optionally filtered, at most `limit`."""
@@ -111,6 +116,13 @@ class CbrClient:
         return self._list_by_offset("backups", "Failed to list backups of project %s" % self.project_id,
                                     filters, limit, page_size)
 
+    def list_shared_backups(self, member_status=None, filters=None):
+        """Backups other projects shared with this one whose share is in member_status, every page.
+
+        The receiving project's documented read (CONTRACT.md 13.1): GET backups?own_type=shared&member_status=...
+        """
+        return self.list_backups(dict(filters or {}, own_type="shared", member_status=member_status))
+
     def list_vaults(self, filters=None, page_size=PAGE_SIZE):
         """Vaults of this project, every page."""
         return self._list_by_offset("vaults", "Failed to list vaults of project %s" % self.project_id,
@@ -124,10 +136,17 @@ class CbrClient:
             return None
         return body.get("vault")
 
-    # -- legacy VBS sharing (v2, CONTRACT.md 4)
+
+class VbsClient(ProjectClient):
+    """Legacy VBS v2 sharing (CONTRACT.md 4), on its own service endpoint ("vbs"), never CBR's (CONTRACT.md 13.4)."""
+
+    API_VERSION = "v2"
 
     def list_shares(self, backup_id, page_size=PAGE_SIZE):
-        """Every share of a backup made by this project (all pages, by offset)."""
+        """Every share of a backup made by this project and still in force (all pages, by offset).
+
+        Cancelled shares may stay listed with `deleted` "true" (a string, CONTRACT.md 13.6): they are left out.
+        """
         action = "Failed to list the shares of backup %s" % backup_id
         url = self.url("os-vendor-backup-sharing", "detail")
 
@@ -135,7 +154,7 @@ class CbrClient:
             params = {"backup_id": backup_id, "limit": size, "offset": offset}
             return self.session.call_json("GET", url, action, params=params)
 
-        return list(iter_offset_pages(fetch, "shared", page_size))
+        return [share for share in iter_offset_pages(fetch, "shared", page_size) if not is_cancelled(share)]
 
     def create_shares(self, backup_id, to_project_ids):
         """Share a backup with projects in one POST; return the new share records."""
@@ -152,3 +171,11 @@ class CbrClient:
         """Cancel every share of a backup in one call (the is_backup_id form)."""
         self.session.call("DELETE", self.url("os-vendor-backup-sharing", backup_id),
                           "Failed to cancel all shares of backup %s" % backup_id, params={"is_backup_id": "true"})
+
+
+def is_cancelled(share):
+    """A VBS share record's `deleted` is the string "true" once cancelled (golangsdk `Deleted string`)."""
+    return str(share.get("deleted")).lower() == "true"
+
+
+CLIENTS = {"cbr": CbrClient, "vbs": VbsClient}

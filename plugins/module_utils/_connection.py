@@ -14,7 +14,7 @@ import re
 import traceback
 from urllib.parse import urlsplit
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._api import CbrClient
+from ansible_collections.cloudops.cbr.plugins.module_utils._api import CLIENTS
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown
 from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import AkSkAuth, PasswordAuth, TokenAuth
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import ApiSession, CbrConfigError
@@ -409,7 +409,7 @@ def connect(connection, service="cbr", pool_size=10):
     problem = url_problem("the %s endpoint of the token catalog" % service, endpoint)
     if problem:
         raise CbrConfigError(problem)
-    return CbrClient(session, service_root(endpoint), project_id, API_VERSIONS[service])
+    return CLIENTS[service](session, service_root(endpoint), project_id, API_VERSIONS[service])
 
 
 # -- clouds.yaml (the openstacksdk convention)

@@ -43,17 +43,22 @@ VAULT_OBJECT_TYPES = {"OS::Nova::Server": "server", "OS::Cinder::Volume": "disk"
 
 
 def backup_share_problems(backup):
-    """Why the API would refuse to share this backup (6700, 6702, 6709), as messages."""
-    problems = []
-    if backup.get("resource_type") != SERVER_BACKUP:
-        problems.append("it is a %s backup and only cloud server backups can be shared (BackupService.6700)"
-                        % backup.get("resource_type"))
+    """Why the API would refuse to share this backup, as messages: only what a documented code settles (6702).
+
+    The kind of backup (6700) and encryption (6709) are left to the API: the sources disagree on both
+    (CONTRACT.md 13.2), so a refusal here could block a share the cloud accepts.
+    """
     if backup.get("status") != "available":
-        problems.append("its status is %s, not available (BackupService.6702)" % backup.get("status"))
+        return ["its status is %s, not available (BackupService.6702)" % backup.get("status")]
+    return []
+
+
+def backup_share_warnings(backup):
+    """What the receiving project must know before it can use the shared backup, as messages."""
     if (backup.get("extend_info") or {}).get("encrypted"):
-        problems.append("it is encrypted, and backups of servers with encrypted disks cannot be shared "
-                        "(BackupService.6709)")
-    return problems
+        return ["backup %s is encrypted: the receiving projects can use it only once the KMS key is granted to "
+                "them (CBR user guide); some clouds refuse the share (BackupService.6709)" % backup.get("id")]
+    return []
 
 
 def vault_free_mb(vault):
@@ -74,12 +79,19 @@ def vault_accept_problems(vault, backup):
     if billing.get("object_type") != wanted_type:
         problems.append("it holds %s backups and this backup (%s) needs a %s vault (BackupService.6713)"
                         % (billing.get("object_type"), backup.get("resource_type"), wanted_type))
-    # "The vault's remaining space must be greater than the size of the backup" (CBR user guide)
-    needed_mb = backup.get("resource_size", 0) * 1024
+    # "The vault's remaining space must be greater than the size of the backup" (CBR user guide). Which size the
+    # service compares is not documented; resource_size (the backed-up resource) is an upper bound (CONTRACT.md 13.3).
+    needed_mb = (backup.get("resource_size") or 0) * 1024
     if vault_free_mb(vault) < needed_mb:
-        problems.append("it has %d MB free and the backup needs %d MB (%d GB)"
-                        % (vault_free_mb(vault), needed_mb, backup.get("resource_size", 0)))
+        problems.append("it has %d MB free and the backup needs %d MB (%d GB, computed from its resource_size, the "
+                        "size of the backed-up resource; the backup itself may be smaller)"
+                        % (vault_free_mb(vault), needed_mb, backup.get("resource_size") or 0))
     return problems
+
+
+def is_capacity_problem(message):
+    """True for the capacity message of vault_accept_problems (a warning with capacity_check=warn)."""
+    return "computed from its resource_size" in message
 
 
 VaultChoice = collections.namedtuple("VaultChoice", "backup_id vault_id problems warnings")

@@ -136,8 +136,11 @@ shares:
       description: When the share was last updated.
       type: str
     deleted:
-      description: Whether the share was cancelled.
-      type: bool
+      description:
+        - Whether the share was cancelled, as the API gives it, a string (V("false"); golangsdk reads it as a
+          string). Cancelled shares (V("true")) are left out of RV(shares) and are not counted as shared.
+      type: str
+      sample: "false"
     deleted_at:
       description: When the share was cancelled.
       type: str

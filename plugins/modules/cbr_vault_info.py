@@ -33,6 +33,16 @@ options:
       - A backup as M(cloudops.cbr.cbr_backup_info) returns it; only C(resource_type) and C(resource_size) (GB)
         are used. Each vault then gets RV(vaults[].fits) and RV(vaults[].refusals).
     type: dict
+  capacity_check:
+    description:
+      - With O(backup), how the capacity rule counts. The rule ("the vault's remaining space must be greater than
+        the size of the backup", CBR user guide) is computed from C(resource_size), the size of the backed-up
+        resource; which size the service compares is not documented (an incremental backup is often smaller).
+      - V(fail) makes a shortfall a refusal (RV(vaults[].fits) false). V(warn) lists it in
+        RV(vaults[].capacity_warnings) and leaves RV(vaults[].fits) to the type and status checks.
+    type: str
+    choices: [fail, warn]
+    default: fail
 extends_documentation_fragment:
   - cloudops.cbr.auth
   - cloudops.cbr.attributes
@@ -83,6 +93,11 @@ vaults:
       type: list
       elements: str
       returned: with O(backup)
+    capacity_warnings:
+      description: With O(capacity_check=warn), the capacity shortfall computed from the backup's C(resource_size).
+      type: list
+      elements: str
+      returned: with O(backup) and O(capacity_check=warn)
       sample: ["it holds disk backups and this backup (OS::Nova::Server) needs a server vault (BackupService.6713)"]
 count:
   description: The number of vaults returned.
@@ -92,7 +107,11 @@ count:
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import shown, uuid_problem
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
-from ansible_collections.cloudops.cbr.plugins.module_utils._plan import vault_accept_problems, vault_free_mb
+from ansible_collections.cloudops.cbr.plugins.module_utils._plan import (
+    is_capacity_problem,
+    vault_accept_problems,
+    vault_free_mb,
+)
 
 
 class VaultInfo(CbrModule):
@@ -100,6 +119,7 @@ class VaultInfo(CbrModule):
         vault_id=dict(type="str"),
         object_type=dict(type="str", choices=["server", "disk", "turbo"]),
         backup=dict(type="dict"),
+        capacity_check=dict(type="str", default="fail", choices=["fail", "warn"]),
     )
     module_kwargs = dict(supports_check_mode=True)
 
@@ -126,8 +146,12 @@ class VaultInfo(CbrModule):
         for vault in vaults:
             vault["free_mb"] = vault_free_mb(vault)
             if params["backup"] is not None:
-                vault["refusals"] = vault_accept_problems(vault, params["backup"])
-                vault["fits"] = not vault["refusals"]
+                problems = vault_accept_problems(vault, params["backup"])
+                if params["capacity_check"] == "warn":
+                    vault["capacity_warnings"] = [p for p in problems if is_capacity_problem(p)]
+                    problems = [p for p in problems if not is_capacity_problem(p)]
+                vault["refusals"] = problems
+                vault["fits"] = not problems
         self.result.update(vaults=vaults, count=len(vaults))
 
 

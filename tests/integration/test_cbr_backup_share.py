@@ -1,15 +1,33 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""cbr_backup_share (legacy VBS v2 sharing) through ansible-playbook against the emulator."""
+"""cbr_backup_share (legacy VBS v2 sharing) run in-process through real HTTP against the emulator's VBS listener."""
 
 from __future__ import absolute_import, division, print_function
+import pytest
 from demo_ids import CUSTOMER, DR, GOLDEN, OWNER  # pylint: disable=import-error
 
 __metaclass__ = type
 
 BACKUP = "a5200000-0000-4000-8000-000000000003"
 MODULE = "cloudops.cbr.cbr_backup_share"
+
+
+class Results(list):
+    @property
+    def results(self):
+        return self
+
+
+@pytest.fixture
+def play(run_module):
+    """play(tasks, defaults, check=False, diff=False): each {MODULE: options} task run in this process, in order."""
+
+    def run(tasks, defaults=None, check=False, diff=False):
+        return Results(run_module(name.rsplit(".", 1)[1], dict(defaults or {}, **options), check_mode=check, diff=diff)
+                       for task in tasks for name, options in task.items())
+
+    return run
 
 
 def owner_auth(emulator):
@@ -105,3 +123,18 @@ def test_endpoint_comes_from_the_vbs_catalog_entry(emulator, play):
     result = play([share(to_project_ids=[DR])], defaults=owner_auth(emulator))
     assert result[0]["changed"] is True
     assert {e["path"].split("/")[1] for e in emulator.requests()} == {"v2"}
+    assert {e["listener"] for e in emulator.requests()} == {"vbs"}  # VBS's own address, not CBR's
+
+
+def test_cancelled_shares_listed_with_deleted_true_do_not_count(emulator, play):
+    """Strict profile: a cancelled share stays in detail with deleted "true" (CONTRACT.md 13.6)."""
+    result = play([share(to_project_ids=[DR, GOLDEN]), share(to_project_ids=[GOLDEN], state="absent"),
+                   share(to_project_ids=[DR, GOLDEN]), share(to_project_ids=[DR, GOLDEN])],
+                  defaults=owner_auth(emulator))
+    _first, cancelled, again, rerun = result.results
+    listed = [e for e in emulator.requests() if e["path"].endswith("/detail")]
+    assert emulator.profile == "strict" and listed
+    assert cancelled["cancelled"] == [GOLDEN]
+    assert again["created"] == [GOLDEN] and [s["to_project_id"] for s in again["shares"] if s["to_project_id"] == GOLDEN]
+    assert all(s.get("deleted") in ("false", None, False) for s in again["shares"])
+    assert rerun["changed"] is False
