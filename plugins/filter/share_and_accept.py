@@ -114,8 +114,8 @@ def plan(owner, reads, recipients, reject=None, purge=False, capacity_check="fai
 
     owner: the owner read (project_id, backups with members, missing_backup_ids); reads: the recipient reads
     (each with item.project_id, project_id and vaults). Returns problems, warnings, owner_backup_ids (backups whose
-    members change), answers (one per recipient, status and vault: backup_ids, and check_backup_ids that already
-    exist as shares) and report (one entry per backup and recipient, plus one per member purge removes).
+    members change), answers (one per recipient, status and vault: its backup_ids) and report (one entry per
+    backup and recipient, plus one per member purge removes).
     """
     reject = reject or []
     problems, warnings = [], []
@@ -193,12 +193,8 @@ def _answers(plans):
             if pair["done"]:
                 continue
             key = (pair["project_id"], pair["want"], pair["vault_id"] if pair["want"] == "accepted" else None)
-            group = groups.setdefault(
-                key, dict(project_id=key[0], status=key[1], vault_id=key[2], backup_ids=[], check_backup_ids=[])
-            )
+            group = groups.setdefault(key, dict(project_id=key[0], status=key[1], vault_id=key[2], backup_ids=[]))
             group["backup_ids"].append(entry["backup"]["id"])
-            if not pair["added"]:
-                group["check_backup_ids"].append(entry["backup"]["id"])
     return [groups[key] for key in sorted(groups, key=lambda k: (k[0], k[1], k[2] or ""))]
 
 

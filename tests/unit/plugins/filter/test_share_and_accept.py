@@ -130,8 +130,8 @@ def test_first_run_plans_one_owner_write_and_one_answer_per_recipient_and_vault(
     assert result["problems"] == []
     assert result["owner_backup_ids"] == [B1, B2]
     assert result["answers"] == [
-        {"project_id": DR, "status": "accepted", "vault_id": DR_VAULT, "backup_ids": [B1, B2], "check_backup_ids": []},
-        {"project_id": GOLDEN, "status": "rejected", "vault_id": None, "backup_ids": [B1, B2], "check_backup_ids": []},
+        {"project_id": DR, "status": "accepted", "vault_id": DR_VAULT, "backup_ids": [B1, B2]},
+        {"project_id": GOLDEN, "status": "rejected", "vault_id": None, "backup_ids": [B1, B2]},
     ]
     assert {(e["backup_id"], e["project_id"], e["action"]) for e in result["report"]} == {
         (B1, DR, "add and accept"),
@@ -213,9 +213,7 @@ def test_an_accepted_share_keeps_its_vault_unless_another_is_given():
     accepted = backup(B1, members=[member(DR, "accepted", GOLDEN_VAULT)])
     assert plan(owner(accepted), [], [recipient(DR)])["answers"] == []
     moved = plan(owner(accepted), [read(DR, [vault(DR_VAULT, 1000)])], [recipient(DR, DR_VAULT)])
-    assert moved["answers"] == [
-        {"project_id": DR, "status": "accepted", "vault_id": DR_VAULT, "backup_ids": [B1], "check_backup_ids": [B1]}
-    ]
+    assert moved["answers"] == [{"project_id": DR, "status": "accepted", "vault_id": DR_VAULT, "backup_ids": [B1]}]
 
 
 def test_purge_removals_are_in_the_report_and_say_would_in_check_mode():
