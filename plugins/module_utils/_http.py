@@ -48,6 +48,7 @@ class CbrApiError(Exception):
         self.status_code = status_code
         self.error_code = error_code
         self.request_id = request_id
+        self.attempts = 1
         super(CbrApiError, self).__init__(str(self))
 
     def __str__(self):
@@ -231,9 +232,10 @@ class ApiSession:
                 attempt -= 1  # Other requests get answers: the limit is shared, this request is not at fault.
             if (attempt >= self.retry.attempts or waited + wait > self.retry.max_total
                     or not self.retry.should_retry(method, status)):
-                if response is None:
-                    raise CbrApiError(action, "no answer from %s: %s" % (url, failure))
-                raise self._api_error(action, response)
+                error = (CbrApiError(action, "no answer from %s: %s" % (url, failure)) if response is None
+                         else self._api_error(action, response))
+                error.attempts = attempt  # > 1: an earlier try may have been applied (a 5xx or no answer)
+                raise error
             waited += wait
             exact = retry_after is not None
 

@@ -292,7 +292,8 @@ added:
 removed:
   description:
     - Owner side. The projects whose membership this run removed (in check mode, would remove). A member already
-      gone when its removal was sent (C(BackupService.6705)) is not in it.
+      gone at the first try of its removal (C(BackupService.6705): another run removed it) is not in it; one
+      whose removal was retried after a 5xx or no answer, then found gone, is.
   returned: owner side with O(backup_id)
   type: list
   elements: str
@@ -557,7 +558,9 @@ class ShareMember(CbrModule):
         except CbrNotFound as error:
             if error.what != "member":
                 raise
-            return False  # Already gone: a retried DELETE that had been applied, or another run removed it.
+            # Already gone. After a try without a clear answer (a 5xx, no answer) it was that try: this run
+            # removed it. At the first try another run did.
+            return error.attempts > 1
         except CbrApiError as error:
             if error.error_code == "BackupService.6710":
                 error.error_msg = ("%s Project %s registered an image from the shared backup: that image must be "
