@@ -217,10 +217,10 @@ def url_problem(name, value):
     """A message naming the option when value is not an http(s) URL with a host, else None."""
     try:
         split = urlsplit(value)
-        split.port  # noqa: B018  raises ValueError on a bad port
+        port = split.port  # raises ValueError when it is not a number from 0 to 65535
     except (TypeError, ValueError, AttributeError) as error:
         return "%s must be an http:// or https:// URL, got %s (%s)" % (name, shown(value), error)
-    if split.scheme not in ("http", "https") or not split.hostname or re.search(r"\s", value):
+    if split.scheme not in ("http", "https") or not split.hostname or port == 0 or re.search(r"\s", value):
         return "%s must be an http:// or https:// URL, got %s" % (name, shown(value))
     if split.query or split.fragment:
         return "%s must not have a query or a fragment, got %s" % (name, shown(value))
