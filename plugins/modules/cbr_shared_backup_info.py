@@ -328,14 +328,15 @@ class SharedBackupInfo(CbrModule):
         params = self.params
         expected = set(params["expected_projects"]) if params["expected_projects"] is not None else None
         vanished = 0
+        if params["names"]:
+            # First: two reads that then do not depend on a token lasting through the member reads.
+            self.result["names"] = visible_names(self.client, self.connection.auth_url())
         if params["shared_with_me"]:
             backups = self.shared_with_me(expected)
         else:
             backups, vanished = self.own_backups(expected)
         backups.sort(key=lambda backup: (backup.get("name") or "", backup["id"]))
         self.result.update(backups=backups, summary=summarize(backups, not params["shared_with_me"], vanished))
-        if params["names"]:
-            self.result["names"] = visible_names(self.client, self.connection.auth_url())
 
     def own_backups(self, expected):
         params, client = self.params, self.client
