@@ -59,8 +59,8 @@ attributes:
   platform:
     platforms: all
 notes:
-  - The endpoint is the C(vbs) service (C(vbsv2) in the token catalog), else the preset C(https://vbs.REGION...)
-    of O(region), unless O(endpoint) is set.
+  - The endpoint is the C(vbs) service, never CBR's - O(endpoint), else the C(vbs) key of O(endpoints), else
+    C(vbsv2) or C(volume-backup) in the token catalog, else the preset C(https://vbs.REGION...) of O(region).
 """
 
 EXAMPLES = r"""

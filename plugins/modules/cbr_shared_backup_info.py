@@ -329,8 +329,7 @@ class SharedBackupInfo(CbrModule):
         expected = set(params["expected_projects"]) if params["expected_projects"] is not None else None
         vanished = 0
         if params["names"]:
-            # First: with on_read_error=report, a credential that stops working mid-audit then costs only the
-            # member reads, which are reported; the names are known already.
+            # First: two reads that then do not depend on a token lasting through the member reads.
             self.result["names"] = visible_names(self.client, self.connection.auth_url())
         if params["shared_with_me"]:
             backups = self.shared_with_me(expected)

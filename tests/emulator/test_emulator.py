@@ -127,6 +127,17 @@ def test_scope_by_project_name_needs_the_domain_in_strict(emulator):
     assert login(emulator, DR, scope={"name": "eu-de_dr"}).status_code == 201
 
 
+def test_auth_projects_takes_a_token_and_aksk_only_when_lenient(emulator, owner):
+    path = "/v3/auth/projects"
+    listed = owner("GET", emulator.url + path).json()["projects"]
+    assert [p["id"] for p in listed] == [OWNER]
+    url, headers = _sdk_signed(emulator, "GET", path, "AKSOURCE0000000000001", "source-secret-key-0001")
+    assert requests.get(url, headers=headers, timeout=5).status_code == 401
+    emulator.set_profile("lenient")
+    url, headers = _sdk_signed(emulator, "GET", path, "AKSOURCE0000000000001", "source-secret-key-0001")
+    assert [p["id"] for p in requests.get(url, headers=headers, timeout=5).json()["projects"]] == [OWNER]
+
+
 def test_wrong_password_is_401(emulator):
     response = login(emulator, OWNER, password="wrong")
     assert response.status_code == 401
