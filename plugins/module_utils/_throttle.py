@@ -26,8 +26,7 @@ import time
 class Ticket:
     """One request's turn, given at `issued`: sleep `wait` seconds, then Throttle.confirm it.
 
-    `paced`: it waits for the pace, not only for a backoff; `answers` and `decreases`: the throttle's counts
-    when it was given.
+    `paced`: it has to wait for its turn; `answers` and `decreases`: the throttle's counts when it was given.
     """
 
     def __init__(self, issued, wait, paced, answers, decreases):
