@@ -71,7 +71,10 @@ def task(scenario, args, rate_limit):
         return {"cloudops.cbr.cbr_shared_backup_info": dict(auth, workers=args.workers)}
     return {
         "cloudops.cbr.cbr_share_member": dict(
-            auth, backup_ids=[backup_id(n) for n in range(args.share_backups)], dest_project_ids=RECIPIENTS
+            auth,
+            backup_ids=[backup_id(n) for n in range(args.share_backups)],
+            dest_project_ids=RECIPIENTS,
+            workers=args.workers,
         )
     }
 
@@ -124,7 +127,7 @@ def main():
     parser.add_argument("--share-backups", type=int, default=100)
     parser.add_argument("--latency-ms", type=int, default=20)
     parser.add_argument("--limit", type=float, default=20, help="the emulator's requests per second per user")
-    parser.add_argument("--workers", type=int, default=8, help="the audit's workers")
+    parser.add_argument("--workers", type=int, default=8, help="the workers of each task")
     parser.add_argument(
         "--rate-limits",
         nargs="*",

@@ -1,19 +1,15 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: cbr_api_probe
 short_description: Ask a real cloud what the CBR sharing API does where its documentation is silent
 version_added: 0.1.0
 description:
-  - Sends one raw request (or a short fixed sequence) of the CBR sharing API and reports what the cloud answered:
-    the HTTP status, the error code and message, which fields the answer had, and a one-line C(finding).
+  - "Sends one raw request (or a short fixed sequence) of the CBR sharing API and reports what the cloud answered:
+    the HTTP status, the error code and message, which fields the answer had, and a one-line C(finding)."
   - "It exists for the check kit C(playbooks/check_cloud.yml) (see the docs page I(Check it against your cloud)):
     each probe settles one point CONTRACT.md marks UNCONFIRMED, such as whether a receiving project can read its
     own member record, or which code a duplicate add gets. The collection's other modules do not depend on these
@@ -39,8 +35,8 @@ options:
         V(accepted_vault_id) reads the backup after accepting and reports which vault C(vault_id) names."
     type: str
     required: true
-    choices: [add_member, duplicate_add, owner_member, member_record, member_list, pending_backup_by_id,
-              shared_list, accept, accepted_vault_id]
+    choices: [accept, accepted_vault_id, add_member, duplicate_add, member_list, member_record, owner_member,
+              pending_backup_by_id, shared_list]
   backup_id:
     description:
       - The backup to probe with, a UUID. Use a small server backup you may share.
@@ -138,15 +134,15 @@ QUESTIONS = {
     "add_member": "Does AddMember's answer have count? (CONTRACT.md 2.2, 13.10)",
     "duplicate_add": "Which code does adding the same member again get: 6714 or 6703? (CONTRACT.md 2.2, 13.7)",
     "owner_member": "Which vault does the owner see in the member record after the receiving side accepted? "
-                    "(CONTRACT.md 2.1)",
+    "(CONTRACT.md 2.1)",
     "member_record": "Can the receiving project read its own member record? (CONTRACT.md 2.4, 13.1)",
     "member_list": "Can the receiving project list the backup's members? (CONTRACT.md 2.3, 13.1)",
     "pending_backup_by_id": "Can the receiving project read a pending shared backup by id? (CONTRACT.md 5, 13.1)",
     "shared_list": "Does the list of backups shared with the receiving project show the pending backup, and with "
-                   "which fields? (CONTRACT.md 5, 13.1)",
+    "which fields? (CONTRACT.md 5, 13.1)",
     "accept": "Which capacity rule applies when accepting: resource_size or something smaller? (CONTRACT.md 2.5, 13.3)",
     "accepted_vault_id": "Which vault_id does the receiving project see on the backup after accepting? "
-                         "(CONTRACT.md 5, 13.11)",
+    "(CONTRACT.md 5, 13.11)",
 }
 OWNER_PROBES = ("add_member", "duplicate_add", "owner_member")
 # What the accept pre-flight needs of a pending backup (CONTRACT.md 13.1).
@@ -178,11 +174,17 @@ class ApiProbe(CbrModule):
     def send(self, method, segments, params=None, body=None):
         """One raw request: (observation fields, answer body or None). A refusal is an answer, not a failure."""
         url = self.client.url(*segments)
-        seen = dict(request="%s /%s" % (method, url.split("://", 1)[-1].split("/", 1)[-1]),
-                    http_status=None, error_code=None, error_msg=None, answer_keys=[])
+        seen = dict(
+            request="%s /%s" % (method, url.split("://", 1)[-1].split("/", 1)[-1]),
+            http_status=None,
+            error_code=None,
+            error_msg=None,
+            answer_keys=[],
+        )
         try:
-            response = self.client.session.call(method, url, "probe %s" % self.params["probe"], params=params,
-                                                body=body)
+            response = self.client.session.call(
+                method, url, "probe %s" % self.params["probe"], params=params, body=body
+            )
         except CbrApiError as error:
             seen.update(http_status=error.status_code, error_code=error.error_code, error_msg=error.error_msg)
             return seen, None
@@ -197,36 +199,46 @@ class ApiProbe(CbrModule):
     def run(self):
         probe = self.params["probe"]
         seen, finding, details = getattr(self, "probe_" + probe)()
-        self.result["observation"] = dict(seen, probe=probe, question=QUESTIONS[probe], finding=finding,
-                                          details=details)
+        self.result["observation"] = dict(
+            seen, probe=probe, question=QUESTIONS[probe], finding=finding, details=details
+        )
 
     # -- owner side
 
     def probe_add_member(self):
-        seen, answer = self.send("POST", ("backups", self.params["backup_id"], "members"),
-                                 body={"members": [self.params["dest_project_id"]]})
+        seen, answer = self.send(
+            "POST", ("backups", self.params["backup_id"], "members"), body={"members": [self.params["dest_project_id"]]}
+        )
         if answer is None:
             return seen, "the share was refused (%s)" % self.refusal(seen), {}
         self.result["changed"] = True
         has_count = "count" in answer
-        return seen, ("yes: the answer has count" if has_count else "no: the answer has members only"), dict(
-            count_in_answer=has_count, member_status=[m.get("status") for m in answer.get("members") or []])
+        return (
+            seen,
+            ("yes: the answer has count" if has_count else "no: the answer has members only"),
+            dict(count_in_answer=has_count, member_status=[m.get("status") for m in answer.get("members") or []]),
+        )
 
     def probe_duplicate_add(self):
-        seen, answer = self.send("POST", ("backups", self.params["backup_id"], "members"),
-                                 body={"members": [self.params["dest_project_id"]]})
+        seen, answer = self.send(
+            "POST", ("backups", self.params["backup_id"], "members"), body={"members": [self.params["dest_project_id"]]}
+        )
         if answer is not None:
             return seen, "accepted again (HTTP %s): a duplicate add is not refused" % seen["http_status"], {}
         return seen, "refused with %s" % self.refusal(seen), {}
 
     def probe_owner_member(self):
-        seen, answer = self.send("GET", ("backups", self.params["backup_id"], "members",
-                                         self.params["dest_project_id"]))
+        seen, answer = self.send(
+            "GET", ("backups", self.params["backup_id"], "members", self.params["dest_project_id"])
+        )
         if answer is None:
             return seen, "the owner cannot read the member (%s)" % self.refusal(seen), {}
         member = answer.get("member") or {}
-        return seen, "status %s, vault_id %s" % (member.get("status"), member.get("vault_id")), dict(
-            status=member.get("status"), vault_id=member.get("vault_id"))
+        return (
+            seen,
+            "status %s, vault_id %s" % (member.get("status"), member.get("vault_id")),
+            dict(status=member.get("status"), vault_id=member.get("vault_id")),
+        )
 
     # -- receiving side
 
@@ -234,8 +246,11 @@ class ApiProbe(CbrModule):
         seen, answer = self.send("GET", ("backups", self.params["backup_id"], "members", self.client.project_id))
         if answer is None:
             return seen, "no: the receiving project cannot read its member record (%s)" % self.refusal(seen), {}
-        return seen, "yes: the receiving project can read its member record", dict(
-            status=(answer.get("member") or {}).get("status"))
+        return (
+            seen,
+            "yes: the receiving project can read its member record",
+            dict(status=(answer.get("member") or {}).get("status")),
+        )
 
     def probe_member_list(self):
         seen, answer = self.send("GET", ("backups", self.params["backup_id"], "members"))
@@ -248,8 +263,11 @@ class ApiProbe(CbrModule):
         if answer is None:
             return seen, "no: a pending shared backup is not visible by id (%s)" % self.refusal(seen), {}
         backup = answer.get("backup") or {}
-        return seen, "yes: a pending shared backup is visible by id", dict(
-            fields=sorted(key for key in PREFLIGHT_FIELDS if backup.get(key) is not None))
+        return (
+            seen,
+            "yes: a pending shared backup is visible by id",
+            dict(fields=sorted(key for key in PREFLIGHT_FIELDS if backup.get(key) is not None)),
+        )
 
     def shared_entry(self, member_status):
         seen, answer = self.send("GET", ("backups",), params={"own_type": "shared", "member_status": member_status})
@@ -264,9 +282,11 @@ class ApiProbe(CbrModule):
             return seen, "no: the pending backup is not in the list of backups shared with this project", {}
         present = sorted(key for key in PREFLIGHT_FIELDS if entry.get(key) is not None)
         missing = sorted(set(PREFLIGHT_FIELDS) - set(present))
-        return seen, "yes: listed with %s%s" % (", ".join(present), "; missing " + ", ".join(missing) if missing
-                                                 else ""), dict(fields=present, missing=missing,
-                                                                vault_id_while_pending=entry.get("vault_id"))
+        return (
+            seen,
+            "yes: listed with %s%s" % (", ".join(present), "; missing " + ", ".join(missing) if missing else ""),
+            dict(fields=present, missing=missing, vault_id_while_pending=entry.get("vault_id")),
+        )
 
     def probe_accept(self):
         params = self.params
@@ -275,22 +295,32 @@ class ApiProbe(CbrModule):
         free_mb = vault_free_mb((vault_answer or {}).get("vault") or {}) if vault_answer else None
         size_gb = (entry or {}).get("resource_size")
         details = dict(vault_free_mb=free_mb, resource_size_gb=size_gb, vault_read=vault_seen["http_status"])
-        seen, answer = self.send("PUT", ("backups", params["backup_id"], "members", self.client.project_id),
-                                 body={"status": "accepted", "vault_id": params["vault_id"]})
+        seen, answer = self.send(
+            "PUT",
+            ("backups", params["backup_id"], "members", self.client.project_id),
+            body={"status": "accepted", "vault_id": params["vault_id"]},
+        )
         accepted = answer is not None
         self.result["changed"] = accepted
         details["accepted"] = accepted
         if free_mb is None or size_gb is None:
             finding = "inconclusive: the vault or the backup's resource_size could not be read"
         elif size_gb * 1024 <= free_mb:
-            finding = ("inconclusive: the vault had room for the whole resource_size (%d MB free, %d GB); use a "
-                       "fuller vault to tell the rules apart" % (free_mb, size_gb))
+            finding = (
+                "inconclusive: the vault had room for the whole resource_size (%d MB free, %d GB); use a "
+                "fuller vault to tell the rules apart" % (free_mb, size_gb)
+            )
         elif accepted:
-            finding = ("smaller than resource_size: accepted with %d MB free for a %d GB resource; "
-                       "capacity_check=warn fits this cloud" % (free_mb, size_gb))
+            finding = (
+                "smaller than resource_size: accepted with %d MB free for a %d GB resource; "
+                "capacity_check=warn fits this cloud" % (free_mb, size_gb)
+            )
         else:
-            finding = ("resource_size (or stricter): refused with %s with %d MB free for a %d GB resource"
-                       % (self.refusal(seen), free_mb, size_gb))
+            finding = "resource_size (or stricter): refused with %s with %d MB free for a %d GB resource" % (
+                self.refusal(seen),
+                free_mb,
+                size_gb,
+            )
         if not accepted and finding.startswith("inconclusive"):
             finding += "; the accept itself was refused (%s)" % self.refusal(seen)
         return seen, finding, details

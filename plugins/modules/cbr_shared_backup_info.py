@@ -1,11 +1,7 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: cbr_shared_backup_info
@@ -236,8 +232,12 @@ def member_flags(member, expected_projects, pending_cutoff):
     flags = []
     if expected_projects is not None and member["dest_project_id"] not in expected_projects:
         flags.append("unexpected_project")
-    if (pending_cutoff is not None and member.get("status") == "pending" and member.get("created_at")
-            and parse_timestamp(member["created_at"]) < pending_cutoff):
+    if (
+        pending_cutoff is not None
+        and member.get("status") == "pending"
+        and member.get("created_at")
+        and parse_timestamp(member["created_at"]) < pending_cutoff
+    ):
         flags.append("pending_too_long")
     return flags
 
@@ -260,17 +260,33 @@ def summarize(backups, owner_view, vanished=0):
     by_status = dict((status, 0) for status in STATUSES)
     flagged, members, shared = [], 0, 0
     for backup in backups:
-        entries = backup.get("members", []) if owner_view else [
-            dict(dest_project_id=backup["project_id"], status=backup["member_status"], flags=backup["flags"])]
+        entries = (
+            backup.get("members", [])
+            if owner_view
+            else [dict(dest_project_id=backup["project_id"], status=backup["member_status"], flags=backup["flags"])]
+        )
         shared += bool(entries)
         for entry in entries:
             members += 1
             by_status[entry["status"]] = by_status.get(entry["status"], 0) + 1
             if entry["flags"]:
-                flagged.append(dict(backup_id=backup["id"], project_id=entry["dest_project_id"],
-                                    status=entry["status"], flags=entry["flags"]))
-    return dict(backups=len(backups), shared_backups=shared, members=members, by_status=by_status,
-                flagged=flagged, errors=sum(1 for backup in backups if "error" in backup), vanished=vanished)
+                flagged.append(
+                    dict(
+                        backup_id=backup["id"],
+                        project_id=entry["dest_project_id"],
+                        status=entry["status"],
+                        flags=entry["flags"],
+                    )
+                )
+    return dict(
+        backups=len(backups),
+        shared_backups=shared,
+        members=members,
+        by_status=by_status,
+        flagged=flagged,
+        errors=sum(1 for backup in backups if "error" in backup),
+        vanished=vanished,
+    )
 
 
 class SharedBackupInfo(CbrModule):
@@ -293,11 +309,14 @@ class SharedBackupInfo(CbrModule):
         problems += [project_id_problem("expected_projects", p) for p in params["expected_projects"] or []]
         if params["pending_older_than"] is not None:
             if parse_duration(params["pending_older_than"]) is None:
-                problems.append("pending_older_than must be a number of seconds or a number with s, m, h, d or w "
-                                "(for example 7d), got %s" % shown(params["pending_older_than"]))
+                problems.append(
+                    "pending_older_than must be a number of seconds or a number with s, m, h, d or w "
+                    "(for example 7d), got %s" % shown(params["pending_older_than"])
+                )
             if params["shared_with_me"]:
-                problems.append("pending_older_than needs the owner view: the list of backups shared with me has "
-                                "no share date")
+                problems.append(
+                    "pending_older_than needs the owner view: the list of backups shared with me has no share date"
+                )
         if not 1 <= params["workers"] <= 64:
             problems.append("workers must be from 1 to 64, got %d" % params["workers"])
         return [p for p in problems if p]
@@ -323,10 +342,13 @@ class SharedBackupInfo(CbrModule):
         params, client = self.params, self.client
         cutoff = None
         if params["pending_older_than"] is not None:
-            cutoff = (datetime.datetime.now(datetime.timezone.utc)
-                      - datetime.timedelta(seconds=parse_duration(params["pending_older_than"])))
-        backups = [dict((k, b.get(k)) for k in BACKUP_FIELDS)
-                   for b in client.list_backups({"vault_id": params["vault_id"], "name": params["name"]})]
+            cutoff = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(
+                seconds=parse_duration(params["pending_older_than"])
+            )
+        backups = [
+            dict((k, b.get(k)) for k in BACKUP_FIELDS)
+            for b in client.list_backups({"vault_id": params["vault_id"], "name": params["name"]})
+        ]
 
         def read_members(backup):
             try:
@@ -356,8 +378,9 @@ class SharedBackupInfo(CbrModule):
         backups = []
         # The backup list says nothing of the share's status: ask once per status (CONTRACT.md 5).
         for status in [params["member_status"]] if params["member_status"] else STATUSES:
-            for backup in client.list_backups({"own_type": "shared", "member_status": status,
-                                               "vault_id": params["vault_id"], "name": params["name"]}):
+            for backup in client.list_backups(
+                {"own_type": "shared", "member_status": status, "vault_id": params["vault_id"], "name": params["name"]}
+            ):
                 entry = dict((k, backup.get(k)) for k in BACKUP_FIELDS)
                 flags = ["unexpected_project"] if expected is not None and backup["project_id"] not in expected else []
                 entry.update(member_status=status, flags=flags)

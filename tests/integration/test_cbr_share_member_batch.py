@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+
 from demo_ids import (  # pylint: disable=import-error
     CUSTOMER,
     CUSTOMER_VAULT,
@@ -28,8 +29,9 @@ MODULE = "cbr_share_member"
 @pytest.fixture
 def share(emulator, run_module):
     def run(project_id, check_mode=False, **options):
-        return run_module(MODULE, dict(password_auth(emulator.url, project_id), **options), check_mode=check_mode,
-                          diff=True)
+        return run_module(
+            MODULE, dict(password_auth(emulator.url, project_id), **options), check_mode=check_mode, diff=True
+        )
 
     return run
 
@@ -55,13 +57,20 @@ def test_owner_shares_many_backups_in_one_task_and_reruns_without_a_write(emulat
     assert check["changed"] is True and first["changed"] is True and rerun["changed"] is False
     assert [b["backup_id"] for b in first["backups"]] == [WEB, DB]
     assert all(b["added"] == sorted([DR, GOLDEN]) and b["changed"] for b in first["backups"])
-    assert check["diff"] == first["diff"] == {
-        "before": {WEB: {"dest_project_ids": []}, DB: {"dest_project_ids": []}},
-        "after": {WEB: {"dest_project_ids": sorted([DR, GOLDEN])}, DB: {"dest_project_ids": sorted([DR, GOLDEN])}}}
+    assert (
+        check["diff"]
+        == first["diff"]
+        == {
+            "before": {WEB: {"dest_project_ids": []}, DB: {"dest_project_ids": []}},
+            "after": {WEB: {"dest_project_ids": sorted([DR, GOLDEN])}, DB: {"dest_project_ids": sorted([DR, GOLDEN])}},
+        }
+    )
     assert "added" not in first and "members" not in first  # per backup only
     # Per backup: one member list, one backup read (pre-flight), one POST; rerun: one list each, nothing else.
     assert {b: sorted(m) for b, m in per_backup(first_log).items()} == {
-        WEB: ["GET", "GET", "POST"], DB: ["GET", "GET", "POST"]}
+        WEB: ["GET", "GET", "POST"],
+        DB: ["GET", "GET", "POST"],
+    }
     assert {b: m for b, m in per_backup(emulator.requests()).items()} == {WEB: ["GET"], DB: ["GET"]}
     assert emulator.writes() == [] and all(not b["changed"] for b in rerun["backups"])
 
@@ -81,11 +90,16 @@ def test_the_receiver_accepts_a_list_choosing_vaults_and_reruns_without_a_write(
     rerun = share(CUSTOMER, backup_ids=[WEB, DB], status="accepted")
     assert check["changed"] is True and check["diff"] == accepted["diff"]
     assert [(b["backup_id"], b["vault_id"], b["member"]["status"]) for b in accepted["backups"]] == [
-        (WEB, CUSTOMER_VAULT, "accepted"), (DB, CUSTOMER_VAULT, "accepted")]
+        (WEB, CUSTOMER_VAULT, "accepted"),
+        (DB, CUSTOMER_VAULT, "accepted"),
+    ]
     assert rerun["changed"] is False and emulator.writes() == []
     # Documented reads only on the rerun: the shared list (pending, then accepted) and the vaults.
     assert sorted((e["path"].rsplit("/", 1)[-1], e["query"].get("member_status")) for e in emulator.requests()) == [
-        ("backups", "accepted"), ("backups", "pending"), ("vaults", None)]
+        ("backups", "accepted"),
+        ("backups", "pending"),
+        ("vaults", None),
+    ]
 
 
 def test_every_pending_share_from_the_owner_projects(emulator, share):
@@ -113,8 +127,9 @@ def test_space_is_added_up_per_vault_before_any_write(emulator, share):
     assert refused["failed"] is True and "computed from its resource_size" in refused["msg"]
     assert "placed there for the other backups of this run" in refused["msg"]
     assert emulator.writes() == []
-    warned = share(GOLDEN, backup_ids=[WEB, DB], status="accepted", vault_id=GOLDEN_VAULT, capacity_check="warn",
-                   workers=1)
+    warned = share(
+        GOLDEN, backup_ids=[WEB, DB], status="accepted", vault_id=GOLDEN_VAULT, capacity_check="warn", workers=1
+    )
     # With warn the API decides; the strict emulator counts resource_size too and refuses the one that no longer fits.
     assert warned["failed"] is True and warned["error_code"] == "BackupService.6129"
     assert sorted(e["status"] for e in emulator.writes()) == [200, 400]
@@ -132,8 +147,9 @@ def many_backups(start_emulator, demo_fixture):
     fixture = copy.deepcopy(demo_fixture)
     owner = next(p for p in fixture["projects"] if p["id"] == OWNER)
     template = next(b for b in owner["backups"] if b["id"] == WEB)
-    owner["backups"] += [dict(template, id="b5200000-0000-4000-8000-%012d" % n, name="many-%02d" % n)
-                         for n in range(16)]
+    owner["backups"] += [
+        dict(template, id="b5200000-0000-4000-8000-%012d" % n, name="many-%02d" % n) for n in range(16)
+    ]
     return start_emulator(fixture)
 
 
@@ -161,8 +177,9 @@ def test_reads_and_writes_run_concurrently_within_the_worker_bound(many_backups,
     emulator.emulator.routes = [(m, p, slowed(h)) for m, p, h in routes]
     try:
         emulator.clear_log()
-        result = run_module(MODULE, dict(password_auth(emulator.url, OWNER), backup_ids=backup_ids,
-                                         dest_project_ids=[DR], workers=4))
+        result = run_module(
+            MODULE, dict(password_auth(emulator.url, OWNER), backup_ids=backup_ids, dest_project_ids=[DR], workers=4)
+        )
     finally:
         emulator.emulator.routes = routes
     assert not result.get("failed"), result

@@ -7,6 +7,7 @@ import os
 
 import pytest
 import yaml
+
 from demo_ids import DR, DR_VAULT, OWNER, USERS, WEB  # pylint: disable=import-error
 
 PLAYBOOK = os.path.join(os.path.dirname(__file__), "..", "..", "playbooks", "check_cloud.yml")
@@ -16,13 +17,19 @@ SECRETS = ("source-pass", "dr-secret-key-0001")
 def kit_env(emulator, report):
     owner_user, owner_password = USERS[OWNER]
     return {
-        "CBR_CHECK_OWNER_AUTH_URL": emulator.url + "/v3", "CBR_CHECK_OWNER_USERNAME": owner_user,
-        "CBR_CHECK_OWNER_PASSWORD": owner_password, "CBR_CHECK_OWNER_DOMAIN_NAME": "acme",
+        "CBR_CHECK_OWNER_AUTH_URL": emulator.url + "/v3",
+        "CBR_CHECK_OWNER_USERNAME": owner_user,
+        "CBR_CHECK_OWNER_PASSWORD": owner_password,
+        "CBR_CHECK_OWNER_DOMAIN_NAME": "acme",
         "CBR_CHECK_OWNER_PROJECT_ID": OWNER,
         # The recipient signs with AK/SK, as a second credential kind in one run.
-        "CBR_CHECK_RECIPIENT_ACCESS_KEY": "AKDR00000000000000001", "CBR_CHECK_RECIPIENT_SECRET_KEY": SECRETS[1],
-        "CBR_CHECK_RECIPIENT_PROJECT_ID": DR, "CBR_CHECK_RECIPIENT_ENDPOINT": emulator.url,
-        "CBR_CHECK_BACKUP_ID": WEB, "CBR_CHECK_VAULT_ID": DR_VAULT, "CBR_CHECK_REPORT": str(report),
+        "CBR_CHECK_RECIPIENT_ACCESS_KEY": "AKDR00000000000000001",
+        "CBR_CHECK_RECIPIENT_SECRET_KEY": SECRETS[1],
+        "CBR_CHECK_RECIPIENT_PROJECT_ID": DR,
+        "CBR_CHECK_RECIPIENT_ENDPOINT": emulator.url,
+        "CBR_CHECK_BACKUP_ID": WEB,
+        "CBR_CHECK_VAULT_ID": DR_VAULT,
+        "CBR_CHECK_REPORT": str(report),
     }
 
 
@@ -63,8 +70,10 @@ def test_the_kit_reports_what_each_profile_does(emulator, run_kit):
     assert l_["add_member"]["details"]["count_in_answer"] is True
     assert s["accepted_vault_id"]["finding"].startswith("the receiving project's own vault")
     assert l_["accepted_vault_id"]["finding"].startswith("another vault")
-    assert (s["member_list"]["error_code"], l_["member_list"]["error_code"]) == ("BackupService.6200",
-                                                                                 "BackupService.6707")
+    assert (s["member_list"]["error_code"], l_["member_list"]["error_code"]) == (
+        "BackupService.6200",
+        "BackupService.6707",
+    )
     # Where they agree, so do the reports.
     assert s["member_list"]["finding"].startswith("no:") and l_["member_list"]["finding"].startswith("no:")
     assert s["shared_list"]["finding"] == l_["shared_list"]["finding"]
