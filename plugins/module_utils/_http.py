@@ -7,6 +7,7 @@ Private to this collection: the interface may change without notice.
 
 import json
 import random
+import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -323,8 +324,19 @@ def map_concurrently(function, items, workers):
     """
     if workers <= 1 or len(items) <= 1:
         return [function(item) for item in items]
+    failed = threading.Event()
+
+    def call_until_one_fails(item):
+        if failed.is_set():
+            return None  # never returned: an exception is raised for an item of this batch
+        try:
+            return function(item)
+        except BaseException:
+            failed.set()
+            raise
+
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
-        return list(pool.map(function, items))
+        return list(pool.map(call_until_one_fails, items))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

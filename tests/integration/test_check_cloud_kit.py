@@ -98,6 +98,6 @@ def test_the_kit_reports_what_each_profile_does(emulator, run_kit):
 def test_a_failed_step_is_reported_the_share_removed_and_the_run_fails(emulator, run_kit):
     result, _text, report, log = run_kit("strict", [dict(method="GET", path="/vaults$", status=500, count=10)])
     assert result.rc != 0
-    assert report["failure"] and "Plan the accept with the collection" in report["failure"]
+    assert report["failure"] and "Failed to list vaults" in report["failure"]
     assert report["collection"]["share_removed"] is True
     assert [e["method"] for e in log if e["method"] == "DELETE"] == ["DELETE"]

@@ -155,3 +155,31 @@ def test_a_vbs_share_is_cancelled_when_deleted_is_true(deleted, cancelled):
     from ansible_collections.cloudops.cbr.plugins.module_utils._api import is_cancelled
 
     assert is_cancelled({"deleted": deleted}) is cancelled
+
+
+def test_map_concurrently_starts_no_call_after_one_failed():
+    import threading
+    import time
+
+    from ansible_collections.cloudops.cbr.plugins.module_utils._http import map_concurrently
+
+    started, lock = [], threading.Lock()
+
+    def call(item):
+        with lock:
+            started.append(item)
+        if item == 3:
+            raise ValueError("locked key")
+        time.sleep(0.01)
+        return item
+
+    with pytest.raises(ValueError):
+        map_concurrently(call, list(range(200)), workers=4)
+    # The calls already running finish; none starts after the failure was seen.
+    assert len(started) <= 3 + 1 + 4 * 2
+
+
+def test_map_concurrently_keeps_the_items_order():
+    from ansible_collections.cloudops.cbr.plugins.module_utils._http import map_concurrently
+
+    assert map_concurrently(lambda item: item * 2, list(range(50)), workers=8) == [item * 2 for item in range(50)]
