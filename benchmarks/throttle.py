@@ -13,20 +13,18 @@ runs another checkout's modules (a directory holding ansible_collections/cloudop
 """
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
-import yaml
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 import cbr_emulator  # noqa: E402  pylint: disable=wrong-import-position,import-error
+import runners  # noqa: E402  pylint: disable=wrong-import-position,import-error
 
 OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
 RECIPIENTS = ["0761a1f0e5b34c9b8c2f0f0a7d1e00%02d" % n for n in (2, 3, 4)]
@@ -63,8 +61,8 @@ def fixture(backups):
     }
 
 
-def task(scenario, args, rate_limit):
-    auth = {"auth_url": "{{ url }}/v3", "username": "ops", "password": "pw", "domain_name": "acme", "project_id": OWNER}
+def task(scenario, args, rate_limit, url):
+    auth = {"auth_url": url + "/v3", "username": "ops", "password": "pw", "domain_name": "acme", "project_id": OWNER}
     if rate_limit is not None:
         auth["rate_limit"] = rate_limit
     if scenario == "audit":
@@ -85,35 +83,12 @@ def run(scenario, args, rate_limit, server, times, work):
     emulator.state.reset()
     emulator.limiter.configure(args.limit)
     del times[:]
-    path, output = os.path.join(work, "play.yml"), os.path.join(work, "result.json")
-    tasks = [
-        dict(task(scenario, args, rate_limit), register="result", ignore_errors=True),
-        {"ansible.builtin.copy": {"content": "{{ result | to_json }}", "dest": output}},
-    ]
-    with open(path, "w", encoding="utf-8") as handle:
-        yaml.safe_dump(
-            [{"hosts": "localhost", "gather_facts": False, "vars": {"url": emulator.base_url}, "tasks": tasks}], handle
-        )
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=args.collections)
     started = time.monotonic()
-    subprocess.run(
-        [
-            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            path,
-            "-e",
-            "ansible_python_interpreter=%s" % sys.executable,
-        ],
-        stdout=subprocess.DEVNULL,
-        env=env,
-        check=True,
+    played = runners.play_tasks(
+        work, [task(scenario, args, rate_limit, emulator.base_url)], env={"ANSIBLE_COLLECTIONS_PATH": args.collections}
     )
     wall = time.monotonic() - started
-    with open(output, encoding="utf-8") as handle:
-        result = json.load(handle)
+    result = played[0]
     failure = result.get("msg", "failed") if result.get("failed") else None
     with emulator.state.lock:
         statuses = [entry["status"] for entry in emulator.state.log]

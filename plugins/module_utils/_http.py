@@ -192,10 +192,11 @@ class ApiSession:
         if params:
             url = "%s?%s" % (url, query_string(params))
         data = json.dumps(body).encode("utf-8") if body is not None else b""
-        attempt, waited, wait, exact = 0, 0.0, 0.0, False
+        attempt, waited, retry_after = 0, 0.0, None
         while True:
             attempt += 1
-            ticket = self.throttle.reserve(wait, exact)
+            # A retry has slept its backoff; now it waits for its turn, unless the server said when to come back.
+            ticket = self.throttle.reserve(now_please=retry_after is not None)
             while ticket.wait > 0:
                 sleep(ticket.wait)
                 ticket = self.throttle.confirm(ticket)
@@ -222,7 +223,7 @@ class ApiSession:
                     # A refused request was not processed, so sending it again is safe, even a POST.
                     relogin, self.relogin = self.relogin, None
                     relogin()
-                    attempt, wait, exact = attempt - 1, 0.0, False
+                    attempt -= 1
                     continue
             except requests.exceptions.SSLError as error:
                 raise CbrApiError(
@@ -247,8 +248,8 @@ class ApiSession:
                 )
                 error.attempts = attempt  # > 1: an earlier try may have been applied (a 5xx or no answer)
                 raise error
+            sleep(wait)
             waited += wait
-            exact = retry_after is not None
 
     def call_json(self, method, url, action, params=None, body=None):
         response = self.call(method, url, action, params=params, body=body)

@@ -321,7 +321,9 @@ def test_awx_builtin_openstack_credential_as_the_owner(emulator, awx):
 
     share_job = awx("share_and_accept.yml", None, dict(share_vars(emulator), **snippet), openstack_inputs=openstack)
     check = share_job.run(check=True, diff=True, verbosity=3)
-    assert (check.rc, check.status) == (0, "successful"), check.stdout.read()
+    output = check.stdout.read()
+    assert (check.rc, check.status) == (0, "successful"), output
+    assert '"action": "would add and accept"' in output  # as awx.rst says of a check job
     assert emulator.writes() == []
     assert_identities(emulator, SHARE_IDENTITIES)
     assert_no_secret(share_job)

@@ -132,6 +132,7 @@ def test_owner_audit_of_one_vault_and_one_status(big, play):
 
 def test_receiver_view_lists_exactly_what_was_shared_with_it(big, play):
     project = RECIPIENTS[1]
+    big.restore_defaults()
     result = play(
         [
             {MODULE: {"shared_with_me": True, "expected_projects": [OWNER]}},
@@ -145,6 +146,18 @@ def test_receiver_view_lists_exactly_what_was_shared_with_it(big, play):
     assert all(b["project_id"] == OWNER and b["flags"] == [] for b in every["backups"])
     assert sorted(b["id"] for b in pending["backups"]) == sorted(b for b, s in planned.items() if s == "pending")
     assert every["summary"]["members"] == len(planned) and every["summary"]["flagged"] == []
+    # Only the receiving project's documented read (CONTRACT.md 13.1): the shared list by status, every page.
+    assert big.profile == "strict"
+    backup_reads = [e for e in big.requests() if "/backups" in e["path"]]
+    assert {(e["method"], e["path"], e["query"]["own_type"]) for e in backup_reads} == {
+        ("GET", "/v3/%s/backups" % project, "shared")
+    }
+    assert sorted({e["query"]["member_status"] for e in backup_reads}) == ["accepted", "pending", "rejected"]
+    # Besides: its own vaults (names) and IAM's project list, nothing else.
+    assert {e["path"] for e in big.requests() if "/backups" not in e["path"]} <= {
+        "/v3/%s/vaults" % project,
+        "/v3/auth/projects",
+    }
 
 
 def test_bad_audit_options_fail_before_any_request(big, play):

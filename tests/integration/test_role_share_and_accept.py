@@ -327,3 +327,31 @@ def test_owner_aksk_from_the_environment_never_signs_for_a_recipient_given_by_pr
     }
     assert report[0]["vault_id"] == GOLDEN_VAULT
     assert "source-secret-key-0001" not in output
+
+
+def test_owner_credentials_from_clouds_yaml_log_in_once(emulator, run_role, tmp_path):
+    user, password = USERS[OWNER]
+    clouds = tmp_path / "clouds.yaml"
+    clouds.write_text(
+        yaml.safe_dump(
+            {
+                "clouds": {
+                    "source": {
+                        "auth": {
+                            "auth_url": emulator.url + "/v3",
+                            "username": user,
+                            "password": password,
+                            "user_domain_name": "acme",
+                            "project_id": OWNER,
+                        }
+                    }
+                }
+            }
+        )
+    )
+    variables = role_vars(emulator, recipients=(DR,), share_and_accept_owner_auth={"cloud": "source"})
+    rc, report, output = run_role(variables, env={"OS_CLIENT_CONFIG_FILE": str(clouds)})
+    assert rc == 0, output
+    assert logins(emulator) == [OWNER, DR]
+    assert writers(emulator) == [("POST", user, OWNER), ("PUT", "ops-dr", DR)]
+    assert password not in output
