@@ -5,8 +5,9 @@ the excess with 429 APIG.0308, the task's workers slow down together and finish 
 
 import pytest
 
-OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
-RECIPIENTS = ["0761a1f0e5b34c9b8c2f0f0a7d1e00%02d" % n for n in (2, 3, 4)]
+from demo_ids import CUSTOMER, DR, GOLDEN, OWNER, USERS, password_auth  # pylint: disable=import-error
+
+RECIPIENTS = [DR, GOLDEN, CUSTOMER]
 DEST = RECIPIENTS[0]
 VAULT = "3a1f0c1e-0000-4000-8000-000000000001"
 BACKUPS = 120
@@ -28,7 +29,7 @@ def limited(start_emulator):
         "id": OWNER,
         "name": "eu-de_source",
         "domain": "acme",
-        "users": [{"name": "ops", "password": "pw"}],
+        "users": [{"name": USERS[OWNER][0], "password": USERS[OWNER][1]}],
         "vaults": [{"id": VAULT, "name": "vault", "object_type": "server", "size_gb": 10000}],
         "backups": backups,
     }
@@ -45,18 +46,8 @@ def emulator(limited):
     return limited
 
 
-def auth(emulator):
-    return {
-        "auth_url": emulator.url + "/v3",
-        "username": "ops",
-        "password": "pw",
-        "domain_name": "acme",
-        "project_id": OWNER,
-    }
-
-
 def audit(run_module, emulator, **options):
-    return run_module(MODULE, dict(auth(emulator), workers=8, **options))
+    return run_module(MODULE, dict(password_auth(emulator.url, OWNER), workers=8, **options))
 
 
 def member_reads(emulator):
@@ -76,7 +67,7 @@ def test_audit_under_a_sustained_limit_learns_the_pace_and_reads_every_backup(ru
     # Some refusals teach the pace (8 workers at 20 ms would send 400 a second): about one per worker at the
     # start, when the first one comes back, and a few more each time the pace grows past the limit.
     assert 0 < statuses.count(429) <= 0.1 * len(statuses)
-    assert {e["identity"] for e in emulator.requests()} == {"ops"}
+    assert {e["identity"] for e in emulator.requests()} == {USERS[OWNER][0]}
 
 
 def test_audit_with_rate_limit_at_the_quota_is_never_refused(run_module, emulator):
@@ -99,7 +90,9 @@ def test_sharing_many_backups_under_the_limit_writes_each_once(run_module, emula
     shared = [backup_id(n) for n in range(1, 40, 2)]  # 20 backups not shared yet
     # The pace is usually learned from the reads; make the gateway refuse some writes too.
     emulator.add_fault(method="POST", path="/members$", status=429, count=3)
-    result = run_module("cbr_share_member", dict(auth(emulator), backup_ids=shared, dest_project_ids=RECIPIENTS))
+    result = run_module(
+        "cbr_share_member", dict(password_auth(emulator.url, OWNER), backup_ids=shared, dest_project_ids=RECIPIENTS)
+    )
     assert not result.get("failed") and result["changed"], result
     assert {b: sorted(emulator.state.members[b]) for b in shared} == {b: RECIPIENTS for b in shared}
     posts = [e for e in emulator.requests() if e["method"] == "POST"]
