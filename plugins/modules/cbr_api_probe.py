@@ -307,16 +307,16 @@ class ApiProbe(CbrModule):
             finding = "inconclusive: the vault or the backup's resource_size could not be read"
         elif size_gb * 1024 <= free_mb:
             finding = (
-                "inconclusive: the vault had room for the whole resource_size (%d MB free, %d GB); use a "
+                "inconclusive: the vault had room for the whole resource_size (%s MB free, %s GB); use a "
                 "fuller vault to tell the rules apart" % (free_mb, size_gb)
             )
         elif accepted:
             finding = (
-                "smaller than resource_size: accepted with %d MB free for a %d GB resource; "
+                "smaller than resource_size: accepted with %s MB free for a %s GB resource; "
                 "capacity_check=warn fits this cloud" % (free_mb, size_gb)
             )
         else:
-            finding = "resource_size (or stricter): refused with %s with %d MB free for a %d GB resource" % (
+            finding = "resource_size (or stricter): refused with %s with %s MB free for a %s GB resource" % (
                 self.refusal(seen),
                 free_mb,
                 size_gb,

@@ -707,7 +707,7 @@ def test_accepted_and_rejected_do_not_swap_in_strict(emulator, owner, profile, a
     owner.add(WEB, DR)
     dr = Api(emulator, DR)
     accept = {"status": "accepted", "vault_id": DR_VAULT}
-    assert [dr.member("PUT", WEB, DR, json=accept).status_code for _ in range(2)] == [200, 200]
+    assert [dr.member("PUT", WEB, DR, json=accept).status_code for _round in range(2)] == [200, 200]
     response = dr.member("PUT", WEB, DR, json={"status": "rejected"})
     assert (response.status_code, response.json().get("error_code")) == answer
 
@@ -777,7 +777,7 @@ def test_rate_limit_answers_429_beyond_the_burst_per_identity(emulator, owner):
     clock = [1000.0]
     emulator.emulator.limiter.clock = lambda: clock[0]
     requests.post(emulator.url + "/__emulator__/rate-limit", json={"per_second": 3}, timeout=5)
-    statuses = [owner.members(WEB).status_code for _ in range(5)]
+    statuses = [owner.members(WEB).status_code for _round in range(5)]
     dr = Api(emulator, DR)
     assert statuses == [200, 200, 200, 429, 429]
     assert dr("GET", dr.base + "/vaults").status_code == 200  # another user has its own bucket
@@ -787,7 +787,7 @@ def test_rate_limit_answers_429_beyond_the_burst_per_identity(emulator, owner):
         "error_msg": ("The throttling threshold has been reached: policy user over ratelimit,limit:3,time:1 second"),
     }
     clock[0] += 0.5  # 1.5 requests' worth of refill
-    assert [owner.members(WEB).status_code for _ in range(2)] == [200, 429]
+    assert [owner.members(WEB).status_code for _round in range(2)] == [200, 429]
     log = [(e["identity"], e["status"]) for e in emulator.requests()]
     assert log.count(("ops-source", 429)) == 4 and log.count(("ops-source", 200)) == 4
     requests.post(emulator.url + "/__emulator__/rate-limit", json={"per_second": 0}, timeout=5)
@@ -797,7 +797,7 @@ def test_rate_limit_answers_429_beyond_the_burst_per_identity(emulator, owner):
 def test_a_real_burst_is_cut_to_the_burst_plus_what_the_elapsed_time_refills(emulator, owner):
     emulator.set_rate_limit(5)
     started = time.monotonic()
-    statuses = [owner.members(WEB).status_code for _ in range(30)]
+    statuses = [owner.members(WEB).status_code for _round in range(30)]
     elapsed = time.monotonic() - started
     assert set(statuses) <= {200, 429}
     assert 5 <= statuses.count(200) <= 5 + 5 * elapsed + 1
@@ -834,7 +834,7 @@ def test_readme_lists_every_unconfirmed_row_and_control_endpoint():
     missing = [name for name in cbr_emulator.UNCONFIRMED if "| `%s` |" % name not in readme]
     missing += [
         path
-        for _, path, _, _ in cbr_emulator.CONTROL_ENDPOINTS
+        for _method, path, _handler, _what in cbr_emulator.CONTROL_ENDPOINTS
         if "`/__emulator__%s`" % path.replace("(?P<backup_id>[^/]+)", "{backup_id}") not in readme
     ]
     assert missing == []

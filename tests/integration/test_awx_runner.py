@@ -97,8 +97,8 @@ def assert_identities(emulator, expected):
         assert entry["identity"] == expected[path_project], entry
 
 
-def assert_no_secret(job, secrets=SECRETS):
-    awx_job.assert_no_secret(job, secrets)
+def assert_no_secret(job, secrets=None):
+    awx_job.assert_no_secret(job, SECRETS if secrets is None else secrets)
 
 
 # -- the credential type

@@ -71,7 +71,7 @@ def test_owner_shares_many_backups_in_one_task_and_reruns_without_a_write(emulat
         WEB: ["GET", "GET", "POST"],
         DB: ["GET", "GET", "POST"],
     }
-    assert {b: m for b, m in per_backup(emulator.requests()).items()} == {WEB: ["GET"], DB: ["GET"]}
+    assert dict(per_backup(emulator.requests())) == {WEB: ["GET"], DB: ["GET"]}
     assert emulator.writes() == [] and all(not b["changed"] for b in rerun["backups"])
 
 

@@ -39,7 +39,7 @@ def clock():
 
 def test_without_a_429_or_rate_limit_nothing_waits(clock):
     throttle = Throttle(clock=clock)
-    for _ in range(100):
+    for _round in range(100):
         ticket, waited = go(throttle, clock)
         throttle.answered(ticket)
     assert waited == 0 and throttle.rate is None
@@ -48,7 +48,7 @@ def test_without_a_429_or_rate_limit_nothing_waits(clock):
 def test_rate_limit_paces_from_the_first_request(clock):
     throttle = Throttle(rate_limit=4.0, clock=clock)
     starts = []
-    for _ in range(5):
+    for _round in range(5):
         go(throttle, clock)
         starts.append(clock.now - 1000.0)
     assert starts == [0.0, 0.25, 0.5, 0.75, 1.0]
@@ -56,7 +56,7 @@ def test_rate_limit_paces_from_the_first_request(clock):
 
 def test_a_429_sets_the_pace_below_what_got_through_in_the_last_second(clock):
     throttle = Throttle(clock=clock)
-    for _ in range(20):
+    for _round in range(20):
         clock.sleep(0.01)
         throttle.answered(throttle.reserve())
     throttle.refused(throttle.reserve())
@@ -65,18 +65,18 @@ def test_a_429_sets_the_pace_below_what_got_through_in_the_last_second(clock):
 
 def test_refusals_of_requests_sent_before_the_drop_do_not_drop_it_again(clock):
     throttle = Throttle(rate_limit=10.0, clock=clock)
-    in_flight = [go(throttle, clock)[0] for _ in range(4)]
+    in_flight = [go(throttle, clock)[0] for _round in range(4)]
     for ticket in in_flight:
         throttle.refused(ticket)
     assert throttle.rate == pytest.approx(10.0 * Throttle.BETA)  # one drop
-    ticket, _ = go(throttle, clock)
+    ticket, _answer = go(throttle, clock)
     throttle.refused(ticket)  # given its turn after the drop: news
     assert throttle.decreases == 2
 
 
 def test_the_pace_never_drops_below_the_minimum(clock):
     throttle = Throttle(rate_limit=2.0, clock=clock)
-    for _ in range(10):
+    for _round in range(10):
         throttle.refused(go(throttle, clock)[0])
     assert throttle.rate == Throttle.MIN_RATE
 
@@ -87,11 +87,11 @@ def test_answers_that_waited_raise_the_pace_by_alpha_per_second_up_to_rate_limit
     clock.sleep(1.0)
     started = clock.now
     while clock.now - started < 1.0:
-        ticket, _ = go(throttle, clock)
+        ticket, _answer = go(throttle, clock)
         throttle.answered(ticket)
     assert throttle.rate == pytest.approx(8.0 + Throttle.ALPHA, abs=0.3)
-    for _ in range(200):
-        ticket, _ = go(throttle, clock)
+    for _round in range(200):
+        ticket, _answer = go(throttle, clock)
         throttle.answered(ticket)
     assert throttle.rate == 12.0
 
@@ -99,7 +99,7 @@ def test_answers_that_waited_raise_the_pace_by_alpha_per_second_up_to_rate_limit
 def test_answers_that_did_not_wait_leave_the_pace_alone(clock):
     throttle = Throttle(rate_limit=10.0, clock=clock)
     throttle.rate = 5.0
-    for _ in range(10):
+    for _round in range(10):
         clock.sleep(1.0)  # slower than the pace: the workers, not the pace, are the limit
         ticket, waited = go(throttle, clock)
         throttle.answered(ticket)
@@ -155,12 +155,12 @@ def test_threads_sharing_a_throttle_never_take_the_same_turn():
     slots, lock = [], threading.Lock()
 
     def take():
-        for _ in range(100):
+        for _round in range(100):
             ticket = throttle.reserve()
             with lock:
                 slots.append(ticket.issued + ticket.wait)
 
-    threads = [threading.Thread(target=take) for _ in range(8)]
+    threads = [threading.Thread(target=take) for _round in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -257,7 +257,7 @@ def test_a_retry_backoff_does_not_hold_back_the_turns_of_other_requests(session,
 def test_a_post_is_retried_on_429_at_the_new_pace_and_never_on_500(session, clock):
     api = session([429, 201], rate_limit=10.0)
     api.call("POST", "http://api/x", "Failed to add x", body={"a": 1})
-    (_, first), (_, second) = api.http.sent
+    (_url1, first), (_url2, second) = api.http.sent
     assert 0.5 <= second - first <= 1.0  # the first backoff; the new pace (7/s) asks less
     api = session([500])
     with pytest.raises(CbrApiError):
