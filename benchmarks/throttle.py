@@ -2,9 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Print how tasks fare under the API gateway's per-user rate limit (emulator --rate-limit). Not a test.
 
-    make bench-throttle    (or: .venv/bin/python benchmarks/throttle.py [--scenarios audit share]
-                            [--backups 1000] [--share-backups 100] [--latency-ms 20] [--limit 20] [--workers 8]
-                            [--rate-limits none 20] [--collections DIR])
+    .venv/bin/python benchmarks/throttle.py [--scenarios audit share] [--backups 1000] [--share-backups 100]
+        [--latency-ms 20] [--limit 20] [--workers 8] [--rate-limits none 20] [--collections DIR]
 
 audit: the sharing audit (cbr_shared_backup_info) of --backups backups, as benchmarks/audit.py runs it.
 share: cbr_share_member sharing --share-backups backups with 3 recipients in one task (backup_ids).
@@ -14,20 +13,18 @@ runs another checkout's modules (a directory holding ansible_collections/cloudop
 """
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
-import yaml
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 import cbr_emulator  # noqa: E402  pylint: disable=wrong-import-position,import-error
+import runners  # noqa: E402  pylint: disable=wrong-import-position,import-error
 
 OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
 RECIPIENTS = ["0761a1f0e5b34c9b8c2f0f0a7d1e00%02d" % n for n in (2, 3, 4)]
@@ -64,15 +61,18 @@ def fixture(backups):
     }
 
 
-def task(scenario, args, rate_limit):
-    auth = {"auth_url": "{{ url }}/v3", "username": "ops", "password": "pw", "domain_name": "acme", "project_id": OWNER}
+def task(scenario, args, rate_limit, url):
+    auth = {"auth_url": url + "/v3", "username": "ops", "password": "pw", "domain_name": "acme", "project_id": OWNER}
     if rate_limit is not None:
         auth["rate_limit"] = rate_limit
     if scenario == "audit":
         return {"cloudops.cbr.cbr_shared_backup_info": dict(auth, workers=args.workers)}
     return {
         "cloudops.cbr.cbr_share_member": dict(
-            auth, backup_ids=[backup_id(n) for n in range(args.share_backups)], dest_project_ids=RECIPIENTS
+            auth,
+            backup_ids=[backup_id(n) for n in range(args.share_backups)],
+            dest_project_ids=RECIPIENTS,
+            workers=args.workers,
         )
     }
 
@@ -83,35 +83,12 @@ def run(scenario, args, rate_limit, server, times, work):
     emulator.state.reset()
     emulator.limiter.configure(args.limit)
     del times[:]
-    path, output = os.path.join(work, "play.yml"), os.path.join(work, "result.json")
-    tasks = [
-        dict(task(scenario, args, rate_limit), register="result", ignore_errors=True),
-        {"ansible.builtin.copy": {"content": "{{ result | to_json }}", "dest": output}},
-    ]
-    with open(path, "w", encoding="utf-8") as handle:
-        yaml.safe_dump(
-            [{"hosts": "localhost", "gather_facts": False, "vars": {"url": emulator.base_url}, "tasks": tasks}], handle
-        )
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=args.collections)
     started = time.monotonic()
-    subprocess.run(
-        [
-            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            path,
-            "-e",
-            "ansible_python_interpreter=%s" % sys.executable,
-        ],
-        stdout=subprocess.DEVNULL,
-        env=env,
-        check=True,
+    played = runners.play_tasks(
+        work, [task(scenario, args, rate_limit, emulator.base_url)], env={"ANSIBLE_COLLECTIONS_PATH": args.collections}
     )
     wall = time.monotonic() - started
-    with open(output, encoding="utf-8") as handle:
-        result = json.load(handle)
+    result = played[0]
     failure = result.get("msg", "failed") if result.get("failed") else None
     with emulator.state.lock:
         statuses = [entry["status"] for entry in emulator.state.log]
@@ -125,7 +102,7 @@ def main():
     parser.add_argument("--share-backups", type=int, default=100)
     parser.add_argument("--latency-ms", type=int, default=20)
     parser.add_argument("--limit", type=float, default=20, help="the emulator's requests per second per user")
-    parser.add_argument("--workers", type=int, default=8, help="the audit's workers")
+    parser.add_argument("--workers", type=int, default=8, help="the workers of each task")
     parser.add_argument(
         "--rate-limits",
         nargs="*",

@@ -20,6 +20,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._connection import (
     CbrMissingLibrary,
     connect,
     resolve,
+    token_options,
 )
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
     CbrApiError,
@@ -51,19 +52,9 @@ def _validated(spec, values, name):
 
 def session_options(client, connection, given):
     """What later tasks of this project use: the token and where it works after a password login, else `given`."""
-    credential = client.session.auth
-    if credential.kind != "password":
+    if client.session.auth.kind != "password":
         return given
-    options = connection.options
-    return dict(
-        token=credential.token,
-        project_id=client.project_id,
-        region=options["region"],
-        endpoints={"cbr": client.endpoint},
-        validate_certs=options["validate_certs"],
-        ca_cert=options["ca_cert"],
-        timeout=options.get("timeout"),
-    )
+    return token_options(connection, client)
 
 
 def read_owner(client, params, selection, window):

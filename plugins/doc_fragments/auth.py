@@ -136,7 +136,8 @@ notes:
     O(password), O(domain_name), O(token), O(access_key), O(secret_key), O(security_token)), the scope
     (O(project_id), O(project_name)) and the location (O(auth_url), O(region), O(endpoint), O(endpoints),
     O(ca_cert), O(validate_certs)). Each group is taken whole from the highest level that sets any option of it.
-    The levels, highest first: the task's options (including C(module_defaults)); then O(cloud) (C(clouds.yaml)
+    The levels, highest first: the task's options (with C(module_defaults), which Ansible merges into them option
+    by option before the module runs); then O(cloud) (C(clouds.yaml)
     with C(secure.yaml)); then the environment, family by family: E(OS_*), then the Terraform huaweicloud
     provider's E(HW_*), then the Huawei Cloud SDK's E(HUAWEICLOUD_SDK_*). A family is also taken whole for a group:
     E(OS_USERNAME) never goes with E(HW_USER_PASSWORD). An empty environment variable counts as unset."
@@ -150,7 +151,7 @@ notes:
     in C(module_defaults), for example C(username), C(password), C(domain_name) and C(project_name) from a vault;
     none of the owner's identity or project is then used for them, while the owner's IAM endpoint (location) is,
     unless the recipient's tasks set a location too. To act as the injected user in another project, give only
-    O(project_id) or O(project_name)."
+    O(project_id) or O(project_name). The docs site's AWX page shows the tested playbook."
   - "Which credentials the identity group gives: O(token), else O(access_key) and O(secret_key), else O(username)
     and O(password)."
   - "Every value is validated after the merge, whatever its source: a O(project_id) read from C(clouds.yaml) or

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The API surface the modules use: CBR v3 calls, and legacy VBS v2 sharing, bound to one project.
@@ -6,15 +5,10 @@
 Private to this collection: the interface may change without notice.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from urllib.parse import quote
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
     PAGE_SIZE,
-    CbrApiError,
     CbrNotFound,
     iter_marker_pages,
     iter_offset_pages,
@@ -73,14 +67,20 @@ class CbrClient(ProjectClient):
 
     def add_members(self, backup_id, dest_project_ids):
         """Share the backup with projects in one POST (at most 10); return the new member records."""
-        body = self.session.call_json("POST", self.url("backups", backup_id, "members"),
-                                      "Failed to add share members to backup %s" % backup_id,
-                                      body={"members": list(dest_project_ids)})
+        body = self.session.call_json(
+            "POST",
+            self.url("backups", backup_id, "members"),
+            "Failed to add share members to backup %s" % backup_id,
+            body={"members": list(dest_project_ids)},
+        )
         return body.get("members") or []
 
     def remove_member(self, backup_id, dest_project_id):
-        self.session.call("DELETE", self.url("backups", backup_id, "members", dest_project_id),
-                          "Failed to remove share member %s from backup %s" % (dest_project_id, backup_id))
+        self.session.call(
+            "DELETE",
+            self.url("backups", backup_id, "members", dest_project_id),
+            "Failed to remove share member %s from backup %s" % (dest_project_id, backup_id),
+        )
 
     def update_member_status(self, backup_id, status, vault_id=None):
         """Accept or reject a share as the receiving project: the member id is the caller's own project."""
@@ -88,9 +88,11 @@ class CbrClient(ProjectClient):
         if vault_id:
             body["vault_id"] = vault_id
         answer = self.session.call_json(
-            "PUT", self.url("backups", backup_id, "members", self.project_id),
+            "PUT",
+            self.url("backups", backup_id, "members", self.project_id),
             "Failed to set the share of backup %s to %s in project %s" % (backup_id, status, self.project_id),
-            body=body)
+            body=body,
+        )
         return answer.get("member")
 
     def show_backup(self, backup_id):
@@ -113,8 +115,9 @@ class CbrClient(ProjectClient):
 
     def list_backups(self, filters=None, limit=None, page_size=PAGE_SIZE):
         """Backups of this project, or shared with it (own_type=shared), every page."""
-        return self._list_by_offset("backups", "Failed to list backups of project %s" % self.project_id,
-                                    filters, limit, page_size)
+        return self._list_by_offset(
+            "backups", "Failed to list backups of project %s" % self.project_id, filters, limit, page_size
+        )
 
     def list_shared_backups(self, member_status=None, filters=None):
         """Backups other projects shared with this one whose share is in member_status, every page.
@@ -125,8 +128,9 @@ class CbrClient(ProjectClient):
 
     def list_vaults(self, filters=None, page_size=PAGE_SIZE):
         """Vaults of this project, every page."""
-        return self._list_by_offset("vaults", "Failed to list vaults of project %s" % self.project_id,
-                                    filters, page_size=page_size)
+        return self._list_by_offset(
+            "vaults", "Failed to list vaults of project %s" % self.project_id, filters, page_size=page_size
+        )
 
     def show_vault(self, vault_id):
         """The vault of this project, or None when it does not exist here."""
@@ -158,19 +162,29 @@ class VbsClient(ProjectClient):
 
     def create_shares(self, backup_id, to_project_ids):
         """Share a backup with projects in one POST; return the new share records."""
-        body = self.session.call_json("POST", self.url("os-vendor-backup-sharing"),
-                                      "Failed to share backup %s" % backup_id,
-                                      body={"shared": {"backup_id": backup_id, "to_project_ids": list(to_project_ids)}})
+        body = self.session.call_json(
+            "POST",
+            self.url("os-vendor-backup-sharing"),
+            "Failed to share backup %s" % backup_id,
+            body={"shared": {"backup_id": backup_id, "to_project_ids": list(to_project_ids)}},
+        )
         return body.get("shared") or []
 
     def delete_share(self, share_id, to_project_id):
-        self.session.call("DELETE", self.url("os-vendor-backup-sharing", share_id),
-                          "Failed to cancel share %s (to project %s)" % (share_id, to_project_id))
+        self.session.call(
+            "DELETE",
+            self.url("os-vendor-backup-sharing", share_id),
+            "Failed to cancel share %s (to project %s)" % (share_id, to_project_id),
+        )
 
     def delete_all_shares(self, backup_id):
         """Cancel every share of a backup in one call (the is_backup_id form)."""
-        self.session.call("DELETE", self.url("os-vendor-backup-sharing", backup_id),
-                          "Failed to cancel all shares of backup %s" % backup_id, params={"is_backup_id": "true"})
+        self.session.call(
+            "DELETE",
+            self.url("os-vendor-backup-sharing", backup_id),
+            "Failed to cancel all shares of backup %s" % backup_id,
+            params={"is_backup_id": "true"},
+        )
 
 
 def is_cancelled(share):

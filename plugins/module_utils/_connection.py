@@ -217,10 +217,10 @@ def url_problem(name, value):
     """A message naming the option when value is not an http(s) URL with a host, else None."""
     try:
         split = urlsplit(value)
-        split.port  # noqa: B018  raises ValueError on a bad port
+        port = split.port  # raises ValueError when it is not a number from 0 to 65535
     except (TypeError, ValueError, AttributeError) as error:
         return "%s must be an http:// or https:// URL, got %s (%s)" % (name, shown(value), error)
-    if split.scheme not in ("http", "https") or not split.hostname or re.search(r"\s", value):
+    if split.scheme not in ("http", "https") or not split.hostname or port == 0 or re.search(r"\s", value):
         return "%s must be an http:// or https:// URL, got %s" % (name, shown(value))
     if split.query or split.fragment:
         return "%s must not have a query or a fragment, got %s" % (name, shown(value))
@@ -412,6 +412,31 @@ def connect(connection, service="cbr", pool_size=10):
     return CLIENTS[service](session, service_root(endpoint), project_id, API_VERSIONS[service])
 
 
+def token_options(connection, client, service="cbr"):
+    """Options for module_defaults of the action group that reuse the token of `client`'s password login.
+
+    `service` is the one `client` was connected to: `endpoint` applies to it only.
+    The token, its project, the region, and the endpoint of every service (never one endpoint for all), so that
+    each module of the group reaches its own service without logging in.
+    """
+    catalog = client.session.auth.token_body.get("catalog")
+    endpoints = {}
+    for each in SERVICE_TYPES:
+        endpoint = connection.endpoint(each, own_service=service, catalog=catalog)
+        if endpoint:
+            endpoints[each] = service_root(endpoint)
+    options = connection.options
+    return dict(
+        token=client.session.auth.token,
+        project_id=client.project_id,
+        region=options["region"],
+        endpoints=endpoints,
+        validate_certs=options["validate_certs"],
+        ca_cert=options["ca_cert"],
+        timeout=options.get("timeout"),
+    )
+
+
 # -- clouds.yaml (the openstacksdk convention)
 
 CLOUD_CONFIG_DIRS = (".", "~/.config/openstack", "/etc/openstack")
@@ -490,7 +515,8 @@ def cloud_options(entry):
             options[option] = str(auth[key])
     for key, option in _CLOUD_TOP_KEYS:
         if entry.get(key) is not None:
-            options[option] = entry[key]
+            value = entry[key]
+            options[option] = value if isinstance(value, bool) else str(value)
     if isinstance(options.get("validate_certs"), str):
         # openstacksdk also accepts a CA bundle path as `verify`.
         options.setdefault("ca_cert", options["validate_certs"])

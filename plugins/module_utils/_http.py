@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """HTTP for every service: session, retries, errors, paging and bounded concurrency.
@@ -6,12 +5,9 @@
 Private to this collection: the interface may change without notice.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import random
+import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -48,7 +44,8 @@ class CbrApiError(Exception):
         self.status_code = status_code
         self.error_code = error_code
         self.request_id = request_id
-        super(CbrApiError, self).__init__(str(self))
+        self.attempts = 1
+        super().__init__(str(self))
 
     def __str__(self):
         said = " ".join(part for part in (self.error_code, self.error_msg) if part)
@@ -56,8 +53,13 @@ class CbrApiError(Exception):
 
     def fail_kwargs(self):
         """Keyword arguments for fail_json: the message plus the API's facts as separate keys."""
-        return dict(msg=str(self), status_code=self.status_code, error_code=self.error_code,
-                    error_msg=self.error_msg, request_id=self.request_id)
+        return dict(
+            msg=str(self),
+            status_code=self.status_code,
+            error_code=self.error_code,
+            error_msg=self.error_msg,
+            request_id=self.request_id,
+        )
 
 
 class CbrNotFound(CbrApiError):
@@ -68,7 +70,7 @@ class CbrNotFound(CbrApiError):
 
     def __init__(self, what, action, error_msg, **facts):
         self.what = what
-        super(CbrNotFound, self).__init__(action, error_msg, **facts)
+        super().__init__(action, error_msg, **facts)
 
 
 # The one table of "not there" (CONTRACT.md 3; amazon.aws errors.py's _is_missing() does the same).
@@ -165,8 +167,9 @@ class RetryPolicy:
 class ApiSession:
     """One requests.Session with credentials, TLS settings, timeouts and retries."""
 
-    def __init__(self, auth=None, validate_certs=True, ca_cert=None, timeout=30, retry=None, pool_size=10,
-                 rate_limit=None):
+    def __init__(
+        self, auth=None, validate_certs=True, ca_cert=None, timeout=30, retry=None, pool_size=10, rate_limit=None
+    ):
         self.auth = auth
         # For credentials that can log in again (a password): called once, when a token is refused; it sets auth.
         self.relogin = None
@@ -190,10 +193,11 @@ class ApiSession:
         if params:
             url = "%s?%s" % (url, query_string(params))
         data = json.dumps(body).encode("utf-8") if body is not None else b""
-        attempt, waited, wait, exact = 0, 0.0, 0.0, False
+        attempt, waited, retry_after = 0, 0.0, None
         while True:
             attempt += 1
-            ticket = self.throttle.reserve(wait, exact)
+            # A retry has slept its backoff; now it waits for its turn, unless the server said when to come back.
+            ticket = self.throttle.reserve(now_please=retry_after is not None)
             while ticket.wait > 0:
                 sleep(ticket.wait)
                 ticket = self.throttle.confirm(ticket)
@@ -205,8 +209,9 @@ class ApiSession:
             status, retry_after, response, failure, shared_limit = None, None, None, None, False
             try:
                 # verify is passed on each request: requests lets REQUESTS_CA_BUNDLE override Session.verify.
-                response = self.http.request(method, url, data=data or None, headers=headers, timeout=self.timeout,
-                                             verify=self.verify)
+                response = self.http.request(
+                    method, url, data=data or None, headers=headers, timeout=self.timeout, verify=self.verify
+                )
                 status = response.status_code
                 retry_after = response.headers.get("Retry-After")
                 if status == 429:
@@ -219,23 +224,33 @@ class ApiSession:
                     # A refused request was not processed, so sending it again is safe, even a POST.
                     relogin, self.relogin = self.relogin, None
                     relogin()
-                    attempt, wait, exact = attempt - 1, 0.0, False
+                    attempt -= 1
                     continue
             except requests.exceptions.SSLError as error:
-                raise CbrApiError(action, "TLS certificate verification failed for %s (%s). Set ca_cert to the "
-                                          "CA bundle that signed the endpoint's certificate." % (url, error))
+                raise CbrApiError(
+                    action,
+                    "TLS certificate verification failed for %s (%s). Set ca_cert to the "
+                    "CA bundle that signed the endpoint's certificate." % (url, error),
+                ) from error
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as error:
                 failure = error
             wait = self.retry.delay(attempt, retry_after)
             if shared_limit:
                 attempt -= 1  # Other requests get answers: the limit is shared, this request is not at fault.
-            if (attempt >= self.retry.attempts or waited + wait > self.retry.max_total
-                    or not self.retry.should_retry(method, status)):
-                if response is None:
-                    raise CbrApiError(action, "no answer from %s: %s" % (url, failure))
-                raise self._api_error(action, response)
+            if (
+                attempt >= self.retry.attempts
+                or waited + wait > self.retry.max_total
+                or not self.retry.should_retry(method, status)
+            ):
+                error = (
+                    CbrApiError(action, "no answer from %s: %s" % (url, failure))
+                    if response is None
+                    else self._api_error(action, response)
+                )
+                error.attempts = attempt  # > 1: an earlier try may have been applied (a 5xx or no answer)
+                raise error
+            sleep(wait)
             waited += wait
-            exact = retry_after is not None
 
     def call_json(self, method, url, action, params=None, body=None):
         response = self.call(method, url, action, params=params, body=body)
@@ -244,9 +259,12 @@ class ApiSession:
         try:
             return response.json()
         except ValueError:
-            raise CbrApiError(action, "the answer is not JSON: %s" % response.text[:200],
-                              status_code=response.status_code,
-                              request_id=response.headers.get("X-Request-Id"))
+            raise CbrApiError(
+                action,
+                "the answer is not JSON: %s" % response.text[:200],
+                status_code=response.status_code,
+                request_id=response.headers.get("X-Request-Id"),
+            ) from None
 
     def _api_error(self, action, response):
         code, message = parse_error_body(response.text)
@@ -255,8 +273,12 @@ class ApiSession:
             return CbrNotFound(NOT_FOUND_CODES[code], action, message, **facts)
         if response.status_code == 401 and is_malformed_url(message):
             # CONTRACT.md 0.6: a deleted backup, not an auth failure (so no re-login); say what it means.
-            return CbrNotFound("backup", action, "the backup does not exist or was deleted (the API answered 401 "
-                                                 "'Malformed request url')", **facts)
+            return CbrNotFound(
+                "backup",
+                action,
+                "the backup does not exist or was deleted (the API answered 401 'Malformed request url')",
+                **facts,
+            )
         if response.status_code == 401 and self.auth is not None:
             message = "%s. %s" % ((message or "HTTP 401").rstrip("."), self.auth.refused_hint)
         return CbrApiError(action, message, **facts)
@@ -302,8 +324,19 @@ def map_concurrently(function, items, workers):
     """
     if workers <= 1 or len(items) <= 1:
         return [function(item) for item in items]
+    failed = threading.Event()
+
+    def call_until_one_fails(item):
+        if failed.is_set():
+            return None  # never returned: an exception is raised for an item of this batch
+        try:
+            return function(item)
+        except BaseException:
+            failed.set()
+            raise
+
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
-        return list(pool.map(function, items))
+        return list(pool.map(call_until_one_fails, items))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

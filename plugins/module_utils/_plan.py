@@ -1,14 +1,9 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Pure decisions: set planning, status planning and what the API would refuse (fit rules).
 
 Private to this collection: the interface may change without notice.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import collections
 
@@ -56,8 +51,10 @@ def backup_share_problems(backup):
 def backup_share_warnings(backup):
     """What the receiving project must know before it can use the shared backup, as messages."""
     if (backup.get("extend_info") or {}).get("encrypted"):
-        return ["backup %s is encrypted: the receiving projects can use it only once the KMS key is granted to "
-                "them (CBR user guide); some clouds refuse the share (BackupService.6709)" % backup.get("id")]
+        return [
+            "backup %s is encrypted: the receiving projects can use it only once the KMS key is granted to "
+            "them (CBR user guide); some clouds refuse the share (BackupService.6709)" % backup.get("id")
+        ]
     return []
 
 
@@ -77,15 +74,19 @@ def vault_accept_problems(vault, backup):
         problems.append("its status is %s, not available (BackupService.6712)" % billing.get("status"))
     wanted_type = VAULT_OBJECT_TYPES.get(backup.get("resource_type"))
     if billing.get("object_type") != wanted_type:
-        problems.append("it holds %s backups and this backup (%s) needs a %s vault (BackupService.6713)"
-                        % (billing.get("object_type"), backup.get("resource_type"), wanted_type))
+        problems.append(
+            "it holds %s backups and this backup (%s) needs a %s vault (BackupService.6713)"
+            % (billing.get("object_type"), backup.get("resource_type"), wanted_type)
+        )
     # "The vault's remaining space must be greater than the size of the backup" (CBR user guide). Which size the
     # service compares is not documented; resource_size (the backed-up resource) is an upper bound (CONTRACT.md 13.3).
     needed_mb = (backup.get("resource_size") or 0) * 1024
     if vault_free_mb(vault) < needed_mb:
-        problems.append("it has %d MB free and the backup needs %d MB (%d GB, computed from its resource_size, the "
-                        "size of the backed-up resource; the backup itself may be smaller)"
-                        % (vault_free_mb(vault), needed_mb, backup.get("resource_size") or 0))
+        problems.append(
+            "it has %d MB free and the backup needs %d MB (%d GB, computed from its resource_size, the "
+            "size of the backed-up resource; the backup itself may be smaller)"
+            % (vault_free_mb(vault), needed_mb, backup.get("resource_size") or 0)
+        )
     return problems
 
 
@@ -110,8 +111,9 @@ def _vault_problems(vault, backup, placed_mb):
     refusals = vault_accept_problems(planned, dict(backup, resource_size=0))
     shortfalls = [p for p in vault_accept_problems(planned, backup) if p not in refusals]
     if placed_mb:
-        shortfalls = ["%s, after %d MB placed there for the other backups of this run" % (p, placed_mb)
-                      for p in shortfalls]
+        shortfalls = [
+            "%s, after %d MB placed there for the other backups of this run" % (p, placed_mb) for p in shortfalls
+        ]
     return refusals, shortfalls
 
 
@@ -146,8 +148,11 @@ def assign_vaults(backups, vaults, fixed_vault_id=None, capacity_check="fail"):
 
 def _choose_vault(backup, candidates, placed, fixed_vault_id, capacity_check):
     if not candidates:
-        missing = ("vault %s is not one of the project's vaults" % fixed_vault_id if fixed_vault_id is not None
-                   else "the project has no vault")
+        missing = (
+            "vault %s is not one of the project's vaults" % fixed_vault_id
+            if fixed_vault_id is not None
+            else "the project has no vault"
+        )
         return VaultChoice(backup.get("id"), None, [missing], [])
     checked = [(vault,) + _vault_problems(vault, backup, placed[vault.get("id")]) for vault in candidates]
 
@@ -163,7 +168,13 @@ def _choose_vault(backup, candidates, placed, fixed_vault_id, capacity_check):
         best = max(usable, key=room)
         warning = "vault %s may be too small: %s" % (_vault_label(best[0]), "; ".join(best[2]))
         return VaultChoice(backup.get("id"), best[0].get("id"), [], [warning])
-    reasons = ["vault %s: %s" % (_vault_label(vault), "; ".join(refusals + shortfalls))
-               for vault, refusals, shortfalls in checked]
-    return VaultChoice(backup.get("id"), None, ["no vault can take it: " + " | ".join(reasons)]
-                       if fixed_vault_id is None else reasons, [])
+    reasons = [
+        "vault %s: %s" % (_vault_label(vault), "; ".join(refusals + shortfalls))
+        for vault, refusals, shortfalls in checked
+    ]
+    return VaultChoice(
+        backup.get("id"),
+        None,
+        ["no vault can take it: " + " | ".join(reasons)] if fixed_vault_id is None else reasons,
+        [],
+    )

@@ -7,12 +7,13 @@ without saying when to come back (CONTRACT.md 10). Every worker thread of a task
 (ApiSession owns it), so they slow down together instead of retrying together:
 
 - No pace until the first 429, unless the user gave `rate_limit` (their quota): then that pace from the start.
-- On a 429, the pace drops to BETA times the answers of the last second (multiplicative decrease), once for
-  all the requests that were already on their way when it dropped.
+- On a 429, the pace drops to BETA times itself (multiplicative decrease), once for all the requests that were
+  already on their way when it dropped. The first pace is BETA times the answers of the last second.
 - On each answer that had to wait for its turn, the pace grows by ALPHA / pace, that is by ALPHA requests
   per second every second (additive increase), never above `rate_limit`.
 
-The throttle only decides; the caller sleeps. `clock` is replaceable so that tests can run it on fake time.
+The throttle only decides; the caller sleeps, a retry's backoff first and then its turn, so that a backoff never
+holds back the turns of other requests. `clock` is replaceable so that tests can run it on fake time.
 
 Private to this collection: the interface may change without notice.
 """
@@ -25,8 +26,7 @@ import time
 class Ticket:
     """One request's turn, given at `issued`: sleep `wait` seconds, then Throttle.confirm it.
 
-    `paced`: it waits for the pace, not only for a backoff; `answers` and `decreases`: the throttle's counts
-    when it was given.
+    `paced`: it has to wait for its turn; `answers` and `decreases`: the throttle's counts when it was given.
     """
 
     def __init__(self, issued, wait, paced, answers, decreases):
@@ -56,19 +56,16 @@ class Throttle:
         self.answers = 0
         self.recent = collections.deque()
 
-    def reserve(self, delay=0.0, exact=False):
-        """The Ticket of a request that may go `delay` seconds from now (a retry's backoff) or later.
-
-        With `exact` (the server's Retry-After), it goes at that time, unpaced.
-        """
+    def reserve(self, now_please=False):
+        """The Ticket of the next request: its turn at the pace, or right now with `now_please` (a retry at the
+        server's Retry-After, which said when to come back); the turns after it keep the pace either way."""
         with self.lock:
-            now = self.clock()
-            slot = earliest = now + delay
+            now = slot = self.clock()
             if self.rate is not None:
-                if not exact:
-                    slot = max(earliest, self.next_slot)
+                if not now_please:
+                    slot = max(now, self.next_slot)
                 self.next_slot = max(self.next_slot, slot + 1.0 / self.rate)
-            return Ticket(now, slot - now, slot > earliest, self.answers, self.decreases)
+            return Ticket(now, slot - now, slot > now, self.answers, self.decreases)
 
     def confirm(self, ticket):
         """After sleeping ticket.wait: the same ticket, to send now, or a new one at the new pace if it dropped
@@ -96,10 +93,11 @@ class Throttle:
             now = self.clock()
             # A request given its turn before the last decrease went at the old pace: its refusal is no news.
             if ticket.issued >= self.decreased_at:
-                self._forget_old_answers(now)
-                # What got through in the last second is what the gateway allows us, at most.
-                measured = len(self.recent) / self.WINDOW
-                self.rate = max(self.MIN_RATE, self.BETA * min(self.rate or float("inf"), measured))
+                if self.rate is None:
+                    # What got through in the last second is what the gateway allows us, at most.
+                    self._forget_old_answers(now)
+                    self.rate = len(self.recent) / self.WINDOW
+                self.rate = max(self.MIN_RATE, self.BETA * self.rate)
                 self.decreased_at = now
                 self.decreases += 1
                 self.next_slot = now + 1.0 / self.rate

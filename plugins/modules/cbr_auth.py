@@ -34,6 +34,23 @@ attributes:
 """
 
 EXAMPLES = r"""
+# AWX: the job's credential injects the owner as OS_* variables. The recipient's task names its own identity and
+# scope, so nothing of the owner's identity or project is used for it; the owner's IAM endpoint (OS_AUTH_URL) is.
+- name: Log in as the recipient, whatever the job's credential injects
+  cloudops.cbr.cbr_auth:
+    username: "{{ dr_user }}"
+    password: "{{ dr_password }}"
+    domain_name: acme
+    project_name: eu-de_dr
+  register: dr_login
+  no_log: true
+
+- name: Log in as the injected user, in another project of the same account
+  cloudops.cbr.cbr_auth:
+    project_name: eu-de_golden
+  register: golden_login
+  no_log: true
+
 - name: Log in with the credentials of a cloud of clouds.yaml (and secure.yaml)
   cloudops.cbr.cbr_auth:
     cloud: source
@@ -112,7 +129,7 @@ expires_at:
   sample: "2026-11-24T08:00:00.000000Z"
 """
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._connection import SERVICE_TYPES, service_root
+from ansible_collections.cloudops.cbr.plugins.module_utils._connection import token_options
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 
 
@@ -129,22 +146,8 @@ class Auth(CbrModule):
         return []
 
     def run(self):
-        credential, catalog = self.client.session.auth, self.client.session.auth.token_body.get("catalog")
-        endpoints = {}
-        for service in SERVICE_TYPES:
-            endpoint = self.connection.endpoint(service, own_service=self.service, catalog=catalog)
-            if endpoint:
-                endpoints[service] = service_root(endpoint)
-        self.result["auth"] = dict(
-            token=credential.token,
-            project_id=self.client.project_id,
-            region=self.params["region"],
-            endpoints=endpoints,
-            validate_certs=self.params["validate_certs"],
-            ca_cert=self.params["ca_cert"],
-            timeout=self.params["timeout"],
-        )
-        self.result["expires_at"] = credential.expires_at
+        self.result["auth"] = token_options(self.connection, self.client, self.service)
+        self.result["expires_at"] = self.client.session.auth.expires_at
 
 
 def main():

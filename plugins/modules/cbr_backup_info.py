@@ -149,7 +149,6 @@ backups:
     resource_type:
       description: C(OS::Nova::Server), C(OS::Cinder::Volume) or C(OS::Sfs::Turbo).
       type: str
-      sample: "OS::Nova::Server"
     resource_size:
       description: The size of the backed-up resource in GB.
       type: int

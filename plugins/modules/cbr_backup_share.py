@@ -1,11 +1,7 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: cbr_backup_share
@@ -63,8 +59,8 @@ attributes:
   platform:
     platforms: all
 notes:
-  - The endpoint is the C(vbs) service (C(vbsv2) in the token catalog), else the preset C(https://vbs.REGION...)
-    of O(region), unless O(endpoint) is set.
+  - The endpoint is the C(vbs) service, never CBR's - O(endpoint), else the C(vbs) key of O(endpoints), else
+    C(vbsv2) or C(volume-backup) in the token catalog, else the preset C(https://vbs.REGION...) of O(region).
 """
 
 EXAMPLES = r"""
@@ -186,8 +182,10 @@ class BackupShare(CbrModule):
         problems = [uuid_problem("backup_id", params["backup_id"])]
         wanted = params["to_project_ids"]
         if params["state"] == "present" and not wanted:
-            problems.append("to_project_ids must not be empty with state=present (to cancel every share, use "
-                            "state=absent without to_project_ids)")
+            problems.append(
+                "to_project_ids must not be empty with state=present (to cancel every share, use "
+                "state=absent without to_project_ids)"
+            )
         if params["purge"] and params["state"] == "absent":
             problems.append("purge only applies to state=present")
         for project_id in wanted or []:
@@ -207,12 +205,19 @@ class BackupShare(CbrModule):
             self.module.fail_json(msg=self._own_project_message(client.project_id))
         current = client.list_shares(backup_id)
         cancel_all = params["state"] == "absent" and wanted is None
-        plan = plan_set_change([s["to_project_id"] for s in current],
-                               [s["to_project_id"] for s in current] if cancel_all else wanted,
-                               params["state"], params["purge"])
-        self.result.update(changed=bool(plan.to_add or plan.to_remove), created=plan.to_add,
-                           cancelled=plan.to_remove, cancelled_all=cancel_all and bool(plan.to_remove),
-                           diff=dict(before=dict(to_project_ids=plan.before), after=dict(to_project_ids=plan.after)))
+        plan = plan_set_change(
+            [s["to_project_id"] for s in current],
+            [s["to_project_id"] for s in current] if cancel_all else wanted,
+            params["state"],
+            params["purge"],
+        )
+        self.result.update(
+            changed=bool(plan.to_add or plan.to_remove),
+            created=plan.to_add,
+            cancelled=plan.to_remove,
+            cancelled_all=cancel_all and bool(plan.to_remove),
+            diff=dict(before=dict(to_project_ids=plan.before), after=dict(to_project_ids=plan.after)),
+        )
         shares = current
         if not self.check_mode:
             shares = self.apply(backup_id, plan, current, cancel_all)

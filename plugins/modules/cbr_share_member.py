@@ -1,11 +1,7 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: cbr_share_member
@@ -292,7 +288,8 @@ added:
 removed:
   description:
     - Owner side. The projects whose membership this run removed (in check mode, would remove). A member already
-      gone when its removal was sent (C(BackupService.6705)) is not in it.
+      gone at the first try of its removal (C(BackupService.6705), another run removed it) is not in it; one
+      whose removal was retried after a 5xx or no answer, then found gone, is.
   returned: owner side with O(backup_id)
   type: list
   elements: str
@@ -339,8 +336,8 @@ pending:
 
 import time
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, uuid_problem
 from ansible_collections.cloudops.cbr.plugins.module_utils import _http
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, uuid_problem
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrNotFound, map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 from ansible_collections.cloudops.cbr.plugins.module_utils._plan import (
@@ -380,8 +377,11 @@ class ShareMember(CbrModule):
     )
     module_kwargs = dict(
         supports_check_mode=True,
-        mutually_exclusive=[("dest_project_ids", "status"), ("backup_id", "backup_ids", "owner_project_ids"),
-                            ("dest_project_ids", "owner_project_ids")],
+        mutually_exclusive=[
+            ("dest_project_ids", "status"),
+            ("backup_id", "backup_ids", "owner_project_ids"),
+            ("dest_project_ids", "owner_project_ids"),
+        ],
         required_one_of=[("dest_project_ids", "status"), ("backup_id", "backup_ids", "owner_project_ids")],
     )
 
@@ -402,8 +402,9 @@ class ShareMember(CbrModule):
         if params["project_id"] and params["project_id"] in params["dest_project_ids"]:
             problems.append(self._own_project_message(params["project_id"]))
         if not params["dest_project_ids"] and not (params["state"] == "present" and params["purge"]):
-            problems.append("dest_project_ids must not be empty (use an empty list only with purge=true, "
-                            "to remove every member)")
+            problems.append(
+                "dest_project_ids must not be empty (use an empty list only with purge=true, to remove every member)"
+            )
         if params["purge"] and params["state"] == "absent":
             problems.append("purge only applies to state=present")
         if params["wait_timeout"] < 0:
@@ -420,15 +421,20 @@ class ShareMember(CbrModule):
         problems += [project_id_problem("owner_project_ids", p) for p in params["owner_project_ids"] or []]
         if params["owner_project_ids"] is not None and not params["owner_project_ids"]:
             problems.append("owner_project_ids must not be empty")
-        for name, wrong in (("state", params["state"] == "absent"), ("purge", params["purge"]),
-                            ("wait", params["wait"])):
+        for name, wrong in (
+            ("state", params["state"] == "absent"),
+            ("purge", params["purge"]),
+            ("wait", params["wait"]),
+        ):
             if wrong:
                 problems.append("%s is for the owner side (dest_project_ids) and cannot be used with status" % name)
         return problems
 
     def _own_project_message(self, project_id):
-        return ("dest_project_ids must not contain the backup's own project (%s): a backup is shared with other "
-                "projects (BackupService.6704)" % project_id)
+        return (
+            "dest_project_ids must not contain the backup's own project (%s): a backup is shared with other "
+            "projects (BackupService.6704)" % project_id
+        )
 
     def concurrency(self):
         return self.params["workers"]
@@ -448,8 +454,10 @@ class ShareMember(CbrModule):
             # One backup: today's result keys at the top level.
             self.result.update((k, v) for k, v in results[0].items() if k not in ("backup_id", "changed", "vault_id"))
         else:
-            self.result["diff"] = dict(before=dict((r["backup_id"], r["diff"]["before"]) for r in results),
-                                       after=dict((r["backup_id"], r["diff"]["after"]) for r in results))
+            self.result["diff"] = dict(
+                before=dict((r["backup_id"], r["diff"]["before"]) for r in results),
+                after=dict((r["backup_id"], r["diff"]["after"]) for r in results),
+            )
 
     def fail(self, msg, **extra):
         self.module.fail_json(msg=msg, **extra)
@@ -470,8 +478,9 @@ class ShareMember(CbrModule):
             for warning in plan["warnings"]:
                 self.module.warn(warning)
         if self.check_mode:
-            results = [self.owner_result(plan, plan["current"], plan["plan"].to_add, plan["plan"].to_remove)
-                       for plan in plans]
+            results = [
+                self.owner_result(plan, plan["current"], plan["plan"].to_add, plan["plan"].to_remove) for plan in plans
+            ]
         else:
             results = map_concurrently(self.write_owner_backup, plans, params["workers"])
         if params["wait"] and params["state"] == "present" and not self.check_mode:
@@ -482,20 +491,29 @@ class ShareMember(CbrModule):
         """The members now, the plan, and why the API would refuse it, for one backup (reads only)."""
         params = self.params
         current = self.client.list_members(backup_id)
-        plan = plan_set_change([m["dest_project_id"] for m in current], params["dest_project_ids"],
-                               params["state"], params["purge"])
+        plan = plan_set_change(
+            [m["dest_project_id"] for m in current], params["dest_project_ids"], params["state"], params["purge"]
+        )
         problems, warnings = [], []
         if len(plan.after) > MAX_SHARE_PROJECTS:
             problems.append(
                 "dest_project_ids would share backup %s with %d projects, but a backup can be shared with at most "
                 "%d (BackupService.6701). It is shared with %d now, so %d more can be added."
-                % (backup_id, len(plan.after), MAX_SHARE_PROJECTS, len(plan.before),
-                   max(MAX_SHARE_PROJECTS - len(plan.before) + len(plan.to_remove), 0)))
+                % (
+                    backup_id,
+                    len(plan.after),
+                    MAX_SHARE_PROJECTS,
+                    len(plan.before),
+                    max(MAX_SHARE_PROJECTS - len(plan.before) + len(plan.to_remove), 0),
+                )
+            )
         elif plan.to_add:
             backup = self.client.show_backup(backup_id)
             if backup is None:
-                problems.append("backup_id %s: the backup does not exist in project %s (BackupService.6200)"
-                                % (backup_id, self.client.project_id))
+                problems.append(
+                    "backup_id %s: the backup does not exist in project %s (BackupService.6200)"
+                    % (backup_id, self.client.project_id)
+                )
             else:
                 refusals = backup_share_problems(backup)
                 if refusals:
@@ -510,9 +528,14 @@ class ShareMember(CbrModule):
             after = plan["plan"].after
         else:
             after = sorted(m["dest_project_id"] for m in members)
-        return dict(backup_id=plan["backup_id"], changed=bool(added or removed), added=sorted(added),
-                    removed=sorted(removed), members=members,
-                    diff=dict(before=dict(dest_project_ids=before), after=dict(dest_project_ids=after)))
+        return dict(
+            backup_id=plan["backup_id"],
+            changed=bool(added or removed),
+            added=sorted(added),
+            removed=sorted(removed),
+            members=members,
+            diff=dict(before=dict(dest_project_ids=before), after=dict(dest_project_ids=after)),
+        )
 
     def write_owner_backup(self, plan):
         backup_id, to_remove, to_add = plan["backup_id"], plan["plan"].to_remove, plan["plan"].to_add
@@ -557,11 +580,15 @@ class ShareMember(CbrModule):
         except CbrNotFound as error:
             if error.what != "member":
                 raise
-            return False  # Already gone: a retried DELETE that had been applied, or another run removed it.
+            # Already gone. After a try without a clear answer (a 5xx, no answer) it was that try: this run
+            # removed it. At the first try another run did.
+            return error.attempts > 1
         except CbrApiError as error:
             if error.error_code == "BackupService.6710":
-                error.error_msg = ("%s Project %s registered an image from the shared backup: that image must be "
-                                   "deleted before the member can be removed." % (error.error_msg, project_id))
+                error.error_msg = (
+                    "%s Project %s registered an image from the shared backup: that image must be "
+                    "deleted before the member can be removed." % (error.error_msg, project_id)
+                )
             raise
         return True
 
@@ -571,21 +598,31 @@ class ShareMember(CbrModule):
         delay = 2.0
         waiting = list(results)
         while True:
-            members = map_concurrently(lambda r: self.client.list_members(r["backup_id"]), waiting,
-                                       self.params["workers"])
+            members = map_concurrently(
+                lambda r: self.client.list_members(r["backup_id"]), waiting, self.params["workers"]
+            )
             for result, current in zip(waiting, members):
-                result.update(members=current, pending=sorted(
-                    m["dest_project_id"] for m in current
-                    if m["dest_project_id"] in project_ids and m["status"] == "pending"))
+                result.update(
+                    members=current,
+                    pending=sorted(
+                        m["dest_project_id"]
+                        for m in current
+                        if m["dest_project_id"] in project_ids and m["status"] == "pending"
+                    ),
+                )
             waiting = [r for r in waiting if r["pending"]]
             if not waiting:
                 return
             if time.time() + delay > deadline:
                 self.run_result_on_failure(results)
-                self.fail("Timed out after %d seconds waiting for projects to accept or reject; still pending: %s"
-                          % (self.params["wait_timeout"], "; ".join(
-                              "backup %s: %s" % (r["backup_id"], ", ".join(r["pending"])) for r in waiting)),
-                          **self.result)
+                self.fail(
+                    "Timed out after %d seconds waiting for projects to accept or reject; still pending: %s"
+                    % (
+                        self.params["wait_timeout"],
+                        "; ".join("backup %s: %s" % (r["backup_id"], ", ".join(r["pending"])) for r in waiting),
+                    ),
+                    **self.result,
+                )
             _http.sleep(delay)
             delay = min(delay * 2, 30.0)
 
@@ -614,8 +651,10 @@ class ShareMember(CbrModule):
             if result["changed"] and status == "accepted":
                 to_accept.append((result, view))
         if params["vault_id"] and params["vault_id"] not in own_vault_ids:
-            self.fail("vault_id %s does not exist in project %s (BackupService.6105)" % (params["vault_id"],
-                                                                                         client.project_id))
+            self.fail(
+                "vault_id %s does not exist in project %s (BackupService.6105)"
+                % (params["vault_id"], client.project_id)
+            )
         self.choose_vaults(to_accept, vaults)
         if not self.check_mode:
             to_write = [r for r in results if r["changed"] and r.get("shared", True)]
@@ -634,8 +673,11 @@ class ShareMember(CbrModule):
         params = self.params
         if params["owner_project_ids"] is not None:
             owners = set(params["owner_project_ids"])
-            return dict((entry["id"], self.view_from_entry(entry, "pending"))
-                        for entry in self.client.list_shared_backups("pending") if entry.get("project_id") in owners)
+            return dict(
+                (entry["id"], self.view_from_entry(entry, "pending"))
+                for entry in self.client.list_shared_backups("pending")
+                if entry.get("project_id") in owners
+            )
         wanted = set(self.backup_ids())
         views = {}
         if len(wanted) == 1:
@@ -662,16 +704,27 @@ class ShareMember(CbrModule):
             raise
         if member is None or backup is None or backup.get("project_id") == self.client.project_id:
             return None
-        return dict(backup_id=backup_id, status=member.get("status"), vault_id=member.get("vault_id"),
-                    vault_known=True, member=member, backup=dict((k, backup.get(k)) for k in BACKUP_INFO_FIELDS))
+        return dict(
+            backup_id=backup_id,
+            status=member.get("status"),
+            vault_id=member.get("vault_id"),
+            vault_known=True,
+            member=member,
+            backup=dict((k, backup.get(k)) for k in BACKUP_INFO_FIELDS),
+        )
 
     @staticmethod
     def view_from_entry(entry, status):
         # The list entry's vault_id is the caller's own vault only once accepted, and only maybe (CONTRACT.md
         # 13.11): it counts when it names one of the caller's vaults (see receiver_result).
-        return dict(backup_id=entry["id"], status=status, vault_id=entry.get("vault_id") if status == "accepted"
-                    else None, vault_known=False, member=None,
-                    backup=dict((k, entry.get(k)) for k in BACKUP_INFO_FIELDS))
+        return dict(
+            backup_id=entry["id"],
+            status=status,
+            vault_id=entry.get("vault_id") if status == "accepted" else None,
+            vault_known=False,
+            member=None,
+            backup=dict((k, entry.get(k)) for k in BACKUP_INFO_FIELDS),
+        )
 
     def receiver_result(self, view, own_vault_ids):
         params, me = self.params, self.client.project_id
@@ -681,9 +734,11 @@ class ShareMember(CbrModule):
         if status == "accepted" and view["status"] == "accepted" and (vault_id is None or seen_vault is None):
             changed = False  # accepted already; with vault_id omitted any vault will do
             if vault_id is not None:
-                self.module.warn("backup %s is accepted, but into which vault cannot be read with the calls a "
-                                 "receiving project is documented to make (CONTRACT.md 13.11); it is left as it is"
-                                 % view["backup_id"])
+                self.module.warn(
+                    "backup %s is accepted, but into which vault cannot be read with the calls a "
+                    "receiving project is documented to make (CONTRACT.md 13.11); it is left as it is"
+                    % view["backup_id"]
+                )
         else:
             changed = status_needs_change(current, status, vault_id)
         member = view["member"] or dict(backup_id=view["backup_id"], dest_project_id=me, status=view["status"])
@@ -692,45 +747,75 @@ class ShareMember(CbrModule):
         after = dict(status=status, vault_id=vault_id if status == "accepted" else None)
         if not changed:
             after = dict(current)
-        return dict(backup_id=view["backup_id"], changed=changed, member=member, backup=view["backup"],
-                    diff=dict(before=current, after=after))
+        return dict(
+            backup_id=view["backup_id"],
+            changed=changed,
+            member=member,
+            backup=view["backup"],
+            diff=dict(before=current, after=after),
+        )
 
     def not_shared_result(self, backup_id):
         """A backup asked about that the caller does not see as shared: the owner's own, or not shared (yet)."""
         project_id, status = self.client.project_id, self.params["status"]
         backup = self.client.show_backup(backup_id)
         if backup is not None and backup.get("project_id") == project_id:
-            self.fail("project %s owns backup %s: accepting or rejecting a share runs as the receiving project, "
-                      "with its own credentials" % (project_id, backup_id))
+            self.fail(
+                "project %s owns backup %s: accepting or rejecting a share runs as the receiving project, "
+                "with its own credentials" % (project_id, backup_id)
+            )
         if not self.check_mode:
-            self.fail("backup %s is not shared with project %s (never shared, or the owner removed the share)"
-                      % (backup_id, project_id))
+            self.fail(
+                "backup %s is not shared with project %s (never shared, or the owner removed the share)"
+                % (backup_id, project_id)
+            )
         # In a check run an earlier task (the owner's share) reported but did not make the share.
-        self.module.warn("backup %s is not shared with project %s yet: would %s once shared"
-                         % (backup_id, project_id, "accept" if status == "accepted" else "reject"))
-        return dict(backup_id=backup_id, changed=True, shared=False, member=None,
-                    diff=dict(before=dict(status=None, vault_id=None),
-                              after=dict(status=status, vault_id=self.params["vault_id"])))
+        self.module.warn(
+            "backup %s is not shared with project %s yet: would %s once shared"
+            % (backup_id, project_id, "accept" if status == "accepted" else "reject")
+        )
+        return dict(
+            backup_id=backup_id,
+            changed=True,
+            shared=False,
+            member=None,
+            diff=dict(
+                before=dict(status=None, vault_id=None), after=dict(status=status, vault_id=self.params["vault_id"])
+            ),
+        )
 
     def choose_vaults(self, to_accept, vaults):
         """Settle the vault of every backup to accept before any write (never half-write)."""
         if not to_accept:
             return
-        choices = assign_vaults([view["backup"] for _result, view in to_accept], vaults,
-                                fixed_vault_id=self.params["vault_id"], capacity_check=self.params["capacity_check"])
+        choices = assign_vaults(
+            [view["backup"] for _result, view in to_accept],
+            vaults,
+            fixed_vault_id=self.params["vault_id"],
+            capacity_check=self.params["capacity_check"],
+        )
         problems = []
         for (result, _view), choice in zip(to_accept, choices):
             for warning in choice.warnings:
                 self.module.warn("backup %s: %s (capacity_check=warn)" % (result["backup_id"], warning))
             if choice.problems:
-                problems.append("vault_id %s cannot take backup %s: %s" % (
-                    self.params["vault_id"], result["backup_id"], "; ".join(choice.problems))
-                    if self.params["vault_id"] else "backup %s: %s" % (result["backup_id"], "; ".join(choice.problems)))
+                problems.append(
+                    "vault_id %s cannot take backup %s: %s"
+                    % (self.params["vault_id"], result["backup_id"], "; ".join(choice.problems))
+                    if self.params["vault_id"]
+                    else "backup %s: %s" % (result["backup_id"], "; ".join(choice.problems))
+                )
             result["vault_id"] = choice.vault_id
             result["diff"]["after"]["vault_id"] = choice.vault_id
         if problems:
-            self.fail("; ".join(problems) + (" (capacity_check=warn makes a capacity shortfall a warning)"
-                                             if self.params["capacity_check"] == "fail" else ""))
+            self.fail(
+                "; ".join(problems)
+                + (
+                    " (capacity_check=warn makes a capacity shortfall a warning)"
+                    if self.params["capacity_check"] == "fail"
+                    else ""
+                )
+            )
 
     def write_status(self, result):
         status = self.params["status"]

@@ -1,11 +1,7 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: cbr_share_member_info
@@ -175,8 +171,10 @@ class ShareMemberInfo(CbrModule):
             if params[name] is not None:
                 problems.append(uuid_problem(name, params[name]))
         if params["sort"] is not None and (len(params["sort"]) > 255 or not SORT_RE.match(params["sort"])):
-            problems.append("sort must look like created_at:desc or status:asc,created_at:desc (at most 255 "
-                            "characters), got %s" % shown(params["sort"]))
+            problems.append(
+                "sort must look like created_at:desc or status:asc,created_at:desc (at most 255 "
+                "characters), got %s" % shown(params["sort"])
+            )
         if params["limit"] is not None and params["limit"] < 1:
             problems.append("limit must be 1 or more, got %d" % params["limit"])
         return [problem for problem in problems if problem]

@@ -1,11 +1,7 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: cbr_shared_backup_info
@@ -75,6 +71,12 @@ options:
       - How many member lists are read at once (owner view), from 1 to 64.
     type: int
     default: 8
+  names:
+    description:
+      - Also read the names of the caller's vaults and of the projects the caller's user can access (IAM
+        C(GET /v3/auth/projects), for password and token credentials only) and return them in RV(names).
+    type: bool
+    default: true
 extends_documentation_fragment:
   - cloudops.cbr.auth
   - cloudops.cbr.attributes
@@ -151,6 +153,21 @@ backups:
       description: Owner view with O(on_read_error=report). Why the members could not be read.
       type: str
       returned: when the members could not be read
+names:
+  description:
+    - Names by ID of the projects the caller's user can access and of the caller's vaults, to show next to the IDs.
+      A project the caller cannot see (or any project, with AK/SK credentials) has no entry.
+  returned: when O(names=true)
+  type: dict
+  contains:
+    projects:
+      description: Project name by project ID.
+      type: dict
+      sample: {"0761a1f0e5b34c9b8c2f0f0a7d1e0001": "eu-de_source"}
+    vaults:
+      description: Vault name by vault ID.
+      type: dict
+      sample: {"3a1f0c1e-0000-4000-8000-000000000001": "vault-source-servers"}
 summary:
   description: Counts and flagged entries.
   returned: always
@@ -185,6 +202,7 @@ import datetime
 import re
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import iam_tokens_url
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrNotFound, map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 
@@ -214,10 +232,27 @@ def member_flags(member, expected_projects, pending_cutoff):
     flags = []
     if expected_projects is not None and member["dest_project_id"] not in expected_projects:
         flags.append("unexpected_project")
-    if (pending_cutoff is not None and member.get("status") == "pending" and member.get("created_at")
-            and parse_timestamp(member["created_at"]) < pending_cutoff):
+    if (
+        pending_cutoff is not None
+        and member.get("status") == "pending"
+        and member.get("created_at")
+        and parse_timestamp(member["created_at"]) < pending_cutoff
+    ):
         flags.append("pending_too_long")
     return flags
+
+
+def visible_names(client, auth_url):
+    """Names by ID of the caller's vaults, and of the projects the caller's user can access: IAM's
+    GET /v3/auth/projects takes an X-Auth-Token (IAM API reference, KeystoneListAuthProjects), so AK/SK callers
+    get vault names only."""
+    vaults = dict((vault["id"], vault.get("name")) for vault in client.list_vaults())
+    projects = {}
+    if client.session.auth.kind in ("password", "token") and auth_url:
+        url = iam_tokens_url(auth_url).rsplit("/", 1)[0] + "/projects"
+        answer = client.session.call_json("GET", url, "Failed to list the projects the caller's user can access")
+        projects = dict((project["id"], project.get("name")) for project in answer.get("projects") or [])
+    return dict(projects=projects, vaults=vaults)
 
 
 def summarize(backups, owner_view, vanished=0):
@@ -225,17 +260,33 @@ def summarize(backups, owner_view, vanished=0):
     by_status = dict((status, 0) for status in STATUSES)
     flagged, members, shared = [], 0, 0
     for backup in backups:
-        entries = backup.get("members", []) if owner_view else [
-            dict(dest_project_id=backup["project_id"], status=backup["member_status"], flags=backup["flags"])]
+        entries = (
+            backup.get("members", [])
+            if owner_view
+            else [dict(dest_project_id=backup["project_id"], status=backup["member_status"], flags=backup["flags"])]
+        )
         shared += bool(entries)
         for entry in entries:
             members += 1
             by_status[entry["status"]] = by_status.get(entry["status"], 0) + 1
             if entry["flags"]:
-                flagged.append(dict(backup_id=backup["id"], project_id=entry["dest_project_id"],
-                                    status=entry["status"], flags=entry["flags"]))
-    return dict(backups=len(backups), shared_backups=shared, members=members, by_status=by_status,
-                flagged=flagged, errors=sum(1 for backup in backups if "error" in backup), vanished=vanished)
+                flagged.append(
+                    dict(
+                        backup_id=backup["id"],
+                        project_id=entry["dest_project_id"],
+                        status=entry["status"],
+                        flags=entry["flags"],
+                    )
+                )
+    return dict(
+        backups=len(backups),
+        shared_backups=shared,
+        members=members,
+        by_status=by_status,
+        flagged=flagged,
+        errors=sum(1 for backup in backups if "error" in backup),
+        vanished=vanished,
+    )
 
 
 class SharedBackupInfo(CbrModule):
@@ -248,6 +299,7 @@ class SharedBackupInfo(CbrModule):
         pending_older_than=dict(type="str"),
         on_read_error=dict(type="str", default="fail", choices=["fail", "report"]),
         workers=dict(type="int", default=8),
+        names=dict(type="bool", default=True),
     )
     module_kwargs = dict(supports_check_mode=True)
 
@@ -257,11 +309,14 @@ class SharedBackupInfo(CbrModule):
         problems += [project_id_problem("expected_projects", p) for p in params["expected_projects"] or []]
         if params["pending_older_than"] is not None:
             if parse_duration(params["pending_older_than"]) is None:
-                problems.append("pending_older_than must be a number of seconds or a number with s, m, h, d or w "
-                                "(for example 7d), got %s" % shown(params["pending_older_than"]))
+                problems.append(
+                    "pending_older_than must be a number of seconds or a number with s, m, h, d or w "
+                    "(for example 7d), got %s" % shown(params["pending_older_than"])
+                )
             if params["shared_with_me"]:
-                problems.append("pending_older_than needs the owner view: the list of backups shared with me has "
-                                "no share date")
+                problems.append(
+                    "pending_older_than needs the owner view: the list of backups shared with me has no share date"
+                )
         if not 1 <= params["workers"] <= 64:
             problems.append("workers must be from 1 to 64, got %d" % params["workers"])
         return [p for p in problems if p]
@@ -273,6 +328,9 @@ class SharedBackupInfo(CbrModule):
         params = self.params
         expected = set(params["expected_projects"]) if params["expected_projects"] is not None else None
         vanished = 0
+        if params["names"]:
+            # First: two reads that then do not depend on a token lasting through the member reads.
+            self.result["names"] = visible_names(self.client, self.connection.auth_url())
         if params["shared_with_me"]:
             backups = self.shared_with_me(expected)
         else:
@@ -284,10 +342,13 @@ class SharedBackupInfo(CbrModule):
         params, client = self.params, self.client
         cutoff = None
         if params["pending_older_than"] is not None:
-            cutoff = (datetime.datetime.now(datetime.timezone.utc)
-                      - datetime.timedelta(seconds=parse_duration(params["pending_older_than"])))
-        backups = [dict((k, b.get(k)) for k in BACKUP_FIELDS)
-                   for b in client.list_backups({"vault_id": params["vault_id"], "name": params["name"]})]
+            cutoff = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(
+                seconds=parse_duration(params["pending_older_than"])
+            )
+        backups = [
+            dict((k, b.get(k)) for k in BACKUP_FIELDS)
+            for b in client.list_backups({"vault_id": params["vault_id"], "name": params["name"]})
+        ]
 
         def read_members(backup):
             try:
@@ -317,8 +378,9 @@ class SharedBackupInfo(CbrModule):
         backups = []
         # The backup list says nothing of the share's status: ask once per status (CONTRACT.md 5).
         for status in [params["member_status"]] if params["member_status"] else STATUSES:
-            for backup in client.list_backups({"own_type": "shared", "member_status": status,
-                                               "vault_id": params["vault_id"], "name": params["name"]}):
+            for backup in client.list_backups(
+                {"own_type": "shared", "member_status": status, "vault_id": params["vault_id"], "name": params["name"]}
+            ):
                 entry = dict((k, backup.get(k)) for k in BACKUP_FIELDS)
                 flags = ["unexpected_project"] if expected is not None and backup["project_id"] not in expected else []
                 entry.update(member_status=status, flags=flags)

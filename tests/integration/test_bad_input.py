@@ -36,7 +36,6 @@ CASES = [
     ("cbr_share_member", {"backup_id": WEB, "dest_project_ids": [DR], "vault_id": VAULT}, "vault_id"),
     ("cbr_share_member", {"backup_id": WEB, "dest_project_ids": [DR], "status": "accepted"}, "status"),
     ("cbr_share_member", {"backup_id": WEB, "status": "ok"}, "status"),
-    ("cbr_share_member", {"backup_id": WEB, "status": "accepted"}, "vault_id"),
     ("cbr_share_member", {"backup_id": WEB, "status": "accepted", "vault_id": "vault-1"}, "vault_id"),
     ("cbr_share_member", {"backup_id": WEB, "status": "rejected", "vault_id": VAULT}, "vault_id"),
     ("cbr_share_member", {"backup_id": WEB, "status": "rejected", "wait": True}, "wait"),

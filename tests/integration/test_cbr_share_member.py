@@ -8,6 +8,7 @@ receiving side in the lenient profile, where the faster member-record read answe
 """
 
 import pytest
+
 from demo_ids import (  # pylint: disable=import-error
     CUSTOMER,
     CUSTOMER_DISK_VAULT,
@@ -35,8 +36,9 @@ def share(emulator, run_module):
     def run(project_id, check_mode=False, diff=True, **options):
         if "backup_ids" not in options and "owner_project_ids" not in options:
             options.setdefault("backup_id", WEB)
-        return run_module(MODULE, dict(password_auth(emulator.url, project_id), **options), check_mode=check_mode,
-                          diff=diff)
+        return run_module(
+            MODULE, dict(password_auth(emulator.url, project_id), **options), check_mode=check_mode, diff=diff
+        )
 
     return run
 
@@ -61,15 +63,21 @@ def methods(entries):
 
 def calls(emulator):
     """(method, path without /v3/{project}, member_status or None, status) of every API request."""
-    return [(e["method"], e["path"].split("/", 3)[3], e["query"].get("member_status"), e["status"])
-            for e in emulator.requests()]
+    return [
+        (e["method"], e["path"].split("/", 3)[3], e["query"].get("member_status"), e["status"])
+        for e in emulator.requests()
+    ]
 
 
 # Documented for a receiving project (CONTRACT.md 13.1): the shared list, its vaults, the backup once accepted, PUT.
 def documented_for_recipient(entry):
     method, path, member_status, _status = entry
-    return ((method, path) in (("GET", "backups"), ("GET", "vaults")) and (path != "backups" or member_status)
-            or method == "PUT" or (method == "GET" and path.startswith("backups/") and "/members" not in path))
+    return (
+        (method, path) in (("GET", "backups"), ("GET", "vaults"))
+        and (path != "backups" or member_status)
+        or method == "PUT"
+        or (method == "GET" and path.startswith("backups/") and "/members" not in path)
+    )
 
 
 # -- owner side
@@ -93,8 +101,10 @@ def test_check_mode_reports_the_change_and_sends_no_write(emulator, share):
     would_add = share(OWNER, check_mode=True, dest_project_ids=[DR, GOLDEN])
     nothing = share(OWNER, check_mode=True, dest_project_ids=[DR])
     assert would_add["changed"] is True and would_add["added"] == [GOLDEN]
-    assert would_add["diff"] == {"before": {"dest_project_ids": [DR]},
-                                 "after": {"dest_project_ids": sorted([DR, GOLDEN])}}
+    assert would_add["diff"] == {
+        "before": {"dest_project_ids": [DR]},
+        "after": {"dest_project_ids": sorted([DR, GOLDEN])},
+    }
     assert nothing["changed"] is False
     assert emulator.writes() == [] and member_ids(emulator) == [DR]
     real = share(OWNER, dest_project_ids=[DR, GOLDEN])
@@ -123,8 +133,12 @@ def test_absent_removes_only_the_listed_members(emulator, share):
 
 def test_a_member_already_gone_is_not_reported_as_removed_by_this_run(emulator, share):
     preload(emulator, DR, GOLDEN)
-    emulator.add_fault(method="DELETE", path="/members/" + GOLDEN, status=404,
-                       body={"error_code": "BackupService.6705", "error_msg": "The share member does not exist."})
+    emulator.add_fault(
+        method="DELETE",
+        path="/members/" + GOLDEN,
+        status=404,
+        body={"error_code": "BackupService.6705", "error_msg": "The share member does not exist."},
+    )
     result = share(OWNER, dest_project_ids=[DR, GOLDEN], state="absent")
     assert not result.get("failed") and result["removed"] == [DR] and result["changed"] is True
     assert result["diff"]["after"] == {"dest_project_ids": []}
@@ -138,7 +152,9 @@ def test_the_ten_project_cap_is_refused_before_any_write(emulator, share):
     refused = share(OWNER, dest_project_ids=[DR, GOLDEN])
     purged = share(OWNER, dest_project_ids=[DR, GOLDEN], purge=True)
     assert refused["failed"] is True
-    assert "at most 10" in refused["msg"] and "11 projects" in refused["msg"] and "1 more can be added" in refused["msg"]
+    assert (
+        "at most 10" in refused["msg"] and "11 projects" in refused["msg"] and "1 more can be added" in refused["msg"]
+    )
     assert purged["changed"] is True and len(purged["removed"]) == 9
     assert methods(emulator.writes()) == ["DELETE"] * 9 + ["POST"]
 
@@ -170,21 +186,24 @@ def test_where_the_cloud_shares_disk_and_encrypted_backups_so_does_the_module(em
     assert member_ids(emulator, DISK_BACKUP) == [DR] and member_ids(emulator, ENCRYPTED) == [DR]
 
 
-@pytest.mark.parametrize("options, message", [
-    (dict(dest_project_ids=[OWNER]), "must not contain the backup's own project"),
-    (dict(dest_project_ids=["DR"]), "dest_project_ids must be a project id of 32"),
-    (dict(dest_project_ids=[]), "dest_project_ids must not be empty"),
-    (dict(dest_project_ids=[DR], vault_id=DR_VAULT), "vault_id is for the receiving side"),
-    (dict(dest_project_ids=[DR], status="rejected"), "mutually exclusive"),
-    (dict(status="rejected", purge=True), "purge is for the owner side"),
-    (dict(status="rejected", vault_id=DR_VAULT), "vault_id is only used with status=accepted"),
-    (dict(status="accepted", owner_project_ids=["nope"]), "owner_project_ids must be a project id"),
-    (dict(dest_project_ids=[DR], owner_project_ids=[OWNER]), "mutually exclusive"),
-    (dict(dest_project_ids=[DR], backup_ids=[]), "backup_ids must not be empty"),
-    (dict(dest_project_ids=[DR], backup_ids=["nope"]), "backup_ids must be"),
-    (dict(dest_project_ids=[DR], workers=0), "workers must be from 1 to 64"),
-    (dict(status="accepted", capacity_check="maybe"), "capacity_check"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (dict(dest_project_ids=[OWNER]), "must not contain the backup's own project"),
+        (dict(dest_project_ids=["DR"]), "dest_project_ids must be a project id of 32"),
+        (dict(dest_project_ids=[]), "dest_project_ids must not be empty"),
+        (dict(dest_project_ids=[DR], vault_id=DR_VAULT), "vault_id is for the receiving side"),
+        (dict(dest_project_ids=[DR], status="rejected"), "mutually exclusive"),
+        (dict(status="rejected", purge=True), "purge is for the owner side"),
+        (dict(status="rejected", vault_id=DR_VAULT), "vault_id is only used with status=accepted"),
+        (dict(status="accepted", owner_project_ids=["nope"]), "owner_project_ids must be a project id"),
+        (dict(dest_project_ids=[DR], owner_project_ids=[OWNER]), "mutually exclusive"),
+        (dict(dest_project_ids=[DR], backup_ids=[]), "backup_ids must not be empty"),
+        (dict(dest_project_ids=[DR], backup_ids=["nope"]), "backup_ids must be"),
+        (dict(dest_project_ids=[DR], workers=0), "workers must be from 1 to 64"),
+        (dict(status="accepted", capacity_check="maybe"), "capacity_check"),
+    ],
+)
 def test_bad_input_fails_before_any_request(emulator, share, options, message):
     result = share(OWNER, **options)
     assert result["failed"] is True and message in result["msg"], result["msg"]
@@ -229,8 +248,9 @@ def test_a_duplicate_answer_means_another_run_added_them_not_this_one(emulator, 
     try:
         result = share(OWNER, dest_project_ids=[DR, GOLDEN])
     finally:
-        emulator.emulator.routes = [(m, p, original if h == list_then_race else h)
-                                    for m, p, h in emulator.emulator.routes]
+        emulator.emulator.routes = [
+            (m, p, original if h == list_then_race else h) for m, p, h in emulator.emulator.routes
+        ]
     assert not result.get("failed"), result
     posts = [e for e in emulator.writes() if e["method"] == "POST"]
     assert [e["status"] for e in posts] == [400, 200]
@@ -262,8 +282,10 @@ def test_full_cycle_owner_adds_receiver_accepts_owner_sees_the_vault(emulator, s
     seen = run_module("cbr_share_member_info", dict(password_auth(emulator.url, OWNER), backup_id=WEB))
     assert added["changed"] is True
     assert accepted["changed"] is True and accepted["member"]["status"] == "accepted"
-    assert accepted["diff"] == {"before": {"status": "pending", "vault_id": None},
-                                "after": {"status": "accepted", "vault_id": DR_VAULT}}
+    assert accepted["diff"] == {
+        "before": {"status": "pending", "vault_id": None},
+        "after": {"status": "accepted", "vault_id": DR_VAULT},
+    }
     assert again["changed"] is False and again["member"]["vault_id"] == DR_VAULT
     assert [(m["dest_project_id"], m["status"], m["vault_id"]) for m in seen["members"]] == [(DR, "accepted", DR_VAULT)]
     # The member-record shortcut is refused (4xx); every other call is one a receiving project may make.
@@ -287,8 +309,9 @@ def test_check_mode_before_the_share_exists_would_accept_once_shared(emulator, s
     assert check["changed"] is True and not check.get("failed")
     assert any("not shared with project %s yet: would accept once shared" % DR in w for w in warnings(check))
     assert real["failed"] is True
-    assert real["msg"] == ("backup %s is not shared with project %s (never shared, or the owner removed the share)"
-                           % (WEB, DR))
+    assert real["msg"] == (
+        "backup %s is not shared with project %s (never shared, or the owner removed the share)" % (WEB, DR)
+    )
     assert emulator.writes() == []
 
 
@@ -362,13 +385,15 @@ def _receiver_story(emulator, share):
     preload(emulator, DR)
     preload(emulator, GOLDEN)
     preload(emulator, CUSTOMER, status="accepted", vault_id=CUSTOMER_FULL_VAULT)
-    results = [share(DR, check_mode=True, status="accepted", vault_id=DR_VAULT),
-               share(DR, status="accepted", vault_id=DR_VAULT),
-               share(DR, status="accepted", vault_id=DR_VAULT),
-               share(GOLDEN, status="rejected"),
-               share(GOLDEN, status="rejected"),
-               share(CUSTOMER, status="accepted", vault_id=CUSTOMER_VAULT),
-               share(CUSTOMER, status="accepted", vault_id=CUSTOMER_VAULT)]
+    results = [
+        share(DR, check_mode=True, status="accepted", vault_id=DR_VAULT),
+        share(DR, status="accepted", vault_id=DR_VAULT),
+        share(DR, status="accepted", vault_id=DR_VAULT),
+        share(GOLDEN, status="rejected"),
+        share(GOLDEN, status="rejected"),
+        share(CUSTOMER, status="accepted", vault_id=CUSTOMER_VAULT),
+        share(CUSTOMER, status="accepted", vault_id=CUSTOMER_VAULT),
+    ]
     return [(r["changed"], r["diff"], r["member"]["status"], r["member"].get("vault_id")) for r in results]
 
 

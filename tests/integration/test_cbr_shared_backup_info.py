@@ -1,11 +1,6 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The sharing audit through ansible-playbook, against 1,200 backups over 2 vaults."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import collections
 import json
@@ -15,6 +10,7 @@ import sys
 
 import pytest
 import requests
+
 from demo_ids import OWNER  # pylint: disable=import-error
 
 RECIPIENTS = ["0761a1f0e5b34c9b8c2f0f0a7d1e00%02d" % n for n in (2, 3, 4)]
@@ -37,7 +33,7 @@ def planned_members():
     for number in range(BACKUPS):
         if number % 3 == 0:
             continue  # a third of the backups are not shared
-        for index, project in enumerate(RECIPIENTS[:1 + number % 3]):
+        for index, project in enumerate(RECIPIENTS[: 1 + number % 3]):
             status = ("pending", "accepted", "rejected")[(number + index) % 3]
             created = OLD if number % 10 == 1 else None
             members[(backup_id(number), project)] = (status, created)
@@ -52,14 +48,25 @@ def audit_fixture():
 
     owner = project(OWNER, "eu-de_source")
     owner["credentials"] = [{"access_key": AUDIT_AK, "secret_key": "audit-secret-key-0001"}]
-    owner["vaults"] = [{"id": v, "name": "vault-%d" % i, "object_type": "server", "size_gb": 100000}
-                       for i, v in enumerate(VAULTS)]
-    owner["backups"] = [{"id": backup_id(n), "name": "server-%04d" % n, "resource_type": "OS::Nova::Server",
-                         "status": "available", "vault_id": VAULTS[n % 2], "resource_size_gb": 10}
-                        for n in range(BACKUPS)]
+    owner["vaults"] = [
+        {"id": v, "name": "vault-%d" % i, "object_type": "server", "size_gb": 100000} for i, v in enumerate(VAULTS)
+    ]
+    owner["backups"] = [
+        {
+            "id": backup_id(n),
+            "name": "server-%04d" % n,
+            "resource_type": "OS::Nova::Server",
+            "status": "available",
+            "vault_id": VAULTS[n % 2],
+            "resource_size_gb": 10,
+        }
+        for n in range(BACKUPS)
+    ]
     projects = [owner] + [project(p, "eu-de_r%d" % i) for i, p in enumerate(RECIPIENTS + [STRANGER])]
-    members = [{"backup_id": b, "dest_project_id": p, "status": s, "created_at": c}
-               for (b, p), (s, c) in planned_members().items()]
+    members = [
+        {"backup_id": b, "dest_project_id": p, "status": s, "created_at": c}
+        for (b, p), (s, c) in planned_members().items()
+    ]
     for member in members:
         if member["status"] == "accepted":
             member["vault_id"] = "3a1f0c1e-0000-4000-8000-0000000000ff"
@@ -72,14 +79,22 @@ def big(start_emulator):
 
 
 def login(big, project_id=OWNER, name="eu-de_source"):
-    return {"auth_url": big.url + "/v3", "username": name, "password": name + "-pass", "domain_name": "acme",
-            "project_id": project_id}
+    return {
+        "auth_url": big.url + "/v3",
+        "username": name,
+        "password": name + "-pass",
+        "domain_name": "acme",
+        "project_id": project_id,
+    }
 
 
 def test_owner_audit_reports_every_backup_and_member_once_with_flags(big, play):
     big.clear_log()
-    result = play([{MODULE: {"expected_projects": RECIPIENTS, "pending_older_than": "30d", "workers": 8}}],
-                  check=True, defaults=login(big))
+    result = play(
+        [{MODULE: {"expected_projects": RECIPIENTS, "pending_older_than": "30d", "workers": 8}}],
+        check=True,
+        defaults=login(big),
+    )
     audit = result[0]
     assert audit["changed"] is False and not audit.get("failed"), audit
     ids = [b["id"] for b in audit["backups"]]
@@ -92,7 +107,8 @@ def test_owner_audit_reports_every_backup_and_member_once_with_flags(big, play):
     for (backup, project), member in reported.items():
         status, created = planned[(backup, project)]
         wanted = (["unexpected_project"] if project == STRANGER else []) + (
-            ["pending_too_long"] if status == "pending" and created == OLD else [])
+            ["pending_too_long"] if status == "pending" and created == OLD else []
+        )
         assert member["flags"] == wanted, (backup, project)
     summary = audit["summary"]
     assert summary["backups"] == BACKUPS and summary["shared_backups"] == 800 and summary["errors"] == 0
@@ -105,8 +121,7 @@ def test_owner_audit_reports_every_backup_and_member_once_with_flags(big, play):
 
 
 def test_owner_audit_of_one_vault_and_one_status(big, play):
-    result = play([{MODULE: {"vault_id": VAULTS[1], "member_status": "accepted", "workers": 16}}],
-                  defaults=login(big))
+    result = play([{MODULE: {"vault_id": VAULTS[1], "member_status": "accepted", "workers": 16}}], defaults=login(big))
     audit = result[0]
     assert len(audit["backups"]) == BACKUPS // 2
     assert all(b["vault_id"] == VAULTS[1] for b in audit["backups"])
@@ -117,25 +132,48 @@ def test_owner_audit_of_one_vault_and_one_status(big, play):
 
 def test_receiver_view_lists_exactly_what_was_shared_with_it(big, play):
     project = RECIPIENTS[1]
-    result = play([{MODULE: {"shared_with_me": True, "expected_projects": [OWNER]}},
-                   {MODULE: {"shared_with_me": True, "member_status": "pending"}}],
-                  defaults=login(big, project, "eu-de_r1"))
+    big.restore_defaults()
+    result = play(
+        [
+            {MODULE: {"shared_with_me": True, "expected_projects": [OWNER]}},
+            {MODULE: {"shared_with_me": True, "member_status": "pending"}},
+        ],
+        defaults=login(big, project, "eu-de_r1"),
+    )
     every, pending = result.results
     planned = {key[0]: value[0] for key, value in planned_members().items() if key[1] == project}
     assert {b["id"]: b["member_status"] for b in every["backups"]} == planned
     assert all(b["project_id"] == OWNER and b["flags"] == [] for b in every["backups"])
     assert sorted(b["id"] for b in pending["backups"]) == sorted(b for b, s in planned.items() if s == "pending")
     assert every["summary"]["members"] == len(planned) and every["summary"]["flagged"] == []
+    # Only the receiving project's documented read (CONTRACT.md 13.1): the shared list by status, every page.
+    assert big.profile == "strict"
+    backup_reads = [e for e in big.requests() if "/backups" in e["path"]]
+    assert {(e["method"], e["path"], e["query"]["own_type"]) for e in backup_reads} == {
+        ("GET", "/v3/%s/backups" % project, "shared")
+    }
+    assert sorted({e["query"]["member_status"] for e in backup_reads}) == ["accepted", "pending", "rejected"]
+    # Besides: its own vaults (names) and IAM's project list, nothing else.
+    assert {e["path"] for e in big.requests() if "/backups" not in e["path"]} <= {
+        "/v3/%s/vaults" % project,
+        "/v3/auth/projects",
+    }
 
 
 def test_bad_audit_options_fail_before_any_request(big, play):
     big.clear_log()
-    result = play([{MODULE: {"pending_older_than": "a week"}},
-                   {MODULE: {"workers": 0}},
-                   {MODULE: {"shared_with_me": True, "pending_older_than": "7d"}},
-                   {MODULE: {"expected_projects": ["nope"]}}], defaults=login(big))
-    for failed, option in zip(result.results, ("pending_older_than", "workers", "pending_older_than",
-                                               "expected_projects")):
+    result = play(
+        [
+            {MODULE: {"pending_older_than": "a week"}},
+            {MODULE: {"workers": 0}},
+            {MODULE: {"shared_with_me": True, "pending_older_than": "7d"}},
+            {MODULE: {"expected_projects": ["nope"]}},
+        ],
+        defaults=login(big),
+    )
+    for failed, option in zip(
+        result.results, ("pending_older_than", "workers", "pending_older_than", "expected_projects")
+    ):
         assert failed["failed"] is True and option in failed["msg"]
     assert big.requests(api_only=False) == []
 
@@ -144,12 +182,29 @@ def test_the_audit_playbook_fails_the_job_only_when_something_is_flagged(big):
     playbook = PLAYBOOK
 
     def run(expected):
-        extra = {"sharing_audit_auth": login(big), "sharing_audit_expected_projects": expected,
-                 "sharing_audit_pending_older_than": "100000d"}
-        return subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,",
-                               "-c", "local", playbook, "-e", json.dumps(extra), "-e",
-                               "ansible_python_interpreter=%s" % sys.executable],
-                              capture_output=True, text=True, check=False, timeout=300)
+        extra = {
+            "sharing_audit_auth": login(big),
+            "sharing_audit_expected_projects": expected,
+            "sharing_audit_pending_older_than": "100000d",
+        }
+        return subprocess.run(
+            [
+                os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+                "-i",
+                "localhost,",
+                "-c",
+                "local",
+                playbook,
+                "-e",
+                json.dumps(extra),
+                "-e",
+                "ansible_python_interpreter=%s" % sys.executable,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
 
     flagged = run(RECIPIENTS)
     assert flagged.returncode != 0 and "Flagged shares" in flagged.stdout and STRANGER in flagged.stdout
@@ -161,10 +216,21 @@ def test_the_audit_playbook_fails_the_job_only_when_something_is_flagged(big):
 
 def token_auth(big):
     """A token of the owner, given as is (no password to log in again with), as cbr_auth hands it on."""
-    answer = requests.post(big.url + "/v3/auth/tokens", json={"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": "eu-de_source", "password": "eu-de_source-pass", "domain": {"name": "acme"}}}},
-        "scope": {"project": {"id": OWNER}}}}, timeout=10)
+    answer = requests.post(
+        big.url + "/v3/auth/tokens",
+        json={
+            "auth": {
+                "identity": {
+                    "methods": ["password"],
+                    "password": {
+                        "user": {"name": "eu-de_source", "password": "eu-de_source-pass", "domain": {"name": "acme"}}
+                    },
+                },
+                "scope": {"project": {"id": OWNER}},
+            }
+        },
+        timeout=10,
+    )
     return {"token": answer.headers["X-Subject-Token"], "project_id": OWNER, "endpoint": big.url}
 
 
@@ -172,8 +238,10 @@ def aksk_auth(big):
     return {"access_key": AUDIT_AK, "secret_key": "audit-secret-key-0001", "project_id": OWNER, "endpoint": big.url}
 
 
-LOCKED_KEY = {"error_code": "APIG.0301", "error_msg": "Incorrect IAM authentication information: the access key is "
-                                                      "locked"}
+LOCKED_KEY = {
+    "error_code": "APIG.0301",
+    "error_msg": "Incorrect IAM authentication information: the access key is locked",
+}
 
 
 def break_reads(big, cause):
@@ -182,8 +250,9 @@ def break_reads(big, cause):
     if cause == "token expires":
         big.add_fault(method="GET", path=backup_id(300) + "/members$", expire_tokens=True)
     else:
-        big.add_fault(method="GET", path=r"-0000000(00[3-9]\d\d|01\d\d\d)/members$", status=401, body=LOCKED_KEY,
-                      count=100000)
+        big.add_fault(
+            method="GET", path=r"-0000000(00[3-9]\d\d|01\d\d\d)/members$", status=401, body=LOCKED_KEY, count=100000
+        )
 
 
 @pytest.fixture
@@ -220,10 +289,18 @@ def test_on_read_error_report_counts_the_unreadable_backups(fresh_big, run_modul
 
 def test_a_backup_deleted_during_the_audit_is_left_out_not_an_error(fresh_big, run_module):
     big = fresh_big
-    big.add_fault(method="GET", path=backup_id(5) + "/members$", status=404,
-                  body={"error_code": "BackupService.6200", "error_msg": "The backup does not exist."})
-    big.add_fault(method="GET", path=backup_id(6) + "/members$", status=401,
-                  body={"unauthorized": {"code": "401", "message": "Malformed request url"}})
+    big.add_fault(
+        method="GET",
+        path=backup_id(5) + "/members$",
+        status=404,
+        body={"error_code": "BackupService.6200", "error_msg": "The backup does not exist."},
+    )
+    big.add_fault(
+        method="GET",
+        path=backup_id(6) + "/members$",
+        status=401,
+        body={"unauthorized": {"code": "401", "message": "Malformed request url"}},
+    )
     result = run_module("cbr_shared_backup_info", dict(login(big), workers=4))
     assert not result.get("failed"), result
     assert result["summary"]["vanished"] == 2 and result["summary"]["errors"] == 0
@@ -235,10 +312,15 @@ def test_a_backup_deleted_during_the_audit_is_left_out_not_an_error(fresh_big, r
 def test_the_audit_playbook_fails_when_backups_could_not_be_read(fresh_big, run_playbook, cause, auth):
     big = fresh_big
     break_reads(big, cause)
-    result = run_playbook(PLAYBOOK, extra_vars={"sharing_audit_auth": auth(big),
-                                                "sharing_audit_expected_projects": RECIPIENTS + [STRANGER],
-                                                "sharing_audit_pending_older_than": "100000d",
-                                                "sharing_audit_workers": 8})
+    result = run_playbook(
+        PLAYBOOK,
+        extra_vars={
+            "sharing_audit_auth": auth(big),
+            "sharing_audit_expected_projects": RECIPIENTS + [STRANGER],
+            "sharing_audit_pending_older_than": "100000d",
+            "sharing_audit_workers": 8,
+        },
+    )
     assert result.rc != 0, result.output
     assert "backups could not be read, so the audit is incomplete" in result.stdout
     assert "Nothing flagged." not in result.stdout

@@ -19,4 +19,6 @@ def test_capacity_check_warn_turns_the_shortfall_into_a_warning(emulator, run_mo
     assert full_warn["fits"] is True and full_warn["refusals"] == []
     assert full_warn["capacity_warnings"] == full_strict["refusals"]
     # Type and status stay refusals either way.
-    assert warn_by_name["vault-customer-disks"]["fits"] is False and warn_by_name["vault-customer-frozen"]["fits"] is False
+    assert (
+        warn_by_name["vault-customer-disks"]["fits"] is False and warn_by_name["vault-customer-frozen"]["fits"] is False
+    )

@@ -1,14 +1,10 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The module_utils client through real HTTP to the emulator: auth, endpoints, paging, errors, retries."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from urllib.parse import parse_qsl
 
 import pytest
-from urllib.parse import parse_qsl
 
 from ansible_collections.cloudops.cbr.plugins.module_utils import _http
 from ansible_collections.cloudops.cbr.plugins.module_utils._connection import connect
@@ -28,15 +24,27 @@ def sleeps(monkeypatch):
 
 
 def password_params(emulator, **overrides):
-    params = dict(auth_url=emulator.url + "/v3", username="ops-source", password="source-pass",
-                  domain_name="acme", project_id=OWNER, validate_certs=True, timeout=10)
+    params = dict(
+        auth_url=emulator.url + "/v3",
+        username="ops-source",
+        password="source-pass",
+        domain_name="acme",
+        project_id=OWNER,
+        validate_certs=True,
+        timeout=10,
+    )
     params.update(overrides)
     return params
 
 
 def aksk_params(emulator, **overrides):
-    params = dict(access_key="AKSOURCE0000000000001", secret_key="source-secret-key-0001", project_id=OWNER,
-                  endpoint=emulator.url, timeout=10)
+    params = dict(
+        access_key="AKSOURCE0000000000001",
+        secret_key="source-secret-key-0001",
+        project_id=OWNER,
+        endpoint=emulator.url,
+        timeout=10,
+    )
     params.update(overrides)
     return params
 
@@ -51,7 +59,9 @@ def test_password_token_by_project_id_uses_the_catalog_endpoint(emulator):
     assert (client.endpoint, client.project_id) == (emulator.url, OWNER)
     assert client.list_members(WEB) == []
     assert [(e["method"], e["path"], e["auth_type"]) for e in emulator.requests(api_only=False)] == [
-        ("POST", "/v3/auth/tokens", "password"), ("GET", MEMBERS_PATH, "token")]
+        ("POST", "/v3/auth/tokens", "password"),
+        ("GET", MEMBERS_PATH, "token"),
+    ]
 
 
 def test_password_token_by_project_name_reads_the_project_id_from_the_token(emulator):
@@ -85,8 +95,14 @@ def test_aksk_with_a_wrong_secret_is_refused(emulator):
 
 
 def test_temporary_aksk_with_security_token(emulator):
-    client = connect(aksk_params(emulator, access_key="AKSOURCETEMP000000001", secret_key="source-temp-secret-0001",
-                                 security_token="source-temp-security-token-0001"))
+    client = connect(
+        aksk_params(
+            emulator,
+            access_key="AKSOURCETEMP000000001",
+            secret_key="source-temp-secret-0001",
+            security_token="source-temp-security-token-0001",
+        )
+    )
     assert client.list_members(WEB) == []
 
 
@@ -135,8 +151,10 @@ def test_a_missing_backup_is_reported_with_the_api_code_and_request_id(emulator)
         client.list_members("a5200000-0000-4000-8000-00000000ffff")
     error = failure.value
     assert (error.status_code, error.error_code, error.what) == (404, "BackupService.6200", "backup")
-    assert str(error) == ("Failed to list share members of backup a5200000-0000-4000-8000-00000000ffff: "
-                          "BackupService.6200 The backup does not exist.")
+    assert str(error) == (
+        "Failed to list share members of backup a5200000-0000-4000-8000-00000000ffff: "
+        "BackupService.6200 The backup does not exist."
+    )
     assert len(error.request_id) == 32
 
 
@@ -150,15 +168,19 @@ def test_a_deleted_backup_is_not_found_not_bad_credentials(emulator, sleeps):
     assert client.show_backup(WEB) is None or client.show_backup(WEB)["id"] == WEB
 
 
-@pytest.mark.parametrize("status, code, message", [
-    (401, "APIG.0301", "Incorrect IAM authentication information: the token has expired"),
-    (403, "APIG.0302", "Forbidden"),
-    (400, "BackupService.6707", "Backup sharing is not allowed."),
-    (500, "BackupService.9910", "Unknown error"),
-])
+@pytest.mark.parametrize(
+    "status, code, message",
+    [
+        (401, "APIG.0301", "Incorrect IAM authentication information: the token has expired"),
+        (403, "APIG.0302", "Forbidden"),
+        (400, "BackupService.6707", "Backup sharing is not allowed."),
+        (500, "BackupService.9910", "Unknown error"),
+    ],
+)
 def test_only_the_not_found_table_is_not_found(emulator, sleeps, status, code, message):
-    emulator.add_fault(method="GET", path="/members", status=status, body={"error_code": code, "error_msg": message},
-                       count=20)
+    emulator.add_fault(
+        method="GET", path="/members", status=status, body={"error_code": code, "error_msg": message}, count=20
+    )
     client = connect(aksk_params(emulator))
     with pytest.raises(CbrApiError) as failure:
         client.list_members(WEB)

@@ -179,7 +179,10 @@ def test_cbr_vault_info_says_which_vaults_fit_and_why_not(emulator, play):
     by_name = {v["name"]: v for v in fit["vaults"]}
     assert [name for name, v in sorted(by_name.items()) if v["fits"]] == ["vault-customer-servers"]
     assert "BackupService.6713" in by_name["vault-customer-disks"]["refusals"][0]
-    assert by_name["vault-customer-full"]["refusals"] == ["it has 10240 MB free and the backup needs 40960 MB (40 GB, computed from its resource_size, the size of the backed-up resource; the backup itself may be smaller)"]
+    assert by_name["vault-customer-full"]["refusals"] == [
+        "it has 10240 MB free and the backup needs 40960 MB (40 GB, computed from its resource_size, the size of the "
+        "backed-up resource; the backup itself may be smaller)"
+    ]
     assert "frozen" in by_name["vault-customer-frozen"]["refusals"][0]
     assert by_name["vault-customer-servers"]["free_mb"] == 500 * 1024
     assert [v["name"] for v in disks["vaults"]] == ["vault-customer-disks"] and "fits" not in disks["vaults"][0]

@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What AWX and Automation Hub consume: the tarball, the execution environment, the changelog, the credential type."""
+"""What AWX and Automation Hub consume: the tarball, the execution environment, the changelog."""
 
 import json
 import os
@@ -11,11 +11,6 @@ import sys
 
 import pytest
 import yaml
-
-from ansible_collections.cloudops.cbr.plugins.module_utils._connection import (
-    AUTH_ARGUMENT_SPEC,
-    ENVIRONMENT_VARIABLES,
-)
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
@@ -115,18 +110,6 @@ def test_antsibull_changelog_generates_the_release_changelog(tmp_path):
         assert "cloudops.cbr.%s" % module in changelog
     assert "share_and_accept" in changelog
     assert "Minor Changes" in changelog
-
-
-def test_the_awx_credential_type_injects_only_what_the_modules_read():
-    with open(os.path.join(REPO, "extensions", "awx", "cbr_credential_type.yml"), encoding="utf-8") as handle:
-        credential_type = yaml.safe_load(handle)
-    fields = {field["id"]: field for field in credential_type["inputs"]["fields"]}
-    env_of_option = ENVIRONMENT_VARIABLES
-    for variable, template in credential_type["injectors"]["env"].items():
-        field = template.strip("{} ")
-        assert field in fields, variable
-        assert variable in env_of_option[field], (variable, field)
-        assert bool(fields[field].get("secret")) == bool(AUTH_ARGUMENT_SPEC[field].get("no_log")), field
 
 
 def test_ansible_doc_text_output_keeps_every_resource_type_whole():

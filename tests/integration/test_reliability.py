@@ -1,11 +1,6 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Faults, races and TLS, through ansible-playbook against the emulator."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import os
 import subprocess
@@ -23,8 +18,10 @@ MODULE = "cloudops.cbr.cbr_share_member"
 
 
 def as_project(emulator, project_id, module_args, module=MODULE):
-    return {module: dict({"backup_id": WEB}, **module_args),
-            "module_defaults": {"group/cloudops.cbr.cbr": password_auth(emulator.url, project_id)}}
+    return {
+        module: dict({"backup_id": WEB}, **module_args),
+        "module_defaults": {"group/cloudops.cbr.cbr": password_auth(emulator.url, project_id)},
+    }
 
 
 def statuses(emulator, method):
@@ -39,17 +36,18 @@ def test_throttling_5xx_and_dropped_connections_are_retried_and_the_run_is_right
     emulator.add_fault(method="PUT", path="/members/", drop=True, after_apply=True, count=1)
     emulator.add_fault(method="DELETE", path="/members/", status=504, count=1)
     emulator.add_fault(method="DELETE", path="/members/", drop=True, after_apply=True, count=1)
-    result = play([
-        as_project(emulator, OWNER, {"dest_project_ids": [DR, GOLDEN]}),
-        as_project(emulator, DR, {"status": "accepted", "vault_id": DR_VAULT}),
-        as_project(emulator, OWNER, {"dest_project_ids": [GOLDEN], "state": "absent"}),
-        as_project(emulator, OWNER, {}, module="cloudops.cbr.cbr_share_member_info"),
-    ])
+    result = play(
+        [
+            as_project(emulator, OWNER, {"dest_project_ids": [DR, GOLDEN]}),
+            as_project(emulator, DR, {"status": "accepted", "vault_id": DR_VAULT}),
+            as_project(emulator, OWNER, {"dest_project_ids": [GOLDEN], "state": "absent"}),
+            as_project(emulator, OWNER, {}, module="cloudops.cbr.cbr_share_member_info"),
+        ]
+    )
     added, accepted, removed, seen = result.results
     assert not any(r.get("failed") for r in result.results), result.results
     assert added["changed"] and accepted["changed"] and removed["changed"]
-    assert [(m["dest_project_id"], m["status"], m["vault_id"]) for m in seen["members"]] == [
-        (DR, "accepted", DR_VAULT)]
+    assert [(m["dest_project_id"], m["status"], m["vault_id"]) for m in seen["members"]] == [(DR, "accepted", DR_VAULT)]
     assert statuses(emulator, "PUT") == [502, "dropped", 200]
     assert statuses(emulator, "DELETE") == [504, "dropped", 404]
     assert statuses(emulator, "POST") == [200]
@@ -58,8 +56,12 @@ def test_throttling_5xx_and_dropped_connections_are_retried_and_the_run_is_right
 
 def test_a_post_applied_then_dropped_is_not_sent_again_blind(emulator, play):
     emulator.add_fault(method="POST", path="/members$", drop=True, after_apply=True)
-    result = play([as_project(emulator, OWNER, {"dest_project_ids": [DR, GOLDEN]}),
-                   as_project(emulator, OWNER, {"dest_project_ids": [DR, GOLDEN]})])
+    result = play(
+        [
+            as_project(emulator, OWNER, {"dest_project_ids": [DR, GOLDEN]}),
+            as_project(emulator, OWNER, {"dest_project_ids": [DR, GOLDEN]}),
+        ]
+    )
     first, rerun = result.results
     assert first["changed"] is True and not first.get("failed")
     assert sorted(m["dest_project_id"] for m in first["members"]) == sorted([DR, GOLDEN])
@@ -70,9 +72,16 @@ def test_a_post_applied_then_dropped_is_not_sent_again_blind(emulator, play):
 
 def test_a_6714_race_sends_only_the_members_still_missing(emulator, play):
     # Another run adds DR between this run's read and its POST: the whole POST is refused with 6714.
-    emulator.add_fault(method="POST", path="/members$", status=400, count=1,
-                       body={"error_code": "BackupService.6714", "error_msg": "A shared backup cannot be shared "
-                                                                              "to the same member again."})
+    emulator.add_fault(
+        method="POST",
+        path="/members$",
+        status=400,
+        count=1,
+        body={
+            "error_code": "BackupService.6714",
+            "error_msg": "A shared backup cannot be shared to the same member again.",
+        },
+    )
     emulator.seed_member(WEB, DR)
     emulator.state.members[WEB].pop(DR)  # invisible to the first read: the other run "adds" it below
     original = emulator.emulator.list_members
@@ -87,8 +96,9 @@ def test_a_6714_race_sends_only_the_members_still_missing(emulator, play):
     try:
         result = play([as_project(emulator, OWNER, {"dest_project_ids": [DR, GOLDEN]})])
     finally:
-        emulator.emulator.routes = [(m, p, original if h == list_then_race else h)
-                                    for m, p, h in emulator.emulator.routes]
+        emulator.emulator.routes = [
+            (m, p, original if h == list_then_race else h) for m, p, h in emulator.emulator.routes
+        ]
     assert not result[0].get("failed"), result[0]
     assert statuses(emulator, "POST") == [400, 200]
     assert emulator.requests()[-1]["method"] == "POST"
@@ -117,28 +127,77 @@ def test_twenty_forks_share_and_accept_in_parallel(emulator, tmp_path):
     extra = ["%032x" % n for n in range(1, 7)]
     for project_id in extra:
         emulator.state.projects[project_id] = {
-            "id": project_id, "name": "p%s" % project_id[-2:], "domain": "acme",
-            "users": [{"name": "u" + project_id[-2:], "password": "pw"}]}
-        vault = {"id": "3a1f0c1e-0000-4000-8000-0000000001%s" % project_id[-2:], "project_id": project_id,
-                 "object_type": "server", "size_gb": 1000, "used_mb": 0}
+            "id": project_id,
+            "name": "p%s" % project_id[-2:],
+            "domain": "acme",
+            "users": [{"name": "u" + project_id[-2:], "password": "pw"}],
+        }
+        vault = {
+            "id": "3a1f0c1e-0000-4000-8000-0000000001%s" % project_id[-2:],
+            "project_id": project_id,
+            "object_type": "server",
+            "size_gb": 1000,
+            "used_mb": 0,
+        }
         emulator.state.vaults[vault["id"]] = vault
-    hosts = dict(("fork%02d" % n, {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-                                   "fork_projects": [extra[n % 6], extra[(n + 1) % 6]],
-                                   "fork_recipient": extra[n % 6]}) for n in range(20))
+    hosts = dict(
+        (
+            "fork%02d" % n,
+            {
+                "ansible_connection": "local",
+                "ansible_python_interpreter": sys.executable,
+                "fork_projects": [extra[n % 6], extra[(n + 1) % 6]],
+                "fork_recipient": extra[n % 6],
+            },
+        )
+        for n in range(20)
+    )
     (tmp_path / "hosts.yml").write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
     owner = password_auth(emulator.url, OWNER)
-    recipient_auth = {"auth_url": emulator.url + "/v3", "username": "{{ 'u' ~ fork_recipient[-2:] }}",
-                      "password": "pw", "domain_name": "acme", "project_id": "{{ fork_recipient }}"}
-    play = [{"hosts": "all", "gather_facts": False, "tasks": [
-        {"name": "Share", MODULE: {"backup_id": WEB, "dest_project_ids": "{{ fork_projects }}"},
-         "module_defaults": {"group/cloudops.cbr.cbr": owner}},
-        {"name": "Accept", MODULE: {"backup_id": WEB, "status": "accepted",
-                                    "vault_id": "3a1f0c1e-0000-4000-8000-0000000001{{ fork_recipient[-2:] }}"},
-         "module_defaults": {"group/cloudops.cbr.cbr": recipient_auth}}]}]
+    recipient_auth = {
+        "auth_url": emulator.url + "/v3",
+        "username": "{{ 'u' ~ fork_recipient[-2:] }}",
+        "password": "pw",
+        "domain_name": "acme",
+        "project_id": "{{ fork_recipient }}",
+    }
+    play = [
+        {
+            "hosts": "all",
+            "gather_facts": False,
+            "tasks": [
+                {
+                    "name": "Share",
+                    MODULE: {"backup_id": WEB, "dest_project_ids": "{{ fork_projects }}"},
+                    "module_defaults": {"group/cloudops.cbr.cbr": owner},
+                },
+                {
+                    "name": "Accept",
+                    MODULE: {
+                        "backup_id": WEB,
+                        "status": "accepted",
+                        "vault_id": "3a1f0c1e-0000-4000-8000-0000000001{{ fork_recipient[-2:] }}",
+                    },
+                    "module_defaults": {"group/cloudops.cbr.cbr": recipient_auth},
+                },
+            ],
+        }
+    ]
     (tmp_path / "play.yml").write_text(yaml.safe_dump(play))
-    process = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i",
-                              str(tmp_path / "hosts.yml"), "-f", "20", str(tmp_path / "play.yml")],
-                             capture_output=True, text=True, timeout=600, check=False)
+    process = subprocess.run(
+        [
+            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+            "-i",
+            str(tmp_path / "hosts.yml"),
+            "-f",
+            "20",
+            str(tmp_path / "play.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert process.returncode == 0, process.stdout[-3000:]
     assert "failed=0" in process.stdout and "failed=1" not in process.stdout
     members = emulator.state.members[WEB]
@@ -152,9 +211,28 @@ def test_twenty_forks_share_and_accept_in_parallel(emulator, tmp_path):
 def tls_emulator(tmp_path_factory, demo_fixture):
     work = tmp_path_factory.mktemp("tls")
     cert, key = str(work / "cert.pem"), str(work / "key.pem")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            key,
+            "-out",
+            cert,
+        ],
+        check=True,
+        capture_output=True,
+    )
     server = cbr_emulator.make_server(demo_fixture, tls_cert=cert, tls_key=key)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server.emulator.base_url, cert
@@ -165,9 +243,15 @@ def test_tls_needs_the_certificate_or_warns_when_not_checked(tls_emulator, play)
     """Also with REQUESTS_CA_BUNDLE set, which requests would let override ca_cert and validate_certs."""
     url, cert = tls_emulator
     info = {"cloudops.cbr.cbr_share_member_info": {"backup_id": WEB}}
-    result = play([info, dict(info, **{"cloudops.cbr.cbr_share_member_info": {"backup_id": WEB, "ca_cert": cert}}),
-                   dict(info, **{"cloudops.cbr.cbr_share_member_info": {"backup_id": WEB, "validate_certs": False}})],
-                  defaults=password_auth(url, OWNER), env={"REQUESTS_CA_BUNDLE": certifi.where()})
+    result = play(
+        [
+            info,
+            dict(info, **{"cloudops.cbr.cbr_share_member_info": {"backup_id": WEB, "ca_cert": cert}}),
+            dict(info, **{"cloudops.cbr.cbr_share_member_info": {"backup_id": WEB, "validate_certs": False}}),
+        ],
+        defaults=password_auth(url, OWNER),
+        env={"REQUESTS_CA_BUNDLE": certifi.where()},
+    )
     refused, trusted, unchecked = result.results
     assert url.startswith("https://")
     assert refused["failed"] is True and "TLS certificate verification failed" in refused["msg"]

@@ -5,10 +5,12 @@ the excess with 429 APIG.0308, the task's workers slow down together and finish 
 
 import pytest
 
-OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
-DEST = "0761a1f0e5b34c9b8c2f0f0a7d1e0002"
+from demo_ids import CUSTOMER, DR, GOLDEN, OWNER, USERS, password_auth  # pylint: disable=import-error
+
+RECIPIENTS = [DR, GOLDEN, CUSTOMER]
+DEST = RECIPIENTS[0]
 VAULT = "3a1f0c1e-0000-4000-8000-000000000001"
-BACKUPS = 100
+BACKUPS = 120
 LIMIT = 20
 MODULE = "cbr_shared_backup_info"
 
@@ -27,12 +29,13 @@ def limited(start_emulator):
         "id": OWNER,
         "name": "eu-de_source",
         "domain": "acme",
-        "users": [{"name": "ops", "password": "pw"}],
+        "users": [{"name": USERS[OWNER][0], "password": USERS[OWNER][1]}],
         "vaults": [{"id": VAULT, "name": "vault", "object_type": "server", "size_gb": 10000}],
         "backups": backups,
     }
     members = [{"backup_id": backup_id(n), "dest_project_id": DEST} for n in range(0, BACKUPS, 2)]
-    return start_emulator({"projects": [owner, {"id": DEST, "name": "eu-de_dr", "domain": "acme"}], "members": members})
+    recipients = [{"id": p, "name": "eu-de_r%d" % n, "domain": "acme"} for n, p in enumerate(RECIPIENTS)]
+    return start_emulator({"projects": [owner] + recipients, "members": members})
 
 
 @pytest.fixture
@@ -44,8 +47,7 @@ def emulator(limited):
 
 
 def audit(run_module, emulator, **options):
-    auth = {"auth_url": emulator.url + "/v3", "username": "ops", "password": "pw", "domain_name": "acme"}
-    return run_module(MODULE, dict(auth, project_id=OWNER, workers=8, **options))
+    return run_module(MODULE, dict(password_auth(emulator.url, OWNER), workers=8, **options))
 
 
 def member_reads(emulator):
@@ -62,13 +64,15 @@ def test_audit_under_a_sustained_limit_learns_the_pace_and_reads_every_backup(ru
     assert answered == sorted("/v3/%s/backups/%s/members" % (OWNER, backup_id(n)) for n in range(BACKUPS))
     statuses = [e["status"] for e in emulator.requests()]
     assert set(statuses) == {200, 429}
-    # Some refusals teach the pace (8 workers at 20 ms would send 400 a second); few, as it is shared.
+    # Some refusals teach the pace (8 workers at 20 ms would send 400 a second): about one per worker at the
+    # start, when the first one comes back, and a few more each time the pace grows past the limit.
     assert 0 < statuses.count(429) <= 0.1 * len(statuses)
-    assert {e["identity"] for e in emulator.requests()} == {"ops"}
+    assert {e["identity"] for e in emulator.requests()} == {USERS[OWNER][0]}
 
 
 def test_audit_with_rate_limit_at_the_quota_is_never_refused(run_module, emulator):
-    result = audit(run_module, emulator, rate_limit=LIMIT)
+    emulator.set_rate_limit(3 * LIMIT)
+    result = audit(run_module, emulator, rate_limit=3 * LIMIT)
     assert not result.get("failed"), result
     assert result["summary"]["backups"] == BACKUPS and result["summary"]["errors"] == 0
     assert [e["status"] for e in emulator.requests()].count(429) == 0
@@ -80,3 +84,22 @@ def test_rate_limit_must_be_positive(run_module, emulator, rate_limit):
     result = audit(run_module, emulator, rate_limit=rate_limit)
     assert result["failed"] and "rate_limit must be more than 0" in result["msg"]
     assert emulator.requests(api_only=False) == []
+
+
+def test_sharing_many_backups_under_the_limit_writes_each_once(run_module, emulator):
+    shared = [backup_id(n) for n in range(1, 40, 2)]  # 20 backups not shared yet
+    # The pace is usually learned from the reads; make the gateway refuse some writes too.
+    emulator.add_fault(method="POST", path="/members$", status=429, count=3)
+    result = run_module(
+        "cbr_share_member", dict(password_auth(emulator.url, OWNER), backup_ids=shared, dest_project_ids=RECIPIENTS)
+    )
+    assert not result.get("failed") and result["changed"], result
+    assert {b: sorted(emulator.state.members[b]) for b in shared} == {b: RECIPIENTS for b in shared}
+    posts = [e for e in emulator.requests() if e["method"] == "POST"]
+    # A POST is sent again only when refused (429, nothing applied): one answered POST per backup.
+    assert sorted(e["path"] for e in posts if e["status"] == 200) == sorted(
+        "/v3/%s/backups/%s/members" % (OWNER, b) for b in shared
+    )
+    assert sorted(e["status"] for e in posts) == [200] * len(shared) + [429] * 3
+    statuses = [e["status"] for e in emulator.requests()]
+    assert statuses.count(429) <= 0.1 * len(statuses) + 8  # one round of the 8 workers before the pace is known

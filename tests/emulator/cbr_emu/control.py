@@ -45,7 +45,7 @@ class ControlMixin:
     (status, answer).
     """
 
-    control_routes = [(m, re.compile("^" + p + "$"), h) for m, p, h, _ in CONTROL_ENDPOINTS]
+    control_routes = [(m, re.compile("^" + p + "$"), h) for m, p, h, _what in CONTROL_ENDPOINTS]
 
     def control(self, method, path, body):
         """Answer a control request: path is what follows /__emulator__."""

@@ -155,6 +155,54 @@ class IamMixin:
             body["token"]["catalog"] = self._catalog(project["id"])
         return 201, {"X-Subject-Token": token}, body
 
+    @route("GET", r"/v3/auth/projects", public=True)
+    def list_auth_projects(self, request):
+        """The projects the token's user can access (IAM API reference, KeystoneListAuthProjects: GET
+        /v3/auth/projects, X-Auth-Token of the IAM user, no special permission; projects[] with id, name,
+        domain_id, enabled, is_domain, parent_id, description, links). UNCONFIRMED["auth_projects_token_only"]
+        says whether an AK/SK-signed request is refused. A user reaches every project of its domain in which the
+        fixture lists a user of that name; an access key (no user in the fixture) only its own project."""
+        token = request.headers.get("x-auth-token")
+        authorization = request.headers.get("authorization")
+        if token:
+            self._authenticate_token(request, token)
+        elif authorization and not self.reading("auth_projects_token_only"):
+            self._authenticate_signature(request, authorization)
+        else:
+            raise auth_error("Incorrect IAM authentication information: X-Auth-Token is missing.")
+        with self.state.lock:
+            caller = self.state.projects[request.project_id]
+            projects = [
+                project
+                for project in self.state.projects.values()
+                if project.get("domain") == caller.get("domain")
+                and (
+                    request.identity in [user["name"] for user in project.get("users", [])]
+                    or project["id"] == request.project_id
+                )
+            ]
+        domain_id = caller.get("domain_id", "")
+        return (
+            200,
+            {},
+            {
+                "links": {"self": self.base_url + "/v3/auth/projects"},
+                "projects": [
+                    {
+                        "id": project["id"],
+                        "name": project["name"],
+                        "domain_id": domain_id,
+                        "parent_id": domain_id,
+                        "enabled": True,
+                        "is_domain": False,
+                        "description": "",
+                        "links": {"self": "%s/v3/projects/%s" % (self.base_url, project["id"])},
+                    }
+                    for project in projects
+                ],
+            },
+        )
+
     def _scoped_project(self, scope):
         with self.state.lock:
             if scope.get("id"):

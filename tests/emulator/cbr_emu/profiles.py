@@ -143,6 +143,13 @@ UNCONFIRMED = {
         lenient="documented",
         reading="both: CBR and VBS answer {error_code, error_msg}; IAM Keystone-style {error: {code, title, message}}.",
     ),
+    "auth_projects_token_only": Unconfirmed(
+        "7; IAM API reference KeystoneListAuthProjects (not in CONTRACT.md)",
+        strict=True,
+        lenient=False,
+        reading="strict: GET /v3/auth/projects takes X-Auth-Token only (the only header the reference names); "
+        "an AK/SK-signed request answers 401. lenient: AK/SK too.",
+    ),
     "add_member_batch": Unconfirmed(
         "2.2",
         strict="all-or-nothing",

@@ -180,7 +180,7 @@ def main(argv=None):
         CONTROL_PREFIX,
         "\n".join(
             "  %-6s %-26s %s" % (method, re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", path), what)
-            for method, path, _, what in CONTROL_ENDPOINTS
+            for method, path, _handler, what in CONTROL_ENDPOINTS
         ),
     )
     parser = argparse.ArgumentParser(

@@ -1,14 +1,12 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Pure logic of _http: error bodies, retry policy, paging (_connection: test_connection.py)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import AkSkAuth, canonical_query
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
     RetryPolicy,
     iter_marker_pages,
@@ -16,32 +14,49 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
     parse_error_body,
     query_string,
 )
-from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import AkSkAuth, canonical_query
-from urllib.parse import parse_qsl, urlsplit
 
 
-@pytest.mark.parametrize("body, expected", [
-    ('{"error_code": "BackupService.6705", "error_msg": "The share member does not exist."}',
-     ("BackupService.6705", "The share member does not exist.")),
-    ('{"code": "APIG.0308", "message": "throttled"}', ("APIG.0308", "throttled")),
-    ('{"errorCode": "BackupService.6705", "errorMsg": "gone"}', ("BackupService.6705", "gone")),
-    ('{"error": {"errorCode": "APIG.0301", "errorMsg": "locked"}}', ("APIG.0301", "locked")),
-    ('{"error": {"code": 401, "title": "Unauthorized", "message": "bad password"}}', ("401", "bad password")),
-    ('{"unauthorized": {"code": "401", "message": "Malformed request url"}}', ("401", "Malformed request url")),
-    ("<html>Bad Gateway</html>", (None, "<html>Bad Gateway</html>")),
-    ("", (None, None)),
-    ("[]", (None, None)),
-])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        (
+            '{"error_code": "BackupService.6705", "error_msg": "The share member does not exist."}',
+            ("BackupService.6705", "The share member does not exist."),
+        ),
+        ('{"code": "APIG.0308", "message": "throttled"}', ("APIG.0308", "throttled")),
+        ('{"errorCode": "BackupService.6705", "errorMsg": "gone"}', ("BackupService.6705", "gone")),
+        ('{"error": {"errorCode": "APIG.0301", "errorMsg": "locked"}}', ("APIG.0301", "locked")),
+        ('{"error": {"code": 401, "title": "Unauthorized", "message": "bad password"}}', ("401", "bad password")),
+        ('{"unauthorized": {"code": "401", "message": "Malformed request url"}}', ("401", "Malformed request url")),
+        ("<html>Bad Gateway</html>", (None, "<html>Bad Gateway</html>")),
+        ("", (None, None)),
+        ("[]", (None, None)),
+    ],
+)
 def test_every_error_body_form_is_parsed(body, expected):
     assert parse_error_body(body) == expected
 
 
-@pytest.mark.parametrize("method, status, retried", [
-    ("GET", 500, True), ("GET", 503, True), ("GET", 429, True), ("GET", None, True),
-    ("PUT", 502, True), ("DELETE", 504, True), ("DELETE", None, True),
-    ("POST", 429, True), ("POST", 500, False), ("POST", 503, False), ("POST", None, False),
-    ("GET", 400, False), ("GET", 401, False), ("GET", 404, False), ("GET", 501, False),
-])
+@pytest.mark.parametrize(
+    "method, status, retried",
+    [
+        ("GET", 500, True),
+        ("GET", 503, True),
+        ("GET", 429, True),
+        ("GET", None, True),
+        ("PUT", 502, True),
+        ("DELETE", 504, True),
+        ("DELETE", None, True),
+        ("POST", 429, True),
+        ("POST", 500, False),
+        ("POST", 503, False),
+        ("POST", None, False),
+        ("GET", 400, False),
+        ("GET", 401, False),
+        ("GET", 404, False),
+        ("GET", 501, False),
+    ],
+)
 def test_retry_policy_retries_only_what_is_safe(method, status, retried):
     assert RetryPolicy().should_retry(method, status) is retried
 
@@ -61,11 +76,11 @@ def _pages(items, page_key="members"):
     def fetch_by_marker(marker, size):
         calls.append((marker, size))
         start = 0 if marker is None else [i["id"] for i in items].index(marker) + 1
-        return {page_key: items[start:start + size]}
+        return {page_key: items[start : start + size]}
 
     def fetch_by_offset(offset, size):
         calls.append((offset, size))
-        return {page_key: items[offset:offset + size]}
+        return {page_key: items[offset : offset + size]}
 
     return calls, fetch_by_marker, fetch_by_offset
 
@@ -98,12 +113,15 @@ def test_paging_stops_at_the_limit():
     assert calls == [(None, 3), ("id-02", 1), (0, 3), (3, 2)]
 
 
-@pytest.mark.parametrize("params", [
-    {"name": "web 01 daily"},
-    {"name": "a+b&c=d/e~f", "limit": 10},
-    {"status": ["error", "available"], "own_type": "shared"},
-    {"name": "caf\u00e9 nightly"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"name": "web 01 daily"},
+        {"name": "a+b&c=d/e~f", "limit": 10},
+        {"status": ["error", "available"], "own_type": "shared"},
+        {"name": "caf\u00e9 nightly"},
+    ],
+)
 def test_the_query_on_the_wire_is_the_canonical_query_the_signer_signs(params):
     wire = query_string(params)
     assert "+" not in wire.replace("%2B", "") and " " not in wire
@@ -129,9 +147,39 @@ def test_vbs_and_cbr_have_their_own_clients_and_versions():
     assert vbs.url("os-vendor-backup-sharing") == "https://vbs.example.com/v2/%s/os-vendor-backup-sharing" % ("p" * 32)
 
 
-@pytest.mark.parametrize("deleted, cancelled", [("true", True), ("True", True), (True, True), ("false", False),
-                                                (False, False), (None, False)])
+@pytest.mark.parametrize(
+    "deleted, cancelled",
+    [("true", True), ("True", True), (True, True), ("false", False), (False, False), (None, False)],
+)
 def test_a_vbs_share_is_cancelled_when_deleted_is_true(deleted, cancelled):
     from ansible_collections.cloudops.cbr.plugins.module_utils._api import is_cancelled
 
     assert is_cancelled({"deleted": deleted}) is cancelled
+
+
+def test_map_concurrently_starts_no_call_after_one_failed():
+    import threading
+    import time
+
+    from ansible_collections.cloudops.cbr.plugins.module_utils._http import map_concurrently
+
+    started, lock = [], threading.Lock()
+
+    def call(item):
+        with lock:
+            started.append(item)
+        if item == 3:
+            raise ValueError("locked key")
+        time.sleep(0.01)
+        return item
+
+    with pytest.raises(ValueError):
+        map_concurrently(call, list(range(200)), workers=4)
+    # The calls already running finish; none starts after the failure was seen.
+    assert len(started) <= 3 + 1 + 4 * 2
+
+
+def test_map_concurrently_keeps_the_items_order():
+    from ansible_collections.cloudops.cbr.plugins.module_utils._http import map_concurrently
+
+    assert map_concurrently(lambda item: item * 2, list(range(50)), workers=8) == [item * 2 for item in range(50)]

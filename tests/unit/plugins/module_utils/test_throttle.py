@@ -22,10 +22,10 @@ class FakeClock:
         self.now += seconds
 
 
-def go(throttle, clock, delay=0.0, exact=False):
+def go(throttle, clock, now_please=False):
     """Take a turn as ApiSession.call does; return (the ticket, the seconds waited for it)."""
     started = clock.now
-    ticket = throttle.reserve(delay, exact)
+    ticket = throttle.reserve(now_please)
     while ticket.wait > 0:
         clock.sleep(ticket.wait)
         ticket = throttle.confirm(ticket)
@@ -39,7 +39,7 @@ def clock():
 
 def test_without_a_429_or_rate_limit_nothing_waits(clock):
     throttle = Throttle(clock=clock)
-    for _ in range(100):
+    for _round in range(100):
         ticket, waited = go(throttle, clock)
         throttle.answered(ticket)
     assert waited == 0 and throttle.rate is None
@@ -48,7 +48,7 @@ def test_without_a_429_or_rate_limit_nothing_waits(clock):
 def test_rate_limit_paces_from_the_first_request(clock):
     throttle = Throttle(rate_limit=4.0, clock=clock)
     starts = []
-    for _ in range(5):
+    for _round in range(5):
         go(throttle, clock)
         starts.append(clock.now - 1000.0)
     assert starts == [0.0, 0.25, 0.5, 0.75, 1.0]
@@ -56,7 +56,7 @@ def test_rate_limit_paces_from_the_first_request(clock):
 
 def test_a_429_sets_the_pace_below_what_got_through_in_the_last_second(clock):
     throttle = Throttle(clock=clock)
-    for _ in range(20):
+    for _round in range(20):
         clock.sleep(0.01)
         throttle.answered(throttle.reserve())
     throttle.refused(throttle.reserve())
@@ -65,18 +65,18 @@ def test_a_429_sets_the_pace_below_what_got_through_in_the_last_second(clock):
 
 def test_refusals_of_requests_sent_before_the_drop_do_not_drop_it_again(clock):
     throttle = Throttle(rate_limit=10.0, clock=clock)
-    in_flight = [go(throttle, clock)[0] for _ in range(4)]
+    in_flight = [go(throttle, clock)[0] for _round in range(4)]
     for ticket in in_flight:
         throttle.refused(ticket)
-    assert throttle.rate == Throttle.MIN_RATE  # one drop, from no answers at all
-    ticket, _ = go(throttle, clock)
+    assert throttle.rate == pytest.approx(10.0 * Throttle.BETA)  # one drop
+    ticket, _answer = go(throttle, clock)
     throttle.refused(ticket)  # given its turn after the drop: news
     assert throttle.decreases == 2
 
 
 def test_the_pace_never_drops_below_the_minimum(clock):
     throttle = Throttle(rate_limit=2.0, clock=clock)
-    for _ in range(10):
+    for _round in range(10):
         throttle.refused(go(throttle, clock)[0])
     assert throttle.rate == Throttle.MIN_RATE
 
@@ -87,11 +87,11 @@ def test_answers_that_waited_raise_the_pace_by_alpha_per_second_up_to_rate_limit
     clock.sleep(1.0)
     started = clock.now
     while clock.now - started < 1.0:
-        ticket, _ = go(throttle, clock)
+        ticket, _answer = go(throttle, clock)
         throttle.answered(ticket)
     assert throttle.rate == pytest.approx(8.0 + Throttle.ALPHA, abs=0.3)
-    for _ in range(200):
-        ticket, _ = go(throttle, clock)
+    for _round in range(200):
+        ticket, _answer = go(throttle, clock)
         throttle.answered(ticket)
     assert throttle.rate == 12.0
 
@@ -99,7 +99,7 @@ def test_answers_that_waited_raise_the_pace_by_alpha_per_second_up_to_rate_limit
 def test_answers_that_did_not_wait_leave_the_pace_alone(clock):
     throttle = Throttle(rate_limit=10.0, clock=clock)
     throttle.rate = 5.0
-    for _ in range(10):
+    for _round in range(10):
         clock.sleep(1.0)  # slower than the pace: the workers, not the pace, are the limit
         ticket, waited = go(throttle, clock)
         throttle.answered(ticket)
@@ -112,10 +112,10 @@ def test_a_turn_given_before_a_drop_is_taken_again_at_the_new_pace(clock):
     first = throttle.reserve()
     queued = throttle.reserve()
     assert queued.wait == pytest.approx(0.1)
-    throttle.refused(first)  # drops to the minimum of 1 per second
+    throttle.refused(first)  # drops to 7 per second: the next turn is 1/7 s from now
     clock.sleep(queued.wait)
     again = throttle.confirm(queued)
-    assert again is not queued and again.wait == pytest.approx(0.9)
+    assert again is not queued and again.wait == pytest.approx(1 / 7.0 - 0.1)
 
 
 def test_a_turn_with_no_drop_in_between_is_kept(clock):
@@ -126,18 +126,19 @@ def test_a_turn_with_no_drop_in_between_is_kept(clock):
     assert throttle.confirm(queued) is queued and queued.wait == 0
 
 
-def test_a_retry_goes_after_its_backoff_or_its_turn_whichever_is_later(clock):
-    throttle = Throttle(rate_limit=1.0, clock=clock)
-    go(throttle, clock)
-    assert go(throttle, clock, delay=0.25)[1] == pytest.approx(1.0)
-    assert go(throttle, clock, delay=3.0)[1] == pytest.approx(3.0)
+def test_each_429_drops_the_pace_to_beta_times_itself(clock):
+    throttle = Throttle(rate_limit=20.0, clock=clock)
+    for expected in (14.0, 9.8, 6.86):
+        throttle.refused(go(throttle, clock)[0])
+        assert throttle.rate == pytest.approx(expected)
 
 
-def test_retry_after_is_the_time_of_the_retry_unpaced(clock):
+def test_a_retry_at_the_servers_retry_after_goes_at_once_and_the_pace_counts_from_it(clock):
     throttle = Throttle(rate_limit=1.0, clock=clock)
     go(throttle, clock)
-    assert go(throttle, clock, delay=0.25, exact=True)[1] == pytest.approx(0.25)
-    assert go(throttle, clock)[1] == pytest.approx(1.0)  # the pace counts from the retry
+    clock.sleep(0.25)  # the Retry-After
+    assert go(throttle, clock, now_please=True)[1] == 0
+    assert go(throttle, clock)[1] == pytest.approx(1.0)
 
 
 def test_a_refusal_says_whether_other_requests_were_answered_meanwhile(clock):
@@ -154,12 +155,12 @@ def test_threads_sharing_a_throttle_never_take_the_same_turn():
     slots, lock = [], threading.Lock()
 
     def take():
-        for _ in range(100):
+        for _round in range(100):
             ticket = throttle.reserve()
             with lock:
                 slots.append(ticket.issued + ticket.wait)
 
-    threads = [threading.Thread(target=take) for _ in range(8)]
+    threads = [threading.Thread(target=take) for _round in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -240,11 +241,24 @@ def test_refusals_still_give_up_after_max_total_seconds_of_backoff(session):
     assert 10 <= len(api.http.sent) <= 22  # backoffs of 0.5 to 1 s each, 10 s in all
 
 
+def test_a_retry_backoff_does_not_hold_back_the_turns_of_other_requests(session, clock, monkeypatch):
+    api = session([429, 200], rate_limit=10.0)
+    others = []
+
+    def backoff_while_another_worker_asks_for_its_turn(seconds):
+        others.append(api.throttle.reserve().wait)
+        clock.sleep(seconds)
+
+    monkeypatch.setattr(_http, "sleep", backoff_while_another_worker_asks_for_its_turn)
+    api.call("GET", "http://api/x", "Failed to read x")
+    assert others[0] <= 1 / 7.0  # its turn at the new pace, not after this request's backoff of 0.5 s or more
+
+
 def test_a_post_is_retried_on_429_at_the_new_pace_and_never_on_500(session, clock):
     api = session([429, 201], rate_limit=10.0)
     api.call("POST", "http://api/x", "Failed to add x", body={"a": 1})
-    (_, first), (_, second) = api.http.sent
-    assert second - first == pytest.approx(1.0)  # the pace after the drop (1/s) is longer than the backoff
+    (_url1, first), (_url2, second) = api.http.sent
+    assert 0.5 <= second - first <= 1.0  # the first backoff; the new pace (7/s) asks less
     api = session([500])
     with pytest.raises(CbrApiError):
         api.call("POST", "http://api/x", "Failed to add x", body={"a": 1})

@@ -1,10 +1,6 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import datetime
 
@@ -19,9 +15,21 @@ from ansible_collections.cloudops.cbr.plugins.modules.cbr_shared_backup_info imp
 UTC = datetime.timezone.utc
 
 
-@pytest.mark.parametrize("text, seconds", [("90", 90), ("15m", 900), ("12h", 43200), ("7d", 604800),
-                                           ("2w", 1209600), (" 3 s ", 3), ("a week", None), ("-1d", None),
-                                           ("", None), ("1y", None)])
+@pytest.mark.parametrize(
+    "text, seconds",
+    [
+        ("90", 90),
+        ("15m", 900),
+        ("12h", 43200),
+        ("7d", 604800),
+        ("2w", 1209600),
+        (" 3 s ", 3),
+        ("a week", None),
+        ("-1d", None),
+        ("", None),
+        ("1y", None),
+    ],
+)
 def test_parse_duration(text, seconds):
     assert parse_duration(text) == seconds
 

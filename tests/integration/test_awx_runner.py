@@ -1,0 +1,392 @@
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The AWX path: the shipped playbooks run by ansible-runner from a private data directory laid out as AWX lays it
+out, with the owner's credential injected by the shipped credential type and recipients in extra vars."""
+
+import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+
+import awx_job  # pylint: disable=import-error
+import pytest
+import requests
+import yaml
+
+import cbr_emulator  # pylint: disable=import-error
+from ansible_collections.cloudops.cbr.plugins.module_utils import _connection, _select
+from demo_ids import (  # pylint: disable=import-error
+    CUSTOMER,
+    CUSTOMER_VAULT,
+    DB,
+    DR,
+    DR_VAULT,
+    GOLDEN,
+    OWNER,
+    USERS,
+    WEB,
+)
+
+CREDENTIAL_TYPE = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "cbr_credential_type.yml"))
+EXTRA_VARS = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "share_and_accept_extra_vars.yml"))
+SURVEY = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "share_and_accept_survey.yml"))
+ROLE_OPTIONS = awx_job.load_yaml(os.path.join(awx_job.REPO, "roles", "share_and_accept", "meta", "argument_specs.yml"))[
+    "argument_specs"
+]["main"]["options"]
+WRAPPER_VARS = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "project", "share_and_accept.yml"))[0]["vars"]
+RST = awx_job.rst_code_blocks(os.path.join(awx_job.REPO, "docs", "docsite", "rst", "awx.rst"))
+SETUP_CAPTION, OUTPUT_CAPTION = "Set up AWX with awx.awx", "Job output (excerpt)"
+OPENSTACK_CAPTION = "Extra vars with AWX's OpenStack credential"
+SECRETS, GOLDEN_AK, SOURCE_AK, SOURCE_SK = awx_job.DEMO_SECRETS, awx_job.GOLDEN_AK, awx_job.SOURCE_AK, awx_job.SOURCE_SK
+
+
+@pytest.fixture(scope="session")
+def awx_collections(tmp_path_factory):
+    """The collection built and installed from its tarball, once per session (requirements_collections/)."""
+    return awx_job.collection_once(tmp_path_factory)
+
+
+@pytest.fixture
+def awx(tmp_path, awx_collections):
+    """awx(playbook, credential_inputs, extra_vars, openstack_inputs=None) -> an AwxJob in a new private data dir.
+
+    credential_inputs: a CBR credential's inputs (None: no CBR credential attached); openstack_inputs: an
+    OpenStack credential's, when one is attached too.
+    """
+    count = []
+
+    def make(playbook, credential_inputs, extra_vars, openstack_inputs=None):
+        count.append(1)
+        root = tmp_path / ("job%d" % len(count))
+        root.mkdir()
+        envvars = {}
+        if credential_inputs is not None:
+            envvars.update(awx_job.render_injectors(CREDENTIAL_TYPE, credential_inputs, str(root)))
+        if openstack_inputs is not None:
+            envvars.update(awx_job.openstack_credential_env(openstack_inputs, str(root)))
+        return awx_job.AwxJob(root, awx_collections, playbook, envvars, extra_vars)
+
+    return make
+
+
+def owner_password_credential(emulator):
+    user, password = USERS[OWNER]
+    return {
+        "auth_url": emulator.url + "/v3",
+        "username": user,
+        "password": password,
+        "domain_name": "acme",
+        "project_id": OWNER,
+    }
+
+
+def assert_identities(emulator, expected):
+    """Every request (logins too) acted in the project of its path as that project's expected identity."""
+    log = emulator.requests(api_only=False)
+    assert log
+    for entry in log:
+        if entry["path"].startswith("/v3/auth/"):  # IAM: the login and the user's project list
+            assert entry["identity"] in expected.values(), entry
+            continue
+        path_project = entry["path"].split("/")[2]
+        assert entry["scope_project"] == path_project, entry
+        assert entry["identity"] == expected[path_project], entry
+
+
+def assert_no_secret(job, secrets=None):
+    awx_job.assert_no_secret(job, SECRETS if secrets is None else secrets)
+
+
+# -- the credential type
+
+
+def test_the_credential_type_is_one_awx_accepts():
+    assert awx_job.credential_type_problems(CREDENTIAL_TYPE) == []
+    broken = copy.deepcopy(CREDENTIAL_TYPE)
+    broken["injectors"]["env"]["OS_REGION_NAME"] = "{{ region_name }}"
+    broken["inputs"]["fields"][0]["kind"] = "string"
+    assert len(awx_job.credential_type_problems(broken)) == 1
+    del broken["inputs"]["fields"][0]["kind"]
+    assert "region_name" in awx_job.credential_type_problems(broken)[0]
+
+
+def test_every_injected_variable_is_one_the_collection_reads_for_that_field():
+    """The OS_* family of the connection resolver reads each variable, as the option of the field it renders."""
+    family = dict(_connection.ENVIRONMENT_FAMILIES)["OS_*"]
+    option_of_field = {"cbr_endpoint": "endpoints.cbr", "vbs_endpoint": "endpoints.vbs"}
+    fields = {field["id"]: field for field in CREDENTIAL_TYPE["inputs"]["fields"]}
+    injected = CREDENTIAL_TYPE["injectors"]["env"]
+    assert len(injected) == len(fields)
+    for variable, template in injected.items():
+        [field] = [name for name in fields if re.search(r"\b%s\b" % name, template)]
+        assert variable in family[option_of_field.get(field, field)], (variable, field)
+    assert {name for name, field in fields.items() if field.get("secret")} == set(_connection.SECRET_OPTIONS)
+
+
+def test_empty_fields_inject_empty_variables_and_no_certificate_file(tmp_path):
+    env = awx_job.render_injectors(CREDENTIAL_TYPE, {"access_key": SOURCE_AK, "secret_key": SOURCE_SK}, str(tmp_path))
+    assert env["OS_ACCESS_KEY"] == SOURCE_AK and env["OS_SECRET_KEY"] == SOURCE_SK
+    assert {name for name, value in env.items() if value} == {"OS_ACCESS_KEY", "OS_SECRET_KEY"}
+    pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+    env = awx_job.render_injectors(CREDENTIAL_TYPE, {"ca_cert": pem}, str(tmp_path))
+    with open(env["OS_CACERT"], encoding="utf-8") as handle:
+        assert handle.read() == pem
+
+
+@pytest.fixture(scope="module")
+def tls_emulator(tmp_path_factory, demo_fixture):
+    """The demo emulator over HTTPS with a self-signed certificate: (emulator, certificate PEM)."""
+    work = tmp_path_factory.mktemp("awx-tls")
+    cert, key = str(work / "cert.pem"), str(work / "key.pem")
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            key,
+            "-out",
+            cert,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server = cbr_emulator.make_server(demo_fixture, tls_cert=cert, tls_key=key)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    with open(cert, encoding="utf-8") as handle:
+        yield server.emulator, handle.read()
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_injected_token_and_ca_certificate(tls_emulator, awx, tmp_path):
+    """The token field, the CBR endpoint field and the CA certificate written by the file injector (OS_CACERT)."""
+    emulator, pem = tls_emulator
+    user, password = USERS[OWNER]
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text(pem)
+    login = requests.post(
+        emulator.base_url + "/v3/auth/tokens",
+        verify=str(bundle),
+        timeout=30,
+        json={
+            "auth": {
+                "identity": {
+                    "methods": ["password"],
+                    "password": {"user": {"name": user, "password": password, "domain": {"name": "acme"}}},
+                },
+                "scope": {"project": {"id": OWNER}},
+            }
+        },
+    )
+    token = login.headers["X-Subject-Token"]
+    credential = {"token": token, "project_id": OWNER, "cbr_endpoint": emulator.base_url}
+    untrusted = awx("sharing_audit.yml", credential, {}).run()
+    assert untrusted.status == "failed" and "certificate" in untrusted.stdout.read()
+    with emulator.state.lock:
+        emulator.state.log = []
+    job = awx("sharing_audit.yml", dict(credential, ca_cert=pem), {})
+    run = job.run(verbosity=3)
+    assert (run.rc, run.status) == (0, "successful"), run.stdout.read()
+    with emulator.state.lock:
+        log = list(emulator.state.log)
+    assert log and {(e["identity"], e["scope_project"]) for e in log} == {(user, OWNER)}
+    assert_no_secret(job, SECRETS + [token])
+
+
+# -- the survey
+
+
+def test_the_survey_is_one_awx_accepts():
+    assert awx_job.survey_problems(SURVEY) == []
+    for breakage in ({"type": "checkbox"}, {"required": "yes"}, {"default": "maybe"}, {"variable": "2x"}):
+        broken = copy.deepcopy(SURVEY)
+        [choice] = [question for question in broken["spec"] if question["type"] == "multiplechoice"]
+        choice.update(breakage)
+        assert awx_job.survey_problems(broken), breakage
+    broken = copy.deepcopy(SURVEY)
+    broken["spec"].append(dict(broken["spec"][0]))
+    assert "duplicated" in awx_job.survey_problems(broken)[0]
+
+
+def test_the_survey_answers_feed_only_documented_role_variables():
+    """The project's playbook turns every answer into documented variables of the role (the role checks their types
+    at run time, which the runner tests below go through)."""
+    assert set(WRAPPER_VARS) <= set(ROLE_OPTIONS)
+    used = " ".join(str(template) for template in WRAPPER_VARS.values())
+    for question in SURVEY["spec"]:
+        assert re.search(r"\b%s\b" % question["variable"], used), question["variable"]
+    # The selection is cbr_backup_info's selection options (the role documents it so).
+    selected = set(re.findall(r"'(\w+)': cbr_", WRAPPER_VARS["share_and_accept_backup_selection"]))
+    assert selected and selected <= set(_select.SELECTION_ARGUMENT_SPEC)
+
+
+# -- share and accept
+
+
+def pointed_at(emulator, data):
+    """An example from extensions/awx/ with its cloud endpoints replaced by the emulator's (and nothing else)."""
+    text = yaml.safe_dump(data)
+    for host in ("https://iam.eu-de.otc.t-systems.com", "https://cbr.eu-de.otc.t-systems.com"):
+        text = text.replace(host, emulator.url)
+    return yaml.safe_load(text)
+
+
+def share_vars(emulator, **answers):
+    """The job template's extra vars as shipped (recipients with their own credentials) and the survey's answers."""
+    extra_vars = pointed_at(emulator, EXTRA_VARS)
+    answers.setdefault("cbr_backup_ids", "%s, %s" % (WEB, DB))
+    extra_vars.update(awx_job.survey_answers_to_extra_vars(SURVEY, answers))
+    return extra_vars
+
+
+SHARE_IDENTITIES = {OWNER: USERS[OWNER][0], DR: USERS[DR][0], GOLDEN: GOLDEN_AK, CUSTOMER: USERS[CUSTOMER][0]}
+
+
+def test_share_and_accept_with_the_owner_injected_and_recipients_in_extra_vars(emulator, awx):
+    """The check job of the same job template (at -vvv) runs in the test of AWX's OpenStack credential below."""
+    job = awx("share_and_accept.yml", owner_password_credential(emulator), share_vars(emulator))
+    real = job.run(diff=True)
+    output = real.stdout.read()
+    assert (real.rc, real.status) == (0, "successful"), output
+    assert RST[OUTPUT_CAPTION] in output
+    for backup in (WEB, DB):
+        members = emulator.state.members[backup]
+        assert sorted(members) == sorted([DR, GOLDEN, CUSTOMER])
+        assert {member["status"] for member in members.values()} == {"accepted"}
+        assert members[DR]["vault_id"] == DR_VAULT and members[CUSTOMER]["vault_id"] == CUSTOMER_VAULT
+    assert_identities(emulator, SHARE_IDENTITIES)
+
+    emulator.clear_log()
+    rerun = job.run()
+    assert (rerun.rc, rerun.status) == (0, "successful"), rerun.stdout.read()
+    assert emulator.writes() == []
+    assert not [e for e in awx_job.events(rerun, "runner_on_ok") if e["event_data"]["res"].get("changed")]
+    assert_identities(emulator, SHARE_IDENTITIES)
+    assert_no_secret(job)
+
+
+# -- the sharing audit
+
+
+def test_the_audit_job_reads_as_the_injected_ak_sk_and_fails_on_a_flag(emulator, awx):
+    emulator.seed_member(WEB, DR, status="accepted", vault_id=DR_VAULT)
+    emulator.seed_member(DB, CUSTOMER)
+    credential = {"access_key": SOURCE_AK, "secret_key": SOURCE_SK, "project_id": OWNER, "cbr_endpoint": emulator.url}
+    flagged = awx("sharing_audit.yml", credential, {"sharing_audit_expected_projects": [DR]}).run()
+    assert (flagged.rc, flagged.status) == (2, "failed")
+    [audit] = awx_job.task_results(flagged, "Read every backup and whom it is shared with")
+    assert [(f["backup_id"], f["project_id"]) for f in audit["summary"]["flagged"]] == [(DB, CUSTOMER)]
+
+    clean = awx("sharing_audit.yml", credential, {"sharing_audit_expected_projects": [DR, CUSTOMER]})
+    run = clean.run(check=True, verbosity=3)
+    assert (run.rc, run.status) == (0, "successful"), run.stdout.read()
+    assert emulator.writes() == []
+    assert {(e["identity"], e["scope_project"]) for e in emulator.requests(api_only=False)} == {(SOURCE_AK, OWNER)}
+    assert_no_secret(clean)
+
+
+def test_awx_builtin_openstack_credential_as_the_owner(emulator, awx):
+    """AWX's OpenStack credential writes a clouds.yaml (cloud `devstack`) and sets OS_CLIENT_CONFIG_FILE; awx.rst's
+    extra vars point the audit and the role's owner at it."""
+    user, password = USERS[OWNER]
+    openstack = {
+        "host": emulator.url + "/v3",
+        "username": user,
+        "password": password,
+        "project": "eu-de_source",
+        "domain": "acme",
+    }
+    snippet = yaml.safe_load(RST[OPENSTACK_CAPTION])
+    audit_job = awx("sharing_audit.yml", None, snippet, openstack_inputs=openstack)
+    audit = audit_job.run(verbosity=3)
+    assert (audit.rc, audit.status) == (0, "successful"), audit.stdout.read()
+    [result] = awx_job.task_results(audit, "Read every backup and whom it is shared with")
+    assert result["summary"]["backups"] == 5
+    assert {e["identity"] for e in emulator.requests(api_only=False)} == {user}
+    assert_no_secret(audit_job)
+
+    share_job = awx("share_and_accept.yml", None, dict(share_vars(emulator), **snippet), openstack_inputs=openstack)
+    check = share_job.run(check=True, diff=True, verbosity=3)
+    output = check.stdout.read()
+    assert (check.rc, check.status) == (0, "successful"), output
+    assert '"action": "would add and accept"' in output  # as awx.rst says of a check job
+    assert emulator.writes() == []
+    assert_identities(emulator, SHARE_IDENTITIES)
+    assert_no_secret(share_job)
+
+
+# -- awx.rst shows what these tests run
+
+
+def test_every_file_awx_rst_shows_is_the_shipped_file_and_every_other_snippet_is_tested():
+    files = [caption for caption in RST if os.path.isfile(os.path.join(awx_job.REPO, caption))]
+    for caption in files:
+        with open(os.path.join(awx_job.REPO, caption), encoding="utf-8") as handle:
+            assert RST[caption] == handle.read(), caption
+    assert len(files) == len(os.listdir(os.path.join(awx_job.AWX_DIR, "project"))) + 3
+    assert set(RST) - set(files) == {SETUP_CAPTION, OUTPUT_CAPTION, OPENSTACK_CAPTION}
+
+
+def test_the_awx_setup_snippet_gives_awx_the_shipped_files(tmp_path):
+    """The awx.awx play of awx.rst, run from a copy of extensions/awx/ with each awx.awx task turned into a
+    set_fact of its arguments: what each module would be given (the AWX API itself is not reachable here)."""
+    for name in os.listdir(awx_job.AWX_DIR):
+        source = os.path.join(awx_job.AWX_DIR, name)
+        if os.path.isfile(source):
+            shutil.copy(source, str(tmp_path))
+    [play] = yaml.safe_load(RST[SETUP_CAPTION])
+    modules = []
+    for task in play["tasks"]:
+        [module] = [key for key in task if key.startswith("awx.awx.")]
+        modules.append(module.split(".")[-1])
+        task["ansible.builtin.set_fact"] = {"awx_" + modules[-1]: task.pop(module)}
+    dump = "{{ {%s} | to_json }}" % ", ".join("'%s': awx_%s" % (name, name) for name in modules)
+    play["tasks"].append(
+        {"name": "Dump", "ansible.builtin.copy": {"content": dump, "dest": str(tmp_path / "out.json")}}
+    )
+    (tmp_path / "setup.yml").write_text(yaml.safe_dump([play]))
+    process = subprocess.run(
+        [
+            os.path.join(awx_job.BIN, "ansible-playbook"),
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            "setup.yml",
+            "-e",
+            "source_password=not-a-real-password",
+            "-e",
+            "ansible_python_interpreter=" + sys.executable,
+        ],
+        cwd=str(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert process.returncode == 0, process.stdout + process.stderr
+    given = json.loads((tmp_path / "out.json").read_text())
+    assert {key: given["credential_type"][key] for key in ("name", "kind", "inputs", "injectors")} == {
+        key: CREDENTIAL_TYPE[key] for key in ("name", "kind", "inputs", "injectors")
+    }
+    fields = {field["id"] for field in CREDENTIAL_TYPE["inputs"]["fields"]}
+    assert set(given["credential"]["inputs"]) <= fields
+    assert given["credential"]["credential_type"] == CREDENTIAL_TYPE["name"]
+    template = given["job_template"]
+    assert template["survey_spec"] == SURVEY and template["extra_vars"] == EXTRA_VARS
+    assert template["credentials"] == [given["credential"]["name"]] and template["ask_job_type_on_launch"] is True
+    assert os.path.isfile(os.path.join(awx_job.AWX_DIR, "project", template["playbook"]))
