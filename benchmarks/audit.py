@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Print requests, wall time and the floor of the sharing audit (cbr_shared_backup_info) over
@@ -9,10 +8,6 @@
 The floor is the round trips that must be sequential (login, backup list pages), plus the member
 lists divided among the workers, times the latency.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import argparse
 import math
@@ -37,14 +32,31 @@ PAGE = 1000
 
 def fixture(backups):
     vault = "3a1f0c1e-0000-4000-8000-000000000001"
-    return {"projects": [
-        {"id": OWNER, "name": "eu-de_source", "domain": "acme", "users": [{"name": "ops", "password": "pw"}],
-         "vaults": [{"id": vault, "name": "vault", "object_type": "server", "size_gb": 100000}],
-         "backups": [{"id": "a5200000-0000-4000-8000-%012d" % n, "name": "server-%05d" % n, "vault_id": vault,
-                      "resource_type": "OS::Nova::Server", "resource_size_gb": 10} for n in range(backups)]},
-        {"id": DEST, "name": "eu-de_dr", "domain": "acme"}],
-        "members": [{"backup_id": "a5200000-0000-4000-8000-%012d" % n, "dest_project_id": DEST}
-                    for n in range(0, backups, 2)]}
+    return {
+        "projects": [
+            {
+                "id": OWNER,
+                "name": "eu-de_source",
+                "domain": "acme",
+                "users": [{"name": "ops", "password": "pw"}],
+                "vaults": [{"id": vault, "name": "vault", "object_type": "server", "size_gb": 100000}],
+                "backups": [
+                    {
+                        "id": "a5200000-0000-4000-8000-%012d" % n,
+                        "name": "server-%05d" % n,
+                        "vault_id": vault,
+                        "resource_type": "OS::Nova::Server",
+                        "resource_size_gb": 10,
+                    }
+                    for n in range(backups)
+                ],
+            },
+            {"id": DEST, "name": "eu-de_dr", "domain": "acme"},
+        ],
+        "members": [
+            {"backup_id": "a5200000-0000-4000-8000-%012d" % n, "dest_project_id": DEST} for n in range(0, backups, 2)
+        ],
+    }
 
 
 def main():
@@ -56,25 +68,56 @@ def main():
     server = cbr_emulator.make_server(fixture(args.backups), latency_ms=args.latency_ms)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     state, latency = server.emulator.state, args.latency_ms / 1000.0
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.environ.get("ANSIBLE_COLLECTIONS_PATH",
-                                                                   os.path.join(ROOT, "collections")))
+    env = dict(
+        os.environ,
+        ANSIBLE_COLLECTIONS_PATH=os.environ.get("ANSIBLE_COLLECTIONS_PATH", os.path.join(ROOT, "collections")),
+    )
     print("sharing audit: %d backups, emulator latency %d ms" % (args.backups, args.latency_ms))
     print("%7s %9s %9s %8s" % ("workers", "requests", "wall s", "floor s"))
     with tempfile.TemporaryDirectory() as work:
         for workers in args.workers:
             path = os.path.join(work, "audit.yml")
-            auth = {"auth_url": server.emulator.base_url + "/v3", "username": "ops", "password": "pw",
-                    "domain_name": "acme", "project_id": OWNER}
+            auth = {
+                "auth_url": server.emulator.base_url + "/v3",
+                "username": "ops",
+                "password": "pw",
+                "domain_name": "acme",
+                "project_id": OWNER,
+            }
             with open(path, "w", encoding="utf-8") as handle:
-                yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": [
-                    {"cloudops.cbr.cbr_shared_backup_info": dict(auth, workers=workers), "register": "audit"}]}],
-                    handle)
+                yaml.safe_dump(
+                    [
+                        {
+                            "hosts": "localhost",
+                            "gather_facts": False,
+                            "tasks": [
+                                {
+                                    "cloudops.cbr.cbr_shared_backup_info": dict(auth, workers=workers),
+                                    "register": "audit",
+                                }
+                            ],
+                        }
+                    ],
+                    handle,
+                )
             with state.lock:
                 state.log = []
             started = time.monotonic()
-            subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,",
-                            "-c", "local", path, "-e", "ansible_python_interpreter=%s" % sys.executable],
-                           check=True, stdout=subprocess.DEVNULL, env=env)
+            subprocess.run(
+                [
+                    os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+                    "-i",
+                    "localhost,",
+                    "-c",
+                    "local",
+                    path,
+                    "-e",
+                    "ansible_python_interpreter=%s" % sys.executable,
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                env=env,
+            )
             wall = time.monotonic() - started
             requests_sent = len(state.log)
             sequential = 1 + math.ceil((args.backups + 1) / PAGE)  # login + backup list pages

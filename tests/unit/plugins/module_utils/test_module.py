@@ -1,10 +1,5 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import pytest
 
@@ -14,15 +9,18 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._plan import plan_set
 A, B, C = "a" * 32, "b" * 32, "c" * 32
 
 
-@pytest.mark.parametrize("current, wanted, state, purge, to_add, to_remove, after", [
-    ([A], [A, B], "present", False, [B], [], [A, B]),
-    ([A, C], [A, B], "present", False, [B], [], [A, B, C]),
-    ([A, C], [A, B], "present", True, [B], [C], [A, B]),
-    ([A, B], [A, B], "present", True, [], [], [A, B]),
-    ([A, B], [B, C], "absent", False, [], [B], [A]),
-    ([], [B], "absent", False, [], [], []),
-    ([A, B], [], "present", True, [], [A, B], []),
-])
+@pytest.mark.parametrize(
+    "current, wanted, state, purge, to_add, to_remove, after",
+    [
+        ([A], [A, B], "present", False, [B], [], [A, B]),
+        ([A, C], [A, B], "present", False, [B], [], [A, B, C]),
+        ([A, C], [A, B], "present", True, [B], [C], [A, B]),
+        ([A, B], [A, B], "present", True, [], [], [A, B]),
+        ([A, B], [B, C], "absent", False, [], [B], [A]),
+        ([], [B], "absent", False, [], [], []),
+        ([A, B], [], "present", True, [], [A, B], []),
+    ],
+)
 def test_plan_set_change(current, wanted, state, purge, to_add, to_remove, after):
     plan = plan_set_change(current, wanted, state, purge)
     assert (plan.to_add, plan.to_remove, plan.before, plan.after) == (to_add, to_remove, sorted(current), after)
