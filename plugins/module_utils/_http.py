@@ -23,7 +23,7 @@ except ImportError:
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 HAS_REQUESTS = requests is not None
-USER_AGENT = "cloudops.cbr/0.1.0"
+USER_AGENT = "cloudops.cbr/1.0.0"
 # Backups document 1000 as default and maximum page size; members document none (CONTRACT.md 2.3).
 PAGE_SIZE = 1000
 

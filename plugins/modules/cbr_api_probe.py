@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 module: cbr_api_probe
 short_description: Ask a real cloud what the CBR sharing API does where its documentation is silent
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - "Sends one raw request (or a short fixed sequence) of the CBR sharing API and reports what the cloud answered:
     the HTTP status, the error code and message, which fields the answer had, and a one-line C(finding)."

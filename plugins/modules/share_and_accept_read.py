@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 module: share_and_accept_read
 short_description: The reads of the share_and_accept role, for one project (internal to the role)
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Used by the P(cloudops.cbr.share_and_accept#role) role; playbooks should use the public modules. Documented
     here because it is an action plugin of the collection.

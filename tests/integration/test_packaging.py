@@ -95,21 +95,22 @@ def test_the_execution_environment_takes_the_version_from_galaxy_yml_and_pins_wh
     assert re.match(r"^ansible-runner==[0-9.]+$", dependencies["ansible_runner"]["package_pip"])
 
 
-def test_antsibull_changelog_generates_the_release_changelog(tmp_path):
+def test_the_galaxy_version_is_released_and_changelog_rst_is_what_antsibull_generates(tmp_path):
+    with open(os.path.join(REPO, "changelogs", "changelog.yaml"), encoding="utf-8") as handle:
+        releases = yaml.safe_load(handle)["releases"]
+    assert VERSION in releases and releases[VERSION]["changes"]["release_summary"]
     copy = tmp_path / "collection"
     copy.mkdir()
-    for name in ("galaxy.yml", "changelogs", "plugins", "roles", "meta"):
+    for name in ("galaxy.yml", "changelogs", "plugins", "roles", "meta", "CHANGELOG.rst"):
         source = os.path.join(REPO, name)
         (shutil.copytree if os.path.isdir(source) else shutil.copy)(source, str(copy / name))
-    run(
-        os.path.join(BIN, "antsibull-changelog"), "release", "--version", VERSION, "--date", "2026-11-23", cwd=str(copy)
-    )
+    run(os.path.join(BIN, "antsibull-changelog"), "generate", cwd=str(copy))
+    with open(os.path.join(REPO, "CHANGELOG.rst"), encoding="utf-8") as handle:
+        assert (copy / "CHANGELOG.rst").read_text() == handle.read()
     changelog = (copy / "CHANGELOG.rst").read_text()
-    assert "v%s" % VERSION in changelog
     for module in ("cbr_share_member", "cbr_share_member_info", "cbr_backup_share", "cbr_shared_backup_info"):
         assert "cloudops.cbr.%s" % module in changelog
-    assert "share_and_accept" in changelog
-    assert "Minor Changes" in changelog
+    assert "v%s" % VERSION in changelog and "Breaking Changes" in changelog
 
 
 def test_ansible_doc_text_output_keeps_every_resource_type_whole():
