@@ -2,8 +2,12 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """tests/runners.py as fixtures: a module in this process; tasks or a playbook through ansible-playbook."""
 
+import subprocess
+import threading
+
 import pytest
 
+import cbr_emulator  # pylint: disable=import-error
 import runners  # pylint: disable=import-error  # tests/runners.py, on sys.path through tests/conftest.py's directory
 
 
@@ -31,3 +35,37 @@ def play(tmp_path):
 def run_playbook():
     """run_playbook(path, inventory="localhost,", extra_vars=None, check=False, ...) -> PlayResult."""
     return runners.run_playbook
+
+
+@pytest.fixture(scope="module")
+def tls_emulator(tmp_path_factory, demo_fixture):
+    """The demo emulator over HTTPS with a self-signed certificate: (emulator, path of the certificate)."""
+    work = tmp_path_factory.mktemp("tls")
+    cert, key = str(work / "cert.pem"), str(work / "key.pem")
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            key,
+            "-out",
+            cert,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server = cbr_emulator.make_server(demo_fixture, tls_cert=cert, tls_key=key)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.emulator, cert
+    server.shutdown()
+    server.server_close()

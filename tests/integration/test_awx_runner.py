@@ -10,14 +10,12 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 
 import awx_job  # pylint: disable=import-error
 import pytest
 import requests
 import yaml
 
-import cbr_emulator  # pylint: disable=import-error
 from ansible_collections.cloudops.cbr.plugins.module_utils import _connection, _select
 from demo_ids import (  # pylint: disable=import-error
     CUSTOMER,
@@ -137,44 +135,11 @@ def test_empty_fields_inject_empty_variables_and_no_certificate_file(tmp_path):
         assert handle.read() == pem
 
 
-@pytest.fixture(scope="module")
-def tls_emulator(tmp_path_factory, demo_fixture):
-    """The demo emulator over HTTPS with a self-signed certificate: (emulator, certificate PEM)."""
-    work = tmp_path_factory.mktemp("awx-tls")
-    cert, key = str(work / "cert.pem"), str(work / "key.pem")
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-            "-keyout",
-            key,
-            "-out",
-            cert,
-        ],
-        check=True,
-        capture_output=True,
-    )
-    server = cbr_emulator.make_server(demo_fixture, tls_cert=cert, tls_key=key)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    with open(cert, encoding="utf-8") as handle:
-        yield server.emulator, handle.read()
-    server.shutdown()
-    server.server_close()
-
-
 def test_an_injected_token_and_ca_certificate(tls_emulator, awx, tmp_path):
     """The token field, the CBR endpoint field and the CA certificate written by the file injector (OS_CACERT)."""
-    emulator, pem = tls_emulator
+    emulator, cert = tls_emulator
+    with open(cert, encoding="utf-8") as handle:
+        pem = handle.read()
     user, password = USERS[OWNER]
     bundle = tmp_path / "ca.pem"
     bundle.write_text(pem)

@@ -5,13 +5,10 @@
 import os
 import subprocess
 import sys
-import threading
 
 import certifi
-import pytest
 import yaml
 
-import cbr_emulator  # pylint: disable=import-error
 from demo_ids import DR, DR_VAULT, GOLDEN, OWNER, WEB, password_auth  # pylint: disable=import-error
 
 MODULE = "cloudops.cbr.cbr_share_member"
@@ -207,41 +204,10 @@ def test_twenty_forks_share_and_accept_in_parallel(emulator, tmp_path):
     assert len([e for e in posts if e["status"] == 200]) <= 6
 
 
-@pytest.fixture(scope="module")
-def tls_emulator(tmp_path_factory, demo_fixture):
-    work = tmp_path_factory.mktemp("tls")
-    cert, key = str(work / "cert.pem"), str(work / "key.pem")
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-            "-keyout",
-            key,
-            "-out",
-            cert,
-        ],
-        check=True,
-        capture_output=True,
-    )
-    server = cbr_emulator.make_server(demo_fixture, tls_cert=cert, tls_key=key)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.emulator.base_url, cert
-    server.shutdown()
-
-
 def test_tls_needs_the_certificate_or_warns_when_not_checked(tls_emulator, play):
     """Also with REQUESTS_CA_BUNDLE set, which requests would let override ca_cert and validate_certs."""
-    url, cert = tls_emulator
+    emulator, cert = tls_emulator
+    url = emulator.base_url
     info = {"cloudops.cbr.cbr_share_member_info": {"backup_id": WEB}}
     result = play(
         [
