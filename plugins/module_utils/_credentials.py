@@ -184,7 +184,15 @@ class PasswordAuth:
     """
 
     kind = "password"
-    refused_hint = "The token from the password login was refused although it was just issued."
+
+    @property
+    def refused_hint(self):
+        if self.token is None:  # the refused request is the login itself
+            return (
+                "IAM refused the login: check username, password and domain_name, and that the user has a role in %s"
+                % ("project %s" % (self.project_id or self.project_name))
+            )
+        return "The token from the password login was refused although it was just issued."
 
     def __init__(self, username, password, domain_name, auth_url, project_id=None, project_name=None):
         self.username = username

@@ -76,6 +76,8 @@ def test_wrong_password_fails_once_with_the_iam_message(emulator, sleeps):
     assert failure.value.status_code == 401
     assert "username or password is wrong" in str(failure.value)
     assert "wrong" not in str(failure.value).replace("is wrong", "")
+    # The refusal is of the login itself: no hint about a token that was never issued.
+    assert "IAM refused the login" in str(failure.value) and "just issued" not in str(failure.value)
     assert len(emulator.requests(api_only=False)) == 1 and sleeps == []
 
 
