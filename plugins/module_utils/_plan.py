@@ -48,6 +48,12 @@ def backup_share_problems(backup):
     return []
 
 
+def api_may_refuse_share(backup):
+    """True when the sources disagree on whether this backup can be shared (a disk or encrypted backup,
+    CONTRACT.md 13.2): the API decides, so such shares are written before any other of the same task."""
+    return backup.get("resource_type") != SERVER_BACKUP or bool((backup.get("extend_info") or {}).get("encrypted"))
+
+
 def backup_share_warnings(backup):
     """What the receiving project must know before it can use the shared backup, as messages."""
     if (backup.get("extend_info") or {}).get("encrypted"):

@@ -30,7 +30,8 @@ description:
     O(capacity_check))."
   - "The API decides what the sources disagree on: whether a disk backup can be shared (a refusal comes back as
     C(BackupService.6700) with the API's message) and whether an encrypted one can (the module warns that the KMS
-    key must be granted to the receiving projects)."
+    key must be granted to the receiving projects). With O(backup_ids), such backups are written first; when the
+    API refuses one, the task fails with every refusal and writes none of the other backups."
   - A new member is V(pending) until the receiving project accepts or rejects it. Use O(wait) to wait for that.
   - For the legacy volume backup (VBS) sharing API, which has no accept step, see M(cloudops.cbr.cbr_backup_share).
 author:
@@ -342,6 +343,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiEr
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 from ansible_collections.cloudops.cbr.plugins.module_utils._plan import (
     MAX_SHARE_PROJECTS,
+    api_may_refuse_share,
     assign_vaults,
     backup_share_problems,
     backup_share_warnings,
@@ -482,7 +484,7 @@ class ShareMember(CbrModule):
                 self.owner_result(plan, plan["current"], plan["plan"].to_add, plan["plan"].to_remove) for plan in plans
             ]
         else:
-            results = map_concurrently(self.write_owner_backup, plans, params["workers"])
+            results = self.write_owner_backups(plans)
         if params["wait"] and params["state"] == "present" and not self.check_mode:
             self.wait_for_answers(results)
         return results
@@ -494,7 +496,7 @@ class ShareMember(CbrModule):
         plan = plan_set_change(
             [m["dest_project_id"] for m in current], params["dest_project_ids"], params["state"], params["purge"]
         )
-        problems, warnings = [], []
+        problems, warnings, uncertain = [], [], False
         if len(plan.after) > MAX_SHARE_PROJECTS:
             problems.append(
                 "dest_project_ids would share backup %s with %d projects, but a backup can be shared with at most "
@@ -519,7 +521,40 @@ class ShareMember(CbrModule):
                 if refusals:
                     problems.append("backup_id %s cannot be shared: %s" % (backup_id, "; ".join(refusals)))
                 warnings += backup_share_warnings(backup)
-        return dict(backup_id=backup_id, current=current, plan=plan, problems=problems, warnings=warnings)
+                uncertain = api_may_refuse_share(backup)
+        return dict(
+            backup_id=backup_id, current=current, plan=plan, problems=problems, warnings=warnings, uncertain=uncertain
+        )
+
+    def write_owner_backups(self, plans):
+        """Write every plan; the shares the API may refuse go first, and a refusal stops the rest unwritten.
+
+        A failed write fails the task with every backup's error and what was written (changed, backups).
+        """
+        if len(plans) == 1:
+            return [self.write_owner_backup(plans[0])]
+        results = []
+        for batch in ([p for p in plans if p["uncertain"]], [p for p in plans if not p["uncertain"]]):
+            outcomes = map_concurrently(self.try_write_owner_backup, batch, self.params["workers"])
+            results += [outcome for outcome in outcomes if not isinstance(outcome, CbrApiError)]
+            errors = [outcome for outcome in outcomes if isinstance(outcome, CbrApiError)]
+            if errors:
+                self.run_result_on_failure(results)
+                unwritten = [p["backup_id"] for p in plans if p not in batch and not p["uncertain"]]
+                self.fail(
+                    "; ".join(str(error) for error in errors)
+                    + (". Not written, to leave no half-done change: %s" % ", ".join(unwritten) if unwritten else ""),
+                    **dict(self.result, **dict((k, v) for k, v in errors[0].fail_kwargs().items() if k != "msg")),
+                )
+        order = dict((p["backup_id"], index) for index, p in enumerate(plans))
+        return sorted(results, key=lambda result: order[result["backup_id"]])
+
+    def try_write_owner_backup(self, plan):
+        """write_owner_backup's result, or the CbrApiError that stopped it (so that every backup is tried)."""
+        try:
+            return self.write_owner_backup(plan)
+        except CbrApiError as error:
+            return error
 
     def owner_result(self, plan, members, added, removed):
         """What this run did to one backup (in check mode, would do): from the members read after the writes."""

@@ -13,8 +13,10 @@ from demo_ids import (  # pylint: disable=import-error
     CUSTOMER,
     CUSTOMER_VAULT,
     DB,
+    DISK_BACKUP,
     DR,
     DR_VAULT,
+    ENCRYPTED,
     GOLDEN,
     GOLDEN_VAULT,
     OWNER,
@@ -79,6 +81,15 @@ def test_one_backup_that_cannot_be_shared_stops_the_task_before_any_write(emulat
     result = share(OWNER, backup_ids=[WEB, PROTECTING, DB], dest_project_ids=[DR])
     assert result["failed"] is True and PROTECTING in result["msg"] and "BackupService.6702" in result["msg"]
     assert emulator.writes() == []
+
+
+def test_a_share_the_api_may_refuse_goes_first_and_its_refusal_leaves_the_rest_unwritten(emulator, share):
+    """Encrypted and disk backups are the API's call (CONTRACT.md 13.2; strict refuses both): written first."""
+    result = share(OWNER, backup_ids=[WEB, ENCRYPTED, DISK_BACKUP], dest_project_ids=[DR])
+    assert result["failed"] is True and result["changed"] is False
+    assert "BackupService.6709" in result["msg"] and "BackupService.6700" in result["msg"], result["msg"]
+    assert "Not written, to leave no half-done change: %s" % WEB in result["msg"]
+    assert sorted(b for b, methods in per_backup(emulator.writes()).items()) == sorted([ENCRYPTED, DISK_BACKUP])
 
 
 def test_the_receiver_accepts_a_list_choosing_vaults_and_reruns_without_a_write(emulator, share):
