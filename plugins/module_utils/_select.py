@@ -153,7 +153,8 @@ def newest_per_resource(backups, count):
     """The newest `count` backups of each resource (by created_at), newest first, resources in first-seen order."""
     by_resource = {}
     for backup in backups:
-        by_resource.setdefault(backup.get("resource_id"), []).append(backup)
+        # A backup whose resource is not named is a group of its own, never lumped with the other unnamed ones.
+        by_resource.setdefault(backup.get("resource_id") or ("backup", backup.get("id")), []).append(backup)
     kept = []
     for group in by_resource.values():
         group.sort(

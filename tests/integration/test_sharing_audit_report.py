@@ -239,8 +239,7 @@ def test_the_audit_job_writes_the_report_with_names_and_no_credential(named_emul
     emulator.seed_member(WEB, DR, status="accepted", vault_id=DR_VAULT)
     emulator.seed_member(WEB, GOLDEN)
     emulator.seed_member(DB, CUSTOMER, status="rejected")
-    reports = tmp_path / "reports"
-    reports.mkdir()
+    reports = tmp_path / "reports" / "sharing"  # not there yet: the playbook makes it
     credential = {
         "auth_url": emulator.url + "/v3",
         "username": OWNER_USER,

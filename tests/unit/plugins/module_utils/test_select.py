@@ -59,3 +59,12 @@ def test_newest_per_resource_keeps_the_newest_of_each_resource_in_first_seen_ord
     ]
     assert [b["id"] for b in newest_per_resource(backups, 1)] == ["a3", "b1"]
     assert [b["id"] for b in newest_per_resource(backups, 2)] == ["a3", "a2", "b1"]
+
+
+def test_backups_without_a_resource_id_are_not_lumped_together():
+    backups = [
+        {"id": "x1", "created_at": "2026-11-23T01:00:00.000+00:00"},
+        {"id": "x2", "created_at": "2026-11-23T02:00:00.000+00:00"},
+        {"id": "a1", "resource_id": "a", "created_at": "2026-11-23T01:00:00.000+00:00"},
+    ]
+    assert [b["id"] for b in newest_per_resource(backups, 1)] == ["x1", "x2", "a1"]
