@@ -30,7 +30,9 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
 from ansible_collections.cloudops.cbr.plugins.module_utils._select import (
     SELECTION_ARGUMENT_SPEC,
     list_selected,
+    select_backups,
     selection_problems,
+    selects_from_own_backups,
     utc_now,
 )
 
@@ -60,10 +62,16 @@ def session_options(client, connection, given):
 def read_owner(client, params, selection, window):
     """The backups asked for (by id and/or selection), each with `members` when asked, and the ids not found."""
     wanted = list(dict.fromkeys(params["backup_ids"]))
-    backups = list_selected(client, selection, window) if selection else []
+    own = client.list_backups({"own_type": "private"}) if wanted else None
+    if not selection:
+        backups = []
+    elif own is not None and selects_from_own_backups(selection):
+        backups = select_backups(own, selection, window)  # the list read for the ids serves the selection too
+    else:
+        backups = list_selected(client, selection, window)
     if wanted:
-        own = dict((b["id"], b) for b in client.list_backups({"own_type": "private"}))
-        backups = [own[i] for i in wanted if i in own] + [b for b in backups if b["id"] not in wanted]
+        by_id = dict((b["id"], b) for b in own)
+        backups = [by_id[i] for i in wanted if i in by_id] + [b for b in backups if b["id"] not in wanted]
     missing = [i for i in wanted if i not in set(b["id"] for b in backups)]
     if params["members"]:
         members = map_concurrently(lambda b: client.list_members(b["id"]), backups, params["workers"])

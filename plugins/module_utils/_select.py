@@ -172,6 +172,11 @@ def select_backups(backups, params, window):
     return selected[: params["limit"]] if params["limit"] else selected
 
 
+def selects_from_own_backups(params):
+    """True when the selection can be made here from the project's own backup list (nothing only the API filters)."""
+    return params["own_type"] == "private" and params["member_status"] is None
+
+
 def list_selected(client, params, window):
     """The backups the selection options pick, read through client.list_backups."""
     return select_backups(client.list_backups(api_filters(params, window), limit=api_limit(params)), params, window)

@@ -38,3 +38,24 @@ def test_ids_the_owner_does_not_have_are_missing():
         FakeClient([{"id": B1}]), params(backup_ids=[B1, B2], members=False), None, (None, None)
     )
     assert [b["id"] for b in backups] == [B1] and missing == [B2]
+
+
+def test_ids_and_a_selection_of_own_backups_need_one_listing():
+    client = FakeClient(
+        [{"id": B1, "status": "available"}, {"id": B2, "status": "error"}, {"id": B3, "status": "available"}]
+    )
+    selection = dict(
+        own_type="private",
+        member_status=None,
+        vault_id=None,
+        name=None,
+        resource_type=None,
+        resource_name=None,
+        resource_ids=None,
+        status=["available"],
+        newest_per_resource=None,
+        limit=None,
+    )
+    backups, missing = read_owner(client, params(backup_ids=[B2], members=False), selection, (None, None))
+    assert [b["id"] for b in backups] == [B2, B1, B3] and missing == []
+    assert client.calls == [("list_backups", {"own_type": "private"})]
