@@ -12,7 +12,6 @@ lists divided among the workers, times the latency.
 import argparse
 import math
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -22,8 +21,10 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 import cbr_emulator  # noqa: E402  pylint: disable=wrong-import-position,import-error
+import runners  # noqa: E402  pylint: disable=wrong-import-position,import-error
 
 OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
 DEST = "0761a1f0e5b34c9b8c2f0f0a7d1e0002"
@@ -103,21 +104,8 @@ def main():
             with state.lock:
                 state.log = []
             started = time.monotonic()
-            subprocess.run(
-                [
-                    os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
-                    "-i",
-                    "localhost,",
-                    "-c",
-                    "local",
-                    path,
-                    "-e",
-                    "ansible_python_interpreter=%s" % sys.executable,
-                ],
-                check=True,
-                stdout=subprocess.DEVNULL,
-                env=env,
-            )
+            played = runners.run_playbook(path, env=env)
+            assert played.rc == 0, played.output
             wall = time.monotonic() - started
             requests_sent = len(state.log)
             sequential = 1 + math.ceil((args.backups + 1) / PAGE)  # login + backup list pages

@@ -9,7 +9,6 @@ first run and converged rerun, against the emulator (optionally with latency). N
 import argparse
 import collections
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -19,8 +18,10 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 import cbr_emulator  # noqa: E402  pylint: disable=wrong-import-position,import-error
+import runners  # noqa: E402  pylint: disable=wrong-import-position,import-error
 
 PROJECTS = {
     "0761a1f0e5b34c9b8c2f0f0a7d1e0001": ("ops-source", "source-pass"),
@@ -81,16 +82,6 @@ def main():
         path = os.path.join(work, "play.yml")
         with open(path, "w", encoding="utf-8") as handle:
             yaml.safe_dump(playbook(server.emulator.base_url), handle)
-        command = [
-            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            path,
-            "-e",
-            "ansible_python_interpreter=%s" % sys.executable,
-        ]
         print("share_and_accept, 1 backup x 3 recipients, emulator latency %d ms" % args.latency_ms)
         print("%-10s %8s %7s %6s %7s %6s" % ("run", "wall s", "logins", "reads", "writes", "total"))
         for run in ("first", "rerun"):
@@ -98,12 +89,8 @@ def main():
                 state.log = []
             started = time.monotonic()
             collections_path = os.environ.get("ANSIBLE_COLLECTIONS_PATH", os.path.join(ROOT, "collections"))
-            subprocess.run(
-                command,
-                check=True,
-                stdout=subprocess.DEVNULL,
-                env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path),
-            )
+            played = runners.run_playbook(path, env=dict(ANSIBLE_COLLECTIONS_PATH=collections_path))
+            assert played.rc == 0, played.output
             wall = time.monotonic() - started
             kinds = count(state.log)
             print(
