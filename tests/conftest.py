@@ -112,6 +112,11 @@ class RunningEmulator:
     def profile(self):
         return self.emulator.profile
 
+    def set_switches(self, **on):
+        """Field faults of cbr_emulator.SWITCHES, on until the next reset (the emulator fixture resets per test)."""
+        code, answer = self.emulator.control("POST", "/switches", on)
+        assert code == 204, answer
+
     def set_rate_limit(self, per_second):
         """Requests per second per user / access key (0 = off); the emulator fixture turns it off per test."""
         self.emulator.limiter.configure(per_second)

@@ -5,7 +5,7 @@
 import re
 import threading
 
-from .profiles import PROFILES, UNCONFIRMED
+from .profiles import PROFILES, SWITCHES, UNCONFIRMED
 from .state import FaultRule
 from .wire import utcnow
 
@@ -19,6 +19,12 @@ CONTROL_ENDPOINTS = (
     ("POST", r"/latency", "set_latency", '{"ms": N}: delay every API request'),
     ("GET", r"/profile", "describe_profile", "the profile's name and its answer to every UNCONFIRMED row"),
     ("POST", r"/profile", "choose_profile", '{"name": "strict"|"lenient"}'),
+    (
+        "POST",
+        r"/switches",
+        "set_switches",
+        '{"name": true|false, ...}: turn field faults on (cbr_emu/profiles.py SWITCHES)',
+    ),
     ("POST", r"/rate-limit", "set_rate_limit", '{"per_second": N}: a token bucket per user / access key; 0 = off'),
     (
         "POST",
@@ -101,6 +107,14 @@ class ControlMixin:
         if body.get("name") not in PROFILES:
             return 400, {"error": "name must be one of %s" % ", ".join(PROFILES)}
         self.set_profile(body["name"])
+        return 204, None
+
+    def set_switches(self, body):
+        unknown = sorted(set(body) - set(SWITCHES))
+        if unknown:
+            return 400, {"error": "unknown switch %s (one of %s)" % (", ".join(unknown), ", ".join(SWITCHES))}
+        with self.state.lock:
+            self.state.switches.update((name, bool(on)) for name, on in body.items())
         return 204, None
 
     def set_rate_limit(self, body):

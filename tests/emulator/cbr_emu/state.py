@@ -50,6 +50,7 @@ class State:
             self.tokens = {}
             self.log = []
             self.faults = []
+            self.switches = {}
 
     def next_sequence(self):
         self.sequence += 1
