@@ -8,6 +8,7 @@ cbr_backup_info's created_after (module_utils/_select). Private to this collecti
 """
 
 import collections
+import datetime
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._select import parse_created_at, parse_time_option
 
@@ -41,9 +42,17 @@ def age_cutoffs(older_than, pending_older_than, now):
     )
 
 
+def _naive_utc(moment):
+    """Cutoffs compare with parse_created_at's naive UTC times; an aware cutoff is turned into one."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+
+
 def time_flags(member, expired_cutoff, pending_cutoff):
     """The time flags of one member: expired, pending_too_long, or age_unknown when an age matters and its
     created_at cannot be read (never read as young: that would keep a share the user asked to end)."""
+    expired_cutoff, pending_cutoff = _naive_utc(expired_cutoff), _naive_utc(pending_cutoff)
     pending_matters = pending_cutoff is not None and member.get("status") == "pending"
     if expired_cutoff is None and not pending_matters:
         return []
@@ -58,7 +67,7 @@ def time_flags(member, expired_cutoff, pending_cutoff):
     return flags
 
 
-def member_flags(member, expected_projects, expired_cutoff, pending_cutoff):
+def member_flags(member, expected_projects, pending_cutoff, expired_cutoff=None):
     """Every flag of one member as the audit shows it: unexpected_project first, then the time flags."""
     flags = []
     if expected_projects is not None and member["dest_project_id"] not in expected_projects:

@@ -59,7 +59,7 @@ def test_an_unreadable_created_at_is_age_unknown_never_young():
 
 def test_member_flags_put_unexpected_project_first():
     expired, _ = age_cutoffs("30d", None, NOW)
-    assert member_flags(member(CUSTOMER, days=40), {DR}, expired, None) == ["unexpected_project", "expired"]
+    assert member_flags(member(CUSTOMER, days=40), {DR}, None, expired) == ["unexpected_project", "expired"]
     assert member_flags(member(CUSTOMER, days=40), None, None, None) == []
 
 
