@@ -352,7 +352,8 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._plan import (
 )
 
 ADD_ATTEMPTS = 3
-# A re-add answers one of these (CONTRACT.md 2.2, 13.7): the POST was refused whole, nothing of it applied.
+# A re-add answers one of these (docs/api_notes.md §members.duplicate): the POST was refused whole, nothing of it
+# applied.
 DUPLICATE_CODES = ("BackupService.6714", "BackupService.6703")
 SHARE_STATUSES = ("pending", "accepted", "rejected")
 BACKUP_INFO_FIELDS = ("id", "name", "project_id", "resource_type", "resource_size", "status")
@@ -704,7 +705,8 @@ class ShareMember(CbrModule):
 
     def find_shares(self):
         """{backup_id: what the caller knows of its share} for the backups asked about (or every pending share
-        from owner_project_ids), from the calls a receiving project is documented to make (CONTRACT.md 13.1)."""
+        from owner_project_ids), from the calls a receiving project is documented to make (docs/api_notes.md
+        §recipient.reads)."""
         params = self.params
         if params["owner_project_ids"] is not None:
             owners = set(params["owner_project_ids"])
@@ -729,7 +731,7 @@ class ShareMember(CbrModule):
 
     def shortcut_view(self, backup_id):
         """The caller's member record and the backup by id: one read each, but neither is documented for a
-        receiving project (CONTRACT.md 13.1). None on any 4xx, and the documented reads decide."""
+        receiving project (docs/api_notes.md §recipient.reads). None on any 4xx, and the documented reads decide."""
         try:
             member = self.client.show_member(backup_id, self.client.project_id)
             backup = self.client.show_backup(backup_id) if member else None
@@ -750,8 +752,8 @@ class ShareMember(CbrModule):
 
     @staticmethod
     def view_from_entry(entry, status):
-        # The list entry's vault_id is the caller's own vault only once accepted, and only maybe (CONTRACT.md
-        # 13.11): it counts when it names one of the caller's vaults (see receiver_result).
+        # The list entry's vault_id is the caller's own vault only once accepted, and only maybe (docs/api_notes.md
+        # §recipient.vault_id): it counts when it names one of the caller's vaults (see receiver_result).
         return dict(
             backup_id=entry["id"],
             status=status,
@@ -771,8 +773,8 @@ class ShareMember(CbrModule):
             if vault_id is not None:
                 self.module.warn(
                     "backup %s is accepted, but into which vault cannot be read with the calls a "
-                    "receiving project is documented to make (CONTRACT.md 13.11); it is left as it is"
-                    % view["backup_id"]
+                    "receiving project is documented to make (docs/api_notes.md §recipient.vault_id); it is left as "
+                    "it is" % view["backup_id"]
                 )
         else:
             changed = status_needs_change(current, status, vault_id)
