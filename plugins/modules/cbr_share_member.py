@@ -16,11 +16,13 @@ description:
   - "Receiving side (a destination project, with its own credentials): with O(status), accepts shares into its
     vaults (V(accepted)) or rejects them (V(rejected)), for O(backup_id), O(backup_ids), or every pending share from
     O(owner_project_ids). The request goes to the caller's own project, for its own membership."
-  - "The receiving side uses only the calls a receiving project is documented to make: the list of backups shared
-    with it (C(GET /v3/{project}/backups?own_type=shared&member_status=...), every page), the backup by id once
-    accepted, its own vaults, and the accept/reject request. For one backup it first tries to read its member
-    record and the backup by id, which answer faster where the cloud allows it; any 4xx there falls back on the
-    documented reads."
+  - "The receiving side uses only the calls a receiving project is documented to make: the lists of backups shared
+    with it (C(GET /v3/{project}/backups?own_type=shared&member_status=...), one per status, every page), the backup
+    by id, its own vaults, and the accept/reject request."
+  - "It does not trust the C(member_status) filter blindly: a backup listed under two statuses is a contradiction, and
+    the task fails naming those backups before any write. With O(owner_project_ids) only shares listed as V(pending)
+    are answered; an accepted or rejected share changes only when its backup is named in O(backup_id) or
+    O(backup_ids)."
   - The module reads the current state first and only writes what differs, so a second run sends no write.
     New members of a backup are added in one request; each removed member is one request.
   - "Before the first write to any backup, it checks what the API documents refusing: a backup that is not
@@ -32,6 +34,9 @@ description:
     C(BackupService.6700) with the API's message) and whether an encrypted one can (the module warns that the KMS
     key must be granted to the receiving projects). With O(backup_ids), such backups are written first; when the
     API refuses one, the task fails with every refusal and writes none of the other backups."
+  - When a write fails, the task fails and its result still says every write made before it (C(changed),
+    RV(backups), C(diff), and for O(backup_id) RV(added), RV(removed), RV(member)); for example the members
+    O(purge=true) removed before the add failed.
   - A new member is V(pending) until the receiving project accepts or rejects it. Use O(wait) to wait for that.
   - For the legacy volume backup (VBS) sharing API, which has no accept step, see M(cloudops.cbr.cbr_backup_share).
 author:
@@ -214,7 +219,8 @@ EXAMPLES = r"""
 RETURN = r"""
 backups:
   description:
-    - One entry per backup, in the order given (O(owner_project_ids) - by backup ID), with what this run did to it.
+    - One entry per backup, in the order given (O(owner_project_ids) - by backup ID), with what this run did to it,
+      also when the task failed after some writes.
     - Owner side entries have C(backup_id), C(changed), C(added), C(removed), C(members), C(diff) and, with
       O(wait=true), C(pending). Receiving side entries have C(backup_id), C(changed), C(member), C(diff) and, with
       O(status=accepted), C(vault_id).
@@ -298,16 +304,15 @@ removed:
 member:
   description:
     - Receiving side. The caller's membership after the change (in check mode, as it is now).
-    - The answer of the accept/reject request when one was sent, the member record when the cloud let the caller
-      read it, and otherwise what the list of backups shared with the caller says (then without C(id)). Null in
-      check mode when the backup is not shared yet.
+    - The answer of the accept/reject request when one was sent, otherwise what the list of backups shared with the
+      caller says (then without C(id)). Null in check mode when the backup is not shared yet.
   returned: receiving side with O(backup_id)
   type: dict
   contains:
     id:
       description: The ID of the share record.
       type: str
-      returned: when the record itself was read or written
+      returned: when the accept/reject request answered it
     backup_id:
       description: The shared backup.
       type: str
