@@ -404,7 +404,7 @@ class CbrMixin:
         if vault is None or vault["project_id"] != pid:
             raise cbr_error("6105")
         # A locked vault answers as one that is not available, a replication vault as one of the wrong type: the
-        # sources name no code of their own for either (docs/api_notes.md, vault fit).
+        # sources name no code of their own for either (docs/api_notes.md §vaults).
         if vault.get("status", "available") != "available" or vault.get("locked"):
             raise cbr_error("6712")
         wanted_type = VAULT_TYPE_FOR_RESOURCE.get(backup.get("resource_type", "OS::Nova::Server"))

@@ -173,7 +173,7 @@ UNCONFIRMED = {
 # RunningEmulator.set_switches). Each one exposes a point where a client must not trust the API blindly.
 SWITCHES = {
     "loose_member_status": "the backup list's member_status filter matches every share of the caller, whatever its "
-    "status (a filter the cloud ignores or matches loosely; docs/api_notes.md, member_status)",
+    "status (a filter the cloud ignores or matches loosely; docs/api_notes.md §backups.member_status)",
     "backup_created_per_page": "after each page of a backup list, the listed project gets a new backup, newest "
-    "first in the unsorted order (a nightly policy running while an audit pages; docs/api_notes.md, paging)",
+    "first in the unsorted order (a nightly policy running while an audit pages; docs/api_notes.md §paging)",
 }
