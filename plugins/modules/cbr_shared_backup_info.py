@@ -313,7 +313,9 @@ class SharedBackupInfo(CbrModule):
     def validate(self):
         params = self.params
         problems = [uuid_problem("vault_id", params["vault_id"]) if params["vault_id"] is not None else None]
-        problems += list_problems("expected_projects", params["expected_projects"], project_id_problem, may_be_empty=True)
+        problems += list_problems(
+            "expected_projects", params["expected_projects"], project_id_problem, may_be_empty=True
+        )
         if params["pending_older_than"] is not None:
             if parse_duration(params["pending_older_than"]) is None:
                 problems.append(
