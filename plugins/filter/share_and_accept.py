@@ -12,6 +12,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._plan import (
     MAX_SHARE_PROJECTS,
     assign_vaults,
     backup_share_problems,
+    capacity_hint,
     plan_set_change,
     status_needs_change,
 )
@@ -19,7 +20,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._plan import (
 CAPACITY_CHECKS = ("fail", "warn")
 
 
-def input_problems(recipients, backup_ids=None, selection=None, reject=None, capacity_check="fail"):
+def input_problems(recipients, backup_ids=None, selection=None, reject=None, capacity_check="warn"):
     """One message per mistake in the role's variables (each naming the variable), before any request."""
     problems = []
     ids, selection, recipients, reject = backup_ids or [], selection or {}, recipients or [], reject or []
@@ -109,7 +110,7 @@ def recipients_to_read(owner, recipients, reject=None, purge=False):
     return [r for r in recipients if r["project_id"] in busy]
 
 
-def plan(owner, reads, recipients, reject=None, purge=False, capacity_check="fail"):
+def plan(owner, reads, recipients, reject=None, purge=False, capacity_check="warn"):
     """Everything the role will write, settled before the first write, or the problems that stop it.
 
     owner: the owner read (project_id, backups with members, missing_backup_ids); reads: the recipient reads
@@ -159,6 +160,7 @@ def plan(owner, reads, recipients, reject=None, purge=False, capacity_check="fai
 
 def _settle_vaults(plans, recipients, read_by_project, capacity_check, problems, warnings):
     """Give every share to accept a vault with assign_vaults, per recipient, space added up across its backups."""
+    all_choices = []
     for recipient in recipients:
         project_id = recipient["project_id"]
         todo = [
@@ -184,6 +186,10 @@ def _settle_vaults(plans, recipients, read_by_project, capacity_check, problems,
             ]
             warnings += ["project %s, backup %s: %s" % (project_id, backup["id"], w) for w in choice.warnings]
             pair["vault_id"] = choice.vault_id
+        all_choices += choices
+    hint = capacity_hint(all_choices, "share_and_accept_capacity_check")
+    if hint:
+        problems.append(hint.strip(" ()"))
 
 
 def _answers(plans):
