@@ -910,6 +910,41 @@ def test_seed_member_puts_a_record_in_place_without_the_api(emulator, owner):
     assert missing.status_code == 404
 
 
+def test_a_new_backup_shows_in_the_list_created_now(emulator, owner):
+    answer = requests.post(
+        emulator.url + "/__emulator__/backups",
+        timeout=5,
+        json={"project_id": OWNER, "name": "web-01-nightly", "resource_id": "srv-web-01", "status": "available"},
+    )
+    assert answer.status_code == 201
+    backup_id = answer.json()["backup"]["id"]
+    listed = {b["id"]: b for b in owner("GET", owner.base + "/backups").json()["backups"]}
+    created = datetime.datetime.fromisoformat(listed[backup_id]["created_at"])
+    assert abs((datetime.datetime.now(datetime.timezone.utc) - created).total_seconds()) < 60
+    assert (
+        requests.post(emulator.url + "/__emulator__/backups", timeout=5, json={"project_id": "0" * 32}).status_code
+        == 404
+    )
+
+
+def test_a_protecting_backup_turns_available_after_its_reads(emulator, owner):
+    backup = emulator.add_backup(OWNER, status="protecting", available_after_reads=2)
+    url = "%s/backups/%s" % (owner.base, backup["id"])
+    statuses = [owner("GET", url).json()["backup"]["status"] for _read in range(3)]
+    assert statuses == ["protecting", "protecting", "available"]
+    never = "%s/backups/%s" % (owner.base, PROTECTING)  # a fixture backup without available_after_reads
+    assert {owner("GET", never).json()["backup"]["status"] for _read in range(5)} == {"protecting"}
+
+
+def test_age_makes_backups_and_members_older(emulator, owner):
+    emulator.seed_member(WEB, DR, created_at="2026-11-02T02:00:00.000+00:00")
+    assert requests.post(emulator.url + "/__emulator__/age", json={"seconds": 86400}, timeout=5).status_code == 204
+    backup = owner("GET", "%s/backups/%s" % (owner.base, WEB)).json()["backup"]
+    assert backup["created_at"] == "2026-10-31T02:00:00.000+00:00"  # the fixture's default, a day earlier
+    assert owner.members(WEB).json()["members"][0]["created_at"] == "2026-11-01T02:00:00.000+00:00"
+    assert requests.post(emulator.url + "/__emulator__/age", json={"seconds": -1}, timeout=5).status_code == 400
+
+
 # ------------------------------------------------------------------ documentation
 
 

@@ -4,6 +4,7 @@
 
 import re
 
+from .state import DEFAULT_BACKUP_CREATED_AT
 from .wire import MAIN, ApiError, api_timestamp, cbr_error, positive_int, route, utcnow, without_nulls
 
 SERVER_PROVIDER_ID = "0daac4c5-6707-4851-97ba-169e36266b66"
@@ -35,13 +36,13 @@ class CbrMixin:
         if viewer != backup["project_id"] and self.reading("recipient_sees_vault_id") == "recipient":
             membership = self.state.members.get(backup["id"], {}).get(viewer) or {}
             vault_id = membership.get("vault_id") if membership.get("status") == "accepted" else None
-        return without_nulls(
+        view = without_nulls(
             {
                 "id": backup["id"],
                 "name": backup.get("name"),
                 "description": backup.get("description", ""),
                 "checkpoint_id": backup.get("checkpoint_id"),
-                "created_at": backup.get("created_at", "2026-11-01T02:00:00.000+00:00"),
+                "created_at": backup.get("created_at", DEFAULT_BACKUP_CREATED_AT),
                 "expired_at": backup.get("expired_at"),
                 "updated_at": backup.get("updated_at"),
                 "image_type": backup.get("image_type", "backup"),
@@ -60,6 +61,8 @@ class CbrMixin:
                 },
             }
         )
+        self.state.read_backup(backup)
+        return view
 
     def _visible_backup(self, project_id, backup_id):
         """The backup if the project owns it, or it is shared with the project (accepted, in strict)."""

@@ -36,6 +36,19 @@ CONTROL_ENDPOINTS = (
     ("POST", r"/tokens/revoke", "revoke_tokens", "every issued token becomes expired"),
     (
         "POST",
+        r"/backups",
+        "add_backup",
+        'a backup as a policy makes it, no log entry: {"project_id", fixture fields; created_at defaults to now, '
+        '"available_after_reads": N turns a protecting backup available after N reads of it}',
+    ),
+    (
+        "POST",
+        r"/age",
+        "age",
+        '{"seconds": N}: time passes - every backup and member is N seconds older (created_at, updated_at)',
+    ),
+    (
+        "POST",
         r"/backups/(?P<backup_id>[^/]+)/delete",
         "delete_backup",
         "delete a backup (later member calls answer 401 Malformed request url)",
@@ -127,6 +140,20 @@ class ControlMixin:
         with self.state.lock:
             for issued in self.state.tokens.values():
                 issued["expires_at"] = utcnow()
+        return 204, None
+
+    def add_backup(self, body):
+        """A new backup of a project (the nightly policy ran), with fixture fields."""
+        with self.state.lock:
+            if body.get("project_id") not in self.state.projects:
+                return 404, {"error": "no such project: %s" % body.get("project_id")}
+            return 201, {"backup": dict(self.state.add_backup(body))}
+
+    def age(self, body):
+        seconds = body.get("seconds")
+        if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds < 0:
+            return 400, {"error": "seconds must be a whole number >= 0"}
+        self.state.age(seconds)
         return 204, None
 
     def delete_backup(self, body, backup_id):
