@@ -3,6 +3,7 @@
 """cbr_vault_info's capacity_check, in-process against the emulator."""
 
 import pytest
+
 from demo_ids import CUSTOMER, CUSTOMER_FULL_VAULT, CUSTOMER_VAULT, password_auth  # pylint: disable=import-error
 
 BACKUP = {"resource_type": "OS::Nova::Server", "resource_size": 40}
