@@ -86,6 +86,18 @@ def is_malformed_url(message):
     return "malformed request url" in (message or "").lower()
 
 
+def redirect_error(action, url, response):
+    """The error for a 3xx answer, naming where it pointed; the request is not sent there."""
+    return CbrApiError(
+        action,
+        "%s answered HTTP %d, a redirect to %s. Redirects are not followed, so that no credential goes to another "
+        "address: set auth_url or endpoint to the address that answers itself"
+        % (url.split("?", 1)[0], response.status_code, response.headers.get("Location") or "(no Location header)"),
+        status_code=response.status_code,
+        request_id=response.headers.get("X-Request-Id"),
+    )
+
+
 def parse_error_body(text):
     """Return (error_code, message) from any error body form the API uses (CONTRACT.md 1).
 
@@ -209,10 +221,20 @@ class ApiSession:
             status, retry_after, response, failure, shared_limit = None, None, None, None, False
             try:
                 # verify is passed on each request: requests lets REQUESTS_CA_BUNDLE override Session.verify.
+                # No redirect is followed: requests would resend X-Auth-Token, X-Security-Token and a login's
+                # password body to wherever the answer points.
                 response = self.http.request(
-                    method, url, data=data or None, headers=headers, timeout=self.timeout, verify=self.verify
+                    method,
+                    url,
+                    data=data or None,
+                    headers=headers,
+                    timeout=self.timeout,
+                    verify=self.verify,
+                    allow_redirects=False,
                 )
                 status = response.status_code
+                if 300 <= status < 400:
+                    raise redirect_error(action, url, response)
                 retry_after = response.headers.get("Retry-After")
                 if status == 429:
                     shared_limit = self.throttle.refused(ticket)

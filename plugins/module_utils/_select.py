@@ -58,6 +58,16 @@ def parse_time_option(value, now):
         return None
 
 
+def time_option_problem(name, value, now):
+    """A message naming the option when value is given and is neither a UTC time nor an age, else None."""
+    if value is not None and parse_time_option(value, now) is None:
+        return "%s must be a UTC time such as 2026-11-01T02:00:00Z or an age such as 36h or 7d, got %s" % (
+            name,
+            shown(value),
+        )
+    return None
+
+
 def parse_created_at(value):
     """created_at as a naive UTC datetime, or None when the API sent something else."""
     match = CREATED_AT_RE.match(value or "")
@@ -87,13 +97,8 @@ def selection_problems(params, now):
         )
     window = []
     for name in ("created_after", "created_before"):
-        moment = parse_time_option(params[name], now) if params[name] is not None else None
-        if params[name] is not None and moment is None:
-            problems.append(
-                "%s must be a UTC time such as 2026-11-01T02:00:00Z or an age such as 36h or 7d, "
-                "got %s" % (name, shown(params[name]))
-            )
-        window.append(moment)
+        problems.append(time_option_problem(name, params[name], now))
+        window.append(parse_time_option(params[name], now) if params[name] is not None else None)
     if all(window) and window[0] > window[1]:
         problems.append(
             "created_after (%s) is later than created_before (%s): nothing can match"

@@ -676,6 +676,13 @@ def test_a_dropped_connection_fault_closes_without_an_answer(emulator, owner):
     assert owner.members(WEB).status_code == 200
 
 
+def test_a_redirect_fault_answers_307_with_the_location_and_applies_nothing(emulator, owner):
+    emulator.add_fault(method="POST", path="/members$", redirect="http://127.0.0.1:9/elsewhere")
+    answer = owner("POST", "%s/backups/%s/members" % (owner.base, WEB), json={"members": [DR]}, allow_redirects=False)
+    assert (answer.status_code, answer.headers["Location"]) == (307, "http://127.0.0.1:9/elsewhere")
+    assert owner.members(WEB).json()["count"] == 0
+
+
 def test_an_after_apply_fault_applies_the_write_then_fails(emulator, owner):
     emulator.add_fault(method="POST", path="/members$", status=500, after_apply=True)
     assert owner.add(WEB, DR).status_code == 500

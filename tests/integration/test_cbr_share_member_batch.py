@@ -105,10 +105,11 @@ def test_the_receiver_accepts_a_list_choosing_vaults_and_reruns_without_a_write(
         (DB, CUSTOMER_VAULT, "accepted"),
     ]
     assert rerun["changed"] is False and emulator.writes() == []
-    # Documented reads only on the rerun: the shared list (pending, then accepted) and the vaults.
+    # Documented reads only on the rerun: the shared lists (every status, to cross-check them) and the vaults.
     assert sorted((e["path"].rsplit("/", 1)[-1], e["query"].get("member_status")) for e in emulator.requests()) == [
         ("backups", "accepted"),
         ("backups", "pending"),
+        ("backups", "rejected"),
         ("vaults", None),
     ]
 
@@ -124,7 +125,8 @@ def test_every_pending_share_from_the_owner_projects(emulator, share):
     assert sorted(b["backup_id"] for b in accepted["backups"]) == sorted([WEB, DB])
     assert all(b["changed"] and b["member"]["vault_id"] == DR_VAULT for b in accepted["backups"])
     assert [e["method"] for e in accept_log].count("PUT") == 2
-    assert [e["method"] for e in accept_log if e["method"] == "GET"] == ["GET", "GET"]  # shared list, vaults
+    # the shared lists (every status, to cross-check them) and the vaults
+    assert [e["method"] for e in accept_log if e["method"] == "GET"] == ["GET"] * 4
     assert rerun["changed"] is False and rerun["backups"] == [] and other_owner["backups"] == []
     assert emulator.writes() == []
 

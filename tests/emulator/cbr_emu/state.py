@@ -125,19 +125,21 @@ class FaultRule:
     status: the HTTP status to answer (with `body`, default an APIG-style error, and
     `retry_after` seconds when set); drop: close the connection without an answer;
     after_apply: let the request take effect first, then fail (the ambiguous write);
-    expire_tokens: every token issued so far expires just before this request is handled.
+    expire_tokens: every token issued so far expires just before this request is handled;
+    redirect: answer a redirect (status default 307) whose Location is this URL.
     """
 
     def __init__(self, spec):
         self.method = spec.get("method", "*").upper()
         self.path = re.compile(spec.get("path", ".*"))
         self.count = int(spec.get("count", 1))
-        self.status = int(spec.get("status", 500))
+        self.redirect = spec.get("redirect")
+        self.status = int(spec.get("status", 307 if self.redirect else 500))
         self.retry_after = spec.get("retry_after")
         self.drop = bool(spec.get("drop", False))
         self.after_apply = bool(spec.get("after_apply", False))
         self.expire_tokens = bool(spec.get("expire_tokens", False))
-        self.body = spec.get("body") or self._default_body()
+        self.body = spec.get("body") or (None if self.redirect else self._default_body())
 
     def _default_body(self):
         if self.status == 429:
