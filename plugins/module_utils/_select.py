@@ -40,11 +40,11 @@ SELECTION_ARGUMENT_SPEC = dict(
     limit=dict(type="int"),
 )
 
-API_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # start_time / end_time (CONTRACT.md 5)
+API_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # start_time / end_time (docs/api_notes.md §backups)
 AGE_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 AGE_RE = re.compile(r"^(\d+)([smhdw])\Z")
 # created_at comes as 2020-02-05T10:38:34.210+00:00 in the examples and 2020-02-05T10:38:34.209782 in the
-# field description (CONTRACT.md 0.5); no zone means UTC.
+# field description (docs/api_notes.md §timestamps); no zone means UTC.
 CREATED_AT_RE = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?$")
 
 
@@ -117,7 +117,7 @@ def selection_problems(params, now):
 
 
 def api_filters(params, window):
-    """The query the backup list API documents (CONTRACT.md 5) for these options."""
+    """The query the backup list API documents (docs/api_notes.md §backups) for these options."""
     start, end = window
     resource_ids = params["resource_ids"] or []
     return {

@@ -28,8 +28,8 @@ description:
   - "Before the first write to any backup, it checks what the API documents refusing: a backup that is not
     V(available) (C(BackupService.6702)); a destination that is the owner's own project or not a project id
     (C(6704)); more than 10 projects in total (C(6701)); and when accepting, a vault that is missing, not
-    V(available) (C(6712)), of the wrong type (C(6713)), or too small by the backup's C(resource_size) (see
-    O(capacity_check))."
+    V(available) (C(6712)), locked, a replication vault, of the wrong type (C(6713)), or, with
+    O(capacity_check=fail), too small by the backup's C(resource_size)."
   - "The API decides what the sources disagree on: whether a disk backup can be shared (a refusal comes back as
     C(BackupService.6700) with the API's message) and whether an encrypted one can (the module warns that the KMS
     key must be granted to the receiving projects). With O(backup_ids), such backups are written first; when the
@@ -91,8 +91,9 @@ options:
       - Receiving side, with O(status=accepted). The vault of the receiving project to accept every backup into.
       - When omitted, the module chooses a vault per backup among the caller's vaults (the fitting vault with the
         most room, largest backups first), adding up what it places into each vault.
-      - The vault must be V(available), hold the backup's type (server backups go to server vaults) and have room
-        for the backup (see O(capacity_check)).
+      - The vault must be V(available), not locked, a backup vault (not a replication vault), hold the backup's
+        type (server backups go to server vaults) and have room for the backup (see O(capacity_check)): the rules of
+        M(cloudops.cbr.cbr_vault_info). A O(vault_id) that cannot take a backup fails the task before any write.
       - A share already accepted counts as done when O(vault_id) is omitted. With O(vault_id), one accepted into
         another of the caller's vaults is accepted again into O(vault_id).
     type: str
@@ -101,11 +102,12 @@ options:
       - Receiving side. The vault capacity rule ("the vault's remaining space must be greater than the size of the
         backup", CBR user guide) is computed from the backup's C(resource_size), the size of the backed-up resource.
         Which size the service compares is not documented, and an incremental backup is often much smaller.
-      - V(fail) refuses before any write when a vault is too small by that measure; V(warn) warns and goes on
-        (the API then decides). Use V(warn) where your cloud accepts more (the check kit in the docs reports it).
+      - V(warn) (the default) warns and goes on (the API then decides); V(fail) refuses before any write when a
+        vault is too small by that measure (the check kit in the docs reports what your cloud compares).
+      - A vault with C(auto_expand) grows by itself and is never too small.
     type: str
     choices: [fail, warn]
-    default: fail
+    default: warn
   wait:
     description:
       - Owner side. After the change, wait until no listed member of any backup is V(pending) any more (each has
@@ -376,7 +378,7 @@ class ShareMember(CbrModule):
         purge=dict(type="bool", default=False),
         status=dict(type="str", choices=["accepted", "rejected"]),
         vault_id=dict(type="str"),
-        capacity_check=dict(type="str", default="fail", choices=["fail", "warn"]),
+        capacity_check=dict(type="str", default="warn", choices=["fail", "warn"]),
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=600),
         workers=dict(type="int", default=8),
