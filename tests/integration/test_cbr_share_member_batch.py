@@ -137,8 +137,9 @@ def test_space_is_added_up_per_vault_before_any_write(emulator, share):
     emulator.state.vaults[GOLDEN_VAULT]["used_mb"] = 80 * 1024
     for backup_id in (WEB, DB):
         emulator.seed_member(backup_id, GOLDEN)
-    refused = share(GOLDEN, backup_ids=[WEB, DB], status="accepted", vault_id=GOLDEN_VAULT)
+    refused = share(GOLDEN, backup_ids=[WEB, DB], status="accepted", vault_id=GOLDEN_VAULT, capacity_check="fail")
     assert refused["failed"] is True and "computed from its resource_size" in refused["msg"]
+    assert refused["msg"].count("capacity_check=warn") == 1
     assert "placed there for the other backups of this run" in refused["msg"]
     assert emulator.writes() == []
     warned = share(
