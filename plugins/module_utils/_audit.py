@@ -9,7 +9,12 @@ same options flag the same members. Private to this collection: the interface ma
 import datetime
 import re
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
+    list_problems,
+    project_id_problem,
+    shown,
+    uuid_problem,
+)
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrNotFound, map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._removals import age_cutoffs, member_flags
 from ansible_collections.cloudops.cbr.plugins.module_utils._select import time_option_problem, utc_now
@@ -38,7 +43,7 @@ def parse_duration(text):
 def audit_problems(params):
     """What is wrong with the audit options (AUDIT_ARGUMENT_SPEC), each message naming its option."""
     problems = [uuid_problem("vault_id", params["vault_id"]) if params["vault_id"] is not None else None]
-    problems += [project_id_problem("expected_projects", p) for p in params["expected_projects"] or []]
+    problems += list_problems("expected_projects", params["expected_projects"], project_id_problem, may_be_empty=True)
     if params["pending_older_than"] is not None and parse_duration(params["pending_older_than"]) is None:
         problems.append(
             "pending_older_than must be a number of seconds or a number with s, m, h, d or w "
