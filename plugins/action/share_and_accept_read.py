@@ -97,7 +97,7 @@ def read_recipients(recipients, params):
     """
 
     def read(recipient):
-        auth, problems = _validated(AUTH_ARGUMENT_SPEC, recipient.get("auth"), _recipient_name(recipient) + ".auth")
+        auth, problems = _validated(AUTH_ARGUMENT_SPEC, recipient.get("auth"), "auth")
         if problems:
             return None, dict(msg="; ".join(problems))
         found, failure = read_project(auth, params)
