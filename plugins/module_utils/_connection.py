@@ -46,7 +46,7 @@ def resolve(params, environ=None):
     return Connection(options, sources)
 
 
-_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+$")
+_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+\Z")
 
 
 class Connection:

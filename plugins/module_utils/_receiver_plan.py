@@ -3,7 +3,8 @@
 """The receiving side of sharing, as pure decisions: what the caller's shares are, which to accept or reject, into
 which vault, and what stops it. cbr_share_member (receiving side) decides here from what it read with the calls a
 receiving project is documented to make: the lists of backups shared with it, one per member status
-(GET /v3/{project}/backups?own_type=shared&member_status=...), its vaults, and the backup by id (docs/api_notes.md).
+(GET /v3/{project}/backups?own_type=shared&member_status=...), its vaults, and the backup by id
+(docs/api_notes.md §recipient.reads).
 
 Private to this collection: the interface may change without notice.
 """
@@ -13,7 +14,7 @@ from typing import NamedTuple, Optional
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._plan import (
     assign_vaults,
-    is_capacity_problem,
+    capacity_hint,
     status_needs_change,
 )
 
@@ -28,7 +29,7 @@ class ReceiverRequest(NamedTuple):
     project_id: str  # the caller's own project
     status: str  # accepted or rejected
     vault_id: Optional[str] = None
-    capacity_check: str = "fail"
+    capacity_check: str = "warn"
     backup_ids: tuple = ()
     owner_project_ids: Optional[tuple] = None
 
@@ -85,8 +86,8 @@ def share_views(request, lists):
     if contradictions:
         problems.append(
             "the API's member_status filter contradicts itself, so no share was answered: %s (a share has one "
-            "status; the lists by status must not overlap, docs/api_notes.md). Rerun once no share changes "
-            "while this task reads; if it persists, the cloud's member_status filter cannot be relied on."
+            "status; the lists by status must not overlap, docs/api_notes.md §backups.member_status). Rerun once no "
+            "share changes while this task reads; if it persists, the cloud's member_status filter cannot be relied on."
             % "; ".join("backup %s is listed as %s" % (b, " and ".join(statuses[b])) for b in contradictions)
         )
         return {}, problems
@@ -100,7 +101,7 @@ def share_views(request, lists):
 
 def view_from_entry(entry, status):
     # The list entry's vault_id is the caller's own vault only once accepted, and only maybe
-    # (docs/api_notes.md): it counts when it names one of the caller's vaults (see share_result).
+    # (docs/api_notes.md §recipient.vault_id): it counts when it names one of the caller's vaults (see share_result).
     return ShareView(
         entry.get("id"),
         status,
@@ -127,7 +128,7 @@ def share_result(request, view, own_vault_ids):
         if request.vault_id is not None:
             warning = (
                 "backup %s is accepted, but into which vault cannot be read with the calls a receiving project is "
-                "documented to make (docs/api_notes.md); it is left as it is" % view.backup_id
+                "documented to make (docs/api_notes.md §recipient.vault_id); it is left as it is" % view.backup_id
             )
     else:
         changed = status_needs_change(current, request.status, request.vault_id)
@@ -227,7 +228,7 @@ def choose_vaults(request, to_accept, vaults):
     )
     problems, warnings = [], []
     for (result, _view), choice in zip(to_accept, choices):
-        warnings += ["backup %s: %s (capacity_check=warn)" % (result["backup_id"], w) for w in choice.warnings]
+        warnings += ["backup %s: %s" % (result["backup_id"], w) for w in choice.warnings]
         if choice.problems:
             problems.append(
                 "vault_id %s cannot take backup %s: %s"
@@ -236,8 +237,8 @@ def choose_vaults(request, to_accept, vaults):
                 else "backup %s: %s" % (result["backup_id"], "; ".join(choice.problems))
             )
         result["diff"]["after"]["vault_id"] = choice.vault_id
-    if request.capacity_check == "fail" and any(is_capacity_problem(p) for p in problems):
-        problems[-1] += " (capacity_check=warn makes a capacity shortfall a warning)"
+    if problems:
+        problems[-1] += capacity_hint(choices)
     return problems, warnings
 
 

@@ -27,7 +27,8 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._receiver_plan import
 )
 
 ADD_ATTEMPTS = 3
-# A re-add answers one of these (docs/api_notes.md): the POST was refused whole, nothing of it applied.
+# A re-add answers one of these (docs/api_notes.md §members.duplicate): the POST was refused whole, nothing of it
+# applied.
 DUPLICATE_CODES = ("BackupService.6714", "BackupService.6703")
 
 
@@ -167,8 +168,8 @@ def read_shared_lists(client, workers):
 
 
 def read_receiver_plan(client, request, workers, check_mode):
-    """The ReceiverPlan from the documented reads of a receiving project (docs/api_notes.md): the shared lists,
-    the caller's vaults when accepting, and the backups asked for that it does not see as shared."""
+    """The ReceiverPlan from the documented reads of a receiving project (docs/api_notes.md §recipient.reads): the
+    shared lists, the caller's vaults when accepting, and the backups asked for that it does not see as shared."""
     views, problems = share_views(request, read_shared_lists(client, workers))
     if problems:
         return ReceiverPlan([], (), tuple(problems), ())

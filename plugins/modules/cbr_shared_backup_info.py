@@ -50,6 +50,8 @@ options:
     description:
       - The projects backups may be shared with (owner view) or shared from (receiver view), 32 hexadecimal
         characters each. Any other project is flagged C(unexpected_project).
+      - An empty list means that no project is expected, so every member is flagged. A project listed twice is
+        refused.
     type: list
     elements: str
   pending_older_than:
@@ -137,7 +139,7 @@ backups:
       description:
         - Owner view, the vault that holds the backup.
         - Receiver view, what the API shows the receiving project; which vault that is (the owner's, or the
-          receiver's own once it accepted) is not documented (CONTRACT.md 13.11).
+          receiver's own once it accepted) is not documented (docs/api_notes.md §recipient.vault_id).
       type: str
     resource_type:
       description: The backed-up resource type, for example C(OS::Nova::Server).
@@ -213,7 +215,12 @@ summary:
 import datetime
 import re
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
+    list_problems,
+    project_id_problem,
+    shown,
+    uuid_problem,
+)
 from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import iam_tokens_url
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrNotFound, map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
@@ -235,7 +242,7 @@ def parse_duration(text):
 
 
 def parse_timestamp(text):
-    """The API's timestamps, with or without an offset (CONTRACT.md 0.5); naive ones are UTC."""
+    """The API's timestamps, with or without an offset (docs/api_notes.md §timestamps); naive ones are UTC."""
     moment = datetime.datetime.fromisoformat(text)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.timezone.utc)
@@ -307,7 +314,9 @@ class SharedBackupInfo(CbrModule):
     def validate(self):
         params = self.params
         problems = [uuid_problem("vault_id", params["vault_id"]) if params["vault_id"] is not None else None]
-        problems += [project_id_problem("expected_projects", p) for p in params["expected_projects"] or []]
+        problems += list_problems(
+            "expected_projects", params["expected_projects"], project_id_problem, may_be_empty=True
+        )
         if params["pending_older_than"] is not None:
             if parse_duration(params["pending_older_than"]) is None:
                 problems.append(
@@ -381,7 +390,7 @@ class SharedBackupInfo(CbrModule):
     def shared_with_me(self, expected):
         params, client = self.params, self.client
         backups = []
-        # The backup list says nothing of the share's status: ask once per status (CONTRACT.md 5).
+        # The backup list says nothing of the share's status: ask once per status (docs/api_notes.md §backups).
         for status in [params["member_status"]] if params["member_status"] else STATUSES:
             for backup in client.list_backups(
                 {"own_type": "shared", "member_status": status, "vault_id": params["vault_id"], "name": params["name"]}

@@ -735,11 +735,11 @@ def test_request_log_names_the_user_or_access_key_and_never_a_secret(emulator, o
 # ------------------------------------------------------------------ profiles (UNCONFIRMED)
 
 
-def test_every_unconfirmed_row_cites_the_contract_and_has_both_answers():
+def test_every_unconfirmed_row_cites_the_notes_and_has_both_answers():
     import cbr_emulator  # pylint: disable=import-error,import-outside-toplevel
 
     for name, rule in cbr_emulator.UNCONFIRMED.items():
-        assert rule.contract and rule.reading.startswith(("strict:", "both:")), name
+        assert rule.notes.startswith("§") and rule.reading.startswith(("strict:", "both:")), name
         assert set(rule.values) == {"strict", "lenient"}, name
 
 
@@ -747,7 +747,7 @@ def test_profile_control_endpoint_switches_and_describes_the_rules(emulator):
     answer = requests.get(emulator.url + "/__emulator__/profile", timeout=5).json()
     assert answer["name"] == "strict"
     assert answer["rules"]["duplicate_add_code"] == {
-        "contract": "2.2, 13.7",
+        "notes": "§members.duplicate",
         "value": "6703",
         "reading": answer["rules"]["duplicate_add_code"]["reading"],
     }

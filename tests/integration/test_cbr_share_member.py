@@ -3,7 +3,8 @@
 """cbr_share_member run in-process through real HTTP against the emulator, checked against its request log.
 
 The emulator runs in its strict default profile: a receiving project may only list the backups shared with it,
-show a backup it accepted, read its own vaults and send the PUT (CONTRACT.md 13.1). The last tests repeat the
+show a backup it accepted, read its own vaults and send the PUT (docs/api_notes.md §recipient.reads). The last tests
+repeat the
 receiving side in the lenient profile, where the faster member-record read answers, and show the same results.
 """
 
@@ -69,7 +70,8 @@ def calls(emulator):
     ]
 
 
-# Documented for a receiving project (CONTRACT.md 13.1): the shared list, its vaults, the backup once accepted, PUT.
+# Documented for a receiving project (docs/api_notes.md §recipient.reads): the shared list, its vaults, the backup once
+# accepted, PUT.
 def documented_for_recipient(entry):
     method, path, member_status, _status = entry
     return (
@@ -233,7 +235,8 @@ def test_a_post_that_was_applied_but_answered_500_is_not_sent_again(emulator, sh
 
 
 def test_a_duplicate_answer_means_another_run_added_them_not_this_one(emulator, share):
-    """Strict profile: a re-add answers 6703 (CONTRACT.md 13.7), handled like 6714; added says what this run did."""
+    """Strict profile: a re-add answers 6703 (docs/api_notes.md §members.duplicate), handled like 6714; added says what
+    this run did."""
     original = emulator.emulator.list_members
     seen = []
 
@@ -317,13 +320,15 @@ def test_check_mode_before_the_share_exists_would_accept_once_shared(emulator, s
 def test_accepting_into_an_unfit_vault_says_which_check_failed(emulator, share):
     preload(emulator, CUSTOMER)
     wrong_type = share(CUSTOMER, status="accepted", vault_id=CUSTOMER_DISK_VAULT)
-    full = share(CUSTOMER, status="accepted", vault_id=CUSTOMER_FULL_VAULT)
+    full = share(CUSTOMER, status="accepted", vault_id=CUSTOMER_FULL_VAULT, capacity_check="fail")
     frozen = share(CUSTOMER, status="accepted", vault_id=CUSTOMER_FROZEN_VAULT)
     missing = share(CUSTOMER, status="accepted", vault_id="3a1f0c1e-0000-4000-8000-0000000000ff")
     assert "holds disk backups" in wrong_type["msg"] and "BackupService.6713" in wrong_type["msg"]
     assert "has 10240 MB free and the backup needs 40960 MB" in full["msg"]
     assert "computed from its resource_size" in full["msg"] and "capacity_check=warn" in full["msg"]
     assert "frozen" in frozen["msg"] and "BackupService.6712" in frozen["msg"]
+    # The capacity_check hint only where capacity_check changes the outcome (issue 25 item 8).
+    assert "capacity_check" not in wrong_type["msg"] and "capacity_check" not in frozen["msg"]
     assert "does not exist in project %s" % CUSTOMER in missing["msg"]
     assert emulator.writes() == []
 

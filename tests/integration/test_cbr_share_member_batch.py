@@ -84,7 +84,8 @@ def test_one_backup_that_cannot_be_shared_stops_the_task_before_any_write(emulat
 
 
 def test_a_share_the_api_may_refuse_goes_first_and_its_refusal_leaves_the_rest_unwritten(emulator, share):
-    """Encrypted and disk backups are the API's call (CONTRACT.md 13.2; strict refuses both): written first."""
+    """Encrypted and disk backups are the API's call (docs/api_notes.md §members.shareable; strict refuses both):
+    written first."""
     result = share(OWNER, backup_ids=[WEB, ENCRYPTED, DISK_BACKUP], dest_project_ids=[DR])
     assert result["failed"] is True and result["changed"] is False
     assert "BackupService.6709" in result["msg"] and "BackupService.6700" in result["msg"], result["msg"]
@@ -136,8 +137,9 @@ def test_space_is_added_up_per_vault_before_any_write(emulator, share):
     emulator.state.vaults[GOLDEN_VAULT]["used_mb"] = 80 * 1024
     for backup_id in (WEB, DB):
         emulator.seed_member(backup_id, GOLDEN)
-    refused = share(GOLDEN, backup_ids=[WEB, DB], status="accepted", vault_id=GOLDEN_VAULT)
+    refused = share(GOLDEN, backup_ids=[WEB, DB], status="accepted", vault_id=GOLDEN_VAULT, capacity_check="fail")
     assert refused["failed"] is True and "computed from its resource_size" in refused["msg"]
+    assert refused["msg"].count("capacity_check=warn") == 1
     assert "placed there for the other backups of this run" in refused["msg"]
     assert emulator.writes() == []
     warned = share(

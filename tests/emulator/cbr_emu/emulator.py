@@ -89,7 +89,7 @@ class Emulator(IamMixin, CbrMixin, VbsMixin, ControlMixin):
         )
 
     def throttle(self, request):
-        """The gateway's per-user limit (CONTRACT.md 10), counted per user name or access key."""
+        """The gateway's per-user limit (docs/api_notes.md §throttling), counted per user name or access key."""
         if not self.limiter.allow(request.identity):
             raise ApiError(self.reading("throttle_status"), throttled_body(self.limiter.per_second))
 

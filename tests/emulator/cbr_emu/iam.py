@@ -1,6 +1,7 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""IAM: password tokens with a catalog, and the authentication of every API request (CONTRACT.md 7, 8, 11)."""
+"""IAM: password tokens with a catalog, and the authentication of every API request (docs/api_notes.md §iam.token,
+§aksk, §emulator)."""
 
 import datetime
 import hmac
@@ -21,7 +22,7 @@ class IamMixin:
 
     listener = MAIN
 
-    # -- authentication and project binding (CONTRACT.md 7, 8, 11)
+    # -- authentication and project binding (docs/api_notes.md §iam.token, §aksk, §emulator)
 
     def authenticate(self, request, path_project_id):
         """Who is calling (token or AK/SK, filled into request), refused unless scoped to the path's project."""
@@ -100,7 +101,7 @@ class IamMixin:
         request.identity = access_key
         request.auth_type = "aksk"
 
-    # -- IAM (CONTRACT.md 7)
+    # -- IAM (docs/api_notes.md §iam.token)
 
     @route("POST", r"/v3/auth/tokens", public=True)
     def create_token(self, request):
@@ -232,7 +233,8 @@ class IamMixin:
                 ],
             }
 
-        # VBS is its own host (CONTRACT.md 4, 13.4): OTC lists vbsv2 with the project and volume-backup without.
+        # VBS is its own host (docs/api_notes.md §iam.catalog, §endpoints): OTC lists vbsv2 with the project and
+        # volume-backup without.
         return [
             service("identity", self.base_url + "/v3"),
             service("cbr", "%s/v3/%s" % (self.base_url, project_id)),

@@ -199,7 +199,7 @@ def main(argv=None):
         "--profile",
         choices=PROFILES,
         default=STRICT,
-        help="answers to what CONTRACT.md leaves UNCONFIRMED (see UNCONFIRMED)",
+        help="answers to what no source settles (docs/api_notes.md §unconfirmed)",
     )
     parser.add_argument(
         "--rate-limit",
