@@ -194,10 +194,13 @@ def test_one_users_aksk_acts_in_each_of_its_projects_in_its_region(estate):
     ]
 
 
-def test_a_users_aksk_lists_its_projects_in_every_region(estate):
+def test_a_users_aksk_lists_its_projects_in_every_region_and_its_domain(estate):
     url, headers = signed(estate, "eu-nl", "/v3/auth/projects")
     listed = requests.get(url, headers=headers, timeout=5).json()["projects"]
     assert sorted(p["id"] for p in listed) == sorted(ACME.values())
+    url, headers = signed(estate, "eu-nl", "/v3/auth/domains")
+    domains = requests.get(url, headers=headers, timeout=5).json()["domains"]
+    assert [(d["id"], d["name"], d["enabled"]) for d in domains] == [(ACME_DOMAIN, "acme", True)]
 
 
 def test_the_rate_limit_of_one_identity_spans_every_region_and_address(estate):
@@ -244,6 +247,11 @@ def iam_client(estate):
         .with_endpoints([estate.url])
         .build()
     )
+
+
+def test_sdk_lists_the_auth_domains_of_an_aksk_user(estate):
+    response = iam_client(estate).keystone_list_auth_domains(iam_sdk.KeystoneListAuthDomainsRequest())
+    assert [(d.id, d.name) for d in response.domains] == [(ACME_DOMAIN, "acme")]
 
 
 def test_sdk_lists_the_auth_projects_of_an_aksk_user(estate):

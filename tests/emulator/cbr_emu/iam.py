@@ -240,6 +240,36 @@ class IamMixin:
         own_url = self.url_of(request.region, MAIN)
         return 200, {}, {"links": {"self": own_url + "/v3/auth/projects"}, "projects": listed}
 
+    @route("GET", r"/v3/auth/domains", public=True)
+    def list_auth_domains(self, request):
+        """The caller's account (IAM API reference, KeystoneListAuthDomains: GET /v3/auth/domains; domains[] with
+        id, name, enabled, description, links). Token or AK/SK, as for /v3/auth/projects: huaweicloudsdkcore's
+        IamHelper signs this very call with AK/SK to learn the domain id."""
+        self._identify(request)
+        self.throttle(request)
+        with self.state.lock:
+            if request.user_key is not None:
+                domain = self.state.domains[request.user_key[0]]
+            else:
+                domain = self.state.domains[self.state.projects[request.project_id]["domain"]]
+        own_url = self.url_of(request.region, MAIN)
+        return (
+            200,
+            {},
+            {
+                "links": {"self": own_url + "/v3/auth/domains"},
+                "domains": [
+                    {
+                        "id": domain["id"],
+                        "name": domain["name"],
+                        "enabled": True,
+                        "description": "",
+                        "links": {"self": "%s/v3/domains/%s" % (own_url, domain["id"])},
+                    }
+                ],
+            },
+        )
+
     def _project_view(self, project):
         """A project as IAM lists it: a region's main project (named like the region) has the domain as its
         parent, a subproject (eu-de_dr) the region's main project where the fixture has it."""
