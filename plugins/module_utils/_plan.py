@@ -41,7 +41,7 @@ def backup_share_problems(backup):
     """Why the API would refuse to share this backup, as messages: only what a documented code settles (6702).
 
     The kind of backup (6700) and encryption (6709) are left to the API: the sources disagree on both
-    (CONTRACT.md 13.2), so a refusal here could block a share the cloud accepts.
+    (docs/api_notes.md §members.shareable), so a refusal here could block a share the cloud accepts.
     """
     if backup.get("status") != "available":
         return ["its status is %s, not available (BackupService.6702)" % backup.get("status")]
@@ -50,7 +50,8 @@ def backup_share_problems(backup):
 
 def api_may_refuse_share(backup):
     """True when the sources disagree on whether this backup can be shared (a disk or encrypted backup,
-    CONTRACT.md 13.2): the API decides, so such shares are written before any other of the same task."""
+    docs/api_notes.md §members.shareable): the API decides, so such shares are written before any other of the
+    same task."""
     return backup.get("resource_type") != SERVER_BACKUP or bool((backup.get("extend_info") or {}).get("encrypted"))
 
 
@@ -85,7 +86,8 @@ def vault_accept_problems(vault, backup):
             % (billing.get("object_type"), backup.get("resource_type"), wanted_type)
         )
     # "The vault's remaining space must be greater than the size of the backup" (CBR user guide). Which size the
-    # service compares is not documented; resource_size (the backed-up resource) is an upper bound (CONTRACT.md 13.3).
+    # service compares is not documented; resource_size (the backed-up resource) is an upper bound
+    # (docs/api_notes.md §vaults.capacity).
     needed_mb = (backup.get("resource_size") or 0) * 1024
     if vault_free_mb(vault) < needed_mb:
         problems.append(
@@ -136,8 +138,8 @@ def assign_vaults(backups, vaults, fixed_vault_id=None, capacity_check="fail"):
     Rule: backups are placed largest first (then by id); each goes to the fitting vault with the most free space
     left (then lowest id); with fixed_vault_id every backup goes to that vault, which is checked the same way.
     A wrong type (6713) or status (6712) is always a problem. Capacity is computed from resource_size, which the
-    service may not compare (CONTRACT.md §13.3): with capacity_check="warn" a shortfall is a warning, the backup
-    still gets a vault (the one with the most room), and nothing is added to problems.
+    service may not compare (docs/api_notes.md §vaults.capacity): with capacity_check="warn" a shortfall is a
+    warning, the backup still gets a vault (the one with the most room), and nothing is added to problems.
     """
     placed = collections.defaultdict(int)
     candidates = sorted(vaults, key=lambda v: str(v.get("id")))

@@ -3,7 +3,7 @@
 """One pace for all the requests of a session, learned from the API gateway's refusals.
 
 The gateway limits each user to some requests per second and refuses the excess with 429 APIG.0308,
-without saying when to come back (CONTRACT.md 10). Every worker thread of a task shares one Throttle
+without saying when to come back (docs/api_notes.md §throttling). Every worker thread of a task shares one Throttle
 (ApiSession owns it), so they slow down together instead of retrying together:
 
 - No pace until the first 429, unless the user gave `rate_limit` (their quota): then that pace from the start.

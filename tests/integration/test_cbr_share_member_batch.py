@@ -84,7 +84,8 @@ def test_one_backup_that_cannot_be_shared_stops_the_task_before_any_write(emulat
 
 
 def test_a_share_the_api_may_refuse_goes_first_and_its_refusal_leaves_the_rest_unwritten(emulator, share):
-    """Encrypted and disk backups are the API's call (CONTRACT.md 13.2; strict refuses both): written first."""
+    """Encrypted and disk backups are the API's call (docs/api_notes.md §members.shareable; strict refuses both):
+    written first."""
     result = share(OWNER, backup_ids=[WEB, ENCRYPTED, DISK_BACKUP], dest_project_ids=[DR])
     assert result["failed"] is True and result["changed"] is False
     assert "BackupService.6709" in result["msg"] and "BackupService.6700" in result["msg"], result["msg"]
@@ -105,10 +106,11 @@ def test_the_receiver_accepts_a_list_choosing_vaults_and_reruns_without_a_write(
         (DB, CUSTOMER_VAULT, "accepted"),
     ]
     assert rerun["changed"] is False and emulator.writes() == []
-    # Documented reads only on the rerun: the shared list (pending, then accepted) and the vaults.
+    # Documented reads only on the rerun: the shared lists (every status, to cross-check them) and the vaults.
     assert sorted((e["path"].rsplit("/", 1)[-1], e["query"].get("member_status")) for e in emulator.requests()) == [
         ("backups", "accepted"),
         ("backups", "pending"),
+        ("backups", "rejected"),
         ("vaults", None),
     ]
 
@@ -124,7 +126,8 @@ def test_every_pending_share_from_the_owner_projects(emulator, share):
     assert sorted(b["backup_id"] for b in accepted["backups"]) == sorted([WEB, DB])
     assert all(b["changed"] and b["member"]["vault_id"] == DR_VAULT for b in accepted["backups"])
     assert [e["method"] for e in accept_log].count("PUT") == 2
-    assert [e["method"] for e in accept_log if e["method"] == "GET"] == ["GET", "GET"]  # shared list, vaults
+    # the shared lists (every status, to cross-check them) and the vaults
+    assert [e["method"] for e in accept_log if e["method"] == "GET"] == ["GET"] * 4
     assert rerun["changed"] is False and rerun["backups"] == [] and other_owner["backups"] == []
     assert emulator.writes() == []
 

@@ -72,6 +72,10 @@ class Emulator(IamMixin, CbrMixin, VbsMixin, ControlMixin):
         """This profile's answer to one UNCONFIRMED behaviour."""
         return UNCONFIRMED[name].values[self.profile]
 
+    def switch(self, name):
+        """Whether a field fault of SWITCHES (cbr_emu/profiles.py) is turned on."""
+        return self.state.switches.get(name, False)
+
     # -- dispatch
 
     def dispatch(self, request):
@@ -100,7 +104,7 @@ class Emulator(IamMixin, CbrMixin, VbsMixin, ControlMixin):
         )
 
     def throttle(self, request):
-        """The gateway's per-user limit (CONTRACT.md 10), counted per user name or access key."""
+        """The gateway's per-user limit (docs/api_notes.md §throttling), counted per user name or access key."""
         if not self.limiter.allow(request.identity):
             raise ApiError(self.reading("throttle_status"), throttled_body(self.limiter.per_second))
 

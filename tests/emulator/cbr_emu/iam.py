@@ -1,6 +1,7 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""IAM: password tokens with a catalog, and the authentication of every API request (CONTRACT.md 7, 8, 11)."""
+"""IAM: password tokens with a catalog, and the authentication of every API request (docs/api_notes.md §iam.token,
+§aksk, §emulator)."""
 
 import datetime
 import hmac
@@ -17,16 +18,15 @@ class IamMixin:
     """Keystone-style password tokens and who is calling: a token or an AK/SK, each acting in one project.
 
     Users belong to a domain (an account) and have a role in some of its projects; IAM issues a token scoped to
-    one of those projects or to the domain. Every region has its own IAM and CBR address; a token works only in
-    the region whose IAM issued it (IAM API reference, Constraints: tokens obtained from a region's endpoint "can
-    only be used to access services in the same region").
+    one of those projects or to the domain (docs/api_notes.md §iam.scopes). Every region has its own IAM and CBR
+    address; a token works only in the region whose IAM issued it (§iam.regions).
 
     A mixin of Emulator: it uses self.state, self.reading (the profile) and self.url_of(region, listener).
     """
 
     listener = MAIN
 
-    # -- authentication and project binding (CONTRACT.md 7, 8, 11)
+    # -- authentication and project binding (docs/api_notes.md §iam.token, §aksk, §emulator)
 
     def authenticate(self, request, path_project_id):
         """Who is calling (token or AK/SK, filled into request), refused unless scoped to the path's project,
@@ -147,12 +147,12 @@ class IamMixin:
             )
         request.project_id = acting_in if acting_in in allowed else None
 
-    # -- IAM (CONTRACT.md 7)
+    # -- IAM (docs/api_notes.md §iam.token)
 
     @route("POST", r"/v3/auth/tokens", public=True)
     def create_token(self, request):
-        """A password login scoped to a project (by id, or by name and domain) or to the user's domain (IAM API
-        reference, "Obtaining a User Token Through Password Authentication": scope.project or scope.domain)."""
+        """A password login scoped to a project (by id, or by name and domain) or to the user's domain
+        (docs/api_notes.md §iam.token, §iam.scopes)."""
         try:
             auth = json.loads(request.raw_body.decode("utf-8"))["auth"]
             user = auth["identity"]["password"]["user"]
@@ -221,11 +221,9 @@ class IamMixin:
 
     @route("GET", r"/v3/auth/projects", public=True)
     def list_auth_projects(self, request):
-        """The projects the caller's user has a role in, in every region (IAM API reference,
-        KeystoneListAuthProjects: GET /v3/auth/projects, no special permission; projects[] with id, name,
-        domain_id, enabled, is_domain, parent_id, description, links). A project-scoped or domain-scoped token
-        may call it; so may an AK/SK (UNCONFIRMED["auth_projects_token_only"]): a user's key lists the user's
-        projects, a key of one project that project only."""
+        """The projects the caller's user has a role in, in every region (docs/api_notes.md §iam.projects). A
+        project-scoped or domain-scoped token may call it; so may an AK/SK (UNCONFIRMED["auth_projects_token_only"]):
+        a user's key lists the user's projects, a key of one project that project only."""
         if request.headers.get("authorization") and not request.headers.get("x-auth-token"):
             if self.reading("auth_projects_token_only"):
                 raise auth_error("Incorrect IAM authentication information: X-Auth-Token is missing.")
@@ -242,9 +240,7 @@ class IamMixin:
 
     @route("GET", r"/v3/auth/domains", public=True)
     def list_auth_domains(self, request):
-        """The caller's account (IAM API reference, KeystoneListAuthDomains: GET /v3/auth/domains; domains[] with
-        id, name, enabled, description, links). Token or AK/SK, as for /v3/auth/projects: huaweicloudsdkcore's
-        IamHelper signs this very call with AK/SK to learn the domain id."""
+        """The caller's account (docs/api_notes.md §iam.projects): token or AK/SK."""
         self._identify(request)
         self.throttle(request)
         with self.state.lock:
@@ -330,7 +326,8 @@ class IamMixin:
         catalog = [service("identity", lambda region: self.url_of(region, MAIN) + "/v3")]
         if project_id is None:
             return catalog
-        # VBS is its own host (CONTRACT.md 4, 13.4): OTC lists vbsv2 with the project and volume-backup without.
+        # VBS is its own host (docs/api_notes.md §iam.catalog, §endpoints): OTC lists vbsv2 with the project and
+        # volume-backup without.
         return catalog + [
             service("cbr", lambda region: "%s/v3/%s" % (self.url_of(region, MAIN), project_id)),
             service("vbsv2", lambda region: "%s/v2/%s" % (self.url_of(region, VBS), project_id)),

@@ -107,6 +107,8 @@ class Handler(BaseHTTPRequestHandler):
         headers = {"X-Request-Id": request_id}
         if fault.retry_after is not None:
             headers["Retry-After"] = str(fault.retry_after)
+        if fault.redirect:
+            headers["Location"] = fault.redirect
         return self._send(fault.status, headers, fault.body)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
@@ -198,7 +200,7 @@ def main(argv=None):
         "--profile",
         choices=PROFILES,
         default=STRICT,
-        help="answers to what CONTRACT.md leaves UNCONFIRMED (see UNCONFIRMED)",
+        help="answers to what no source settles (docs/api_notes.md §unconfirmed)",
     )
     parser.add_argument(
         "--rate-limit",

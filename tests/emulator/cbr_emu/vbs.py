@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Legacy VBS v2 sharing (CONTRACT.md 4, 13.4, 13.6), on its own address."""
+"""Legacy VBS v2 sharing (docs/api_notes.md §vbs, §endpoints, §vbs.deleted), on its own address."""
 
 import uuid
 

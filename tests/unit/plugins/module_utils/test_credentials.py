@@ -14,11 +14,12 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import (
     TokenAuth,
     canonical_request,
     canonical_uri,
+    iam_tokens_url,
     password_auth_body,
     signature,
 )
 
-# Huawei's published signing example (CONTRACT.md 8).
+# Huawei's published signing example (docs/api_notes.md §aksk).
 VECTOR_URL = (
     "https://service.region.example.com/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs"
     "?limit=2&marker=13551d6b-755d-4757-b956-536f674975c0"
@@ -114,3 +115,9 @@ def test_problems_never_show_the_secret():
     for credential in (AkSkAuth(None, "the-secret", "the st"), PasswordAuth("u", "the-secret", None, None)):
         problems = " ".join(credential.problems())
         assert problems and "the-secret" not in problems and "the st" not in problems
+
+
+def test_iam_tokens_url_accepts_base_or_v3_urls():
+    assert iam_tokens_url("https://iam.example/v3") == "https://iam.example/v3/auth/tokens"
+    assert iam_tokens_url("https://iam.example/") == "https://iam.example/v3/auth/tokens"
+    assert iam_tokens_url("https://iam.example/v3/auth/tokens") == "https://iam.example/v3/auth/tokens"
