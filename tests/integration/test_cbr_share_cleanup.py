@@ -65,7 +65,8 @@ def test_check_mode_plans_then_the_run_removes_only_the_flagged_then_a_rerun_wri
 
 def test_only_the_allowed_flags_and_the_approved_plan_are_removed(emulator, cleanup, shared):
     expired = cleanup(expected_projects=[DR], older_than="7d", remove=["expired"])
-    assert pairs(expired["removed"]) == sorted([(WEB, CUSTOMER), (WEB, GOLDEN)])  # the fresh customer share of DB is young
+    # The fresh customer share of DB is young.
+    assert pairs(expired["removed"]) == sorted([(WEB, CUSTOMER), (WEB, GOLDEN)])
     assert [r["reasons"] for r in expired["removed"]] == [["expired"], ["expired"]]
     emulator.seed_member(WEB, GOLDEN)
     emulator.clear_log()
