@@ -226,8 +226,8 @@ backups:
     - One entry per backup, in the order given (O(owner_project_ids) - by backup ID), with what this run did to it,
       also when the task failed after some writes.
     - Owner side entries have C(backup_id), C(changed), C(added), C(removed), C(removals), C(members), C(diff)
-      and, with O(wait=true), C(pending). Receiving side entries have C(backup_id), C(changed), C(member), C(diff) and, with
-      O(status=accepted), C(vault_id).
+      and, with O(wait=true), C(pending). Receiving side entries have C(backup_id), C(changed), C(member),
+      C(diff) and, with O(status=accepted), C(vault_id).
   returned: always
   type: list
   elements: dict
