@@ -102,7 +102,14 @@ def test_newest_available_backup_per_server_in_a_vault(select):
     assert result["backup_ids"] == [backup_id(WEB, 0), backup_id(DB, 1)]
     assert [b["id"] for b in result["backups"]] == result["backup_ids"] and result["count"] == 2
     assert queries == [
-        {"own_type": "private", "vault_id": VAULT_A, "status": "available", "limit": "1000", "offset": "0"}
+        {
+            "own_type": "private",
+            "vault_id": VAULT_A,
+            "status": "available",
+            "image_type": "backup",
+            "limit": "1000",
+            "sort": "created_at:asc,id:asc",
+        }
     ]
 
 
@@ -165,7 +172,15 @@ def test_shared_backups_pending_for_the_recipient(select, selection_emulator):
     finally:
         selection_emulator.state.reset()
     assert result["backup_ids"] == [backup_id(WEB, 0)]
-    assert queries == [{"own_type": "shared", "member_status": "pending", "limit": "1000", "offset": "0"}]
+    assert queries == [
+        {
+            "own_type": "shared",
+            "member_status": "pending",
+            "image_type": "backup",
+            "limit": "1000",
+            "sort": "created_at:asc,id:asc",
+        }
+    ]
 
 
 @pytest.mark.parametrize(
