@@ -51,12 +51,13 @@ options:
     description:
       - Many backups in one task, each with the same semantics as O(backup_id); per-backup results are in
         RV(backups).
+      - An empty list is refused, and so is a backup listed twice.
     type: list
     elements: str
   owner_project_ids:
     description:
       - Receiving side. Every share still V(pending) whose backup belongs to one of these projects (32 hexadecimal
-        characters each), instead of listing backups.
+        characters each), instead of listing backups. An empty list is refused, and so is a project listed twice.
     type: list
     elements: str
   dest_project_ids:
@@ -64,7 +65,8 @@ options:
       - Owner side. The projects (32 hexadecimal characters each) to share the backups with, or, with
         O(state=absent), to stop sharing them with.
       - A backup can be shared with at most 10 projects in total.
-      - An empty list with O(purge=true) removes every member.
+      - An empty list with O(purge=true) removes every member; any other empty list is refused, and so is a
+        project listed twice.
     type: list
     elements: str
   state:
@@ -90,7 +92,7 @@ options:
       - When omitted, the module chooses a vault per backup among the caller's vaults (the fitting vault with the
         most room, largest backups first), adding up what it places into each vault.
       - The vault must be V(available), not locked, a backup vault (not a replication vault), hold the backup's
-        type (server backups go to server vaults) and have room for the backup (see O(capacity_check)): the rules of
+        type (server backups go to server vaults) and have room for the backup (see O(capacity_check)), by the rules of
         M(cloudops.cbr.cbr_vault_info). A O(vault_id) that cannot take a backup fails the task before any write.
       - A share already accepted counts as done when O(vault_id) is omitted. With O(vault_id), one accepted into
         another of the caller's vaults is accepted again into O(vault_id).
@@ -342,7 +344,11 @@ pending:
   sample: []
 """
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
+    list_problems,
+    project_id_problem,
+    uuid_problem,
+)
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 from ansible_collections.cloudops.cbr.plugins.module_utils._owner_plan import (
     OwnerRequest,
@@ -390,17 +396,14 @@ class ShareMember(CbrModule):
     def validate(self):
         params = self.params
         problems = [uuid_problem("backup_id", params["backup_id"]) if params["backup_id"] is not None else None]
-        problems += [uuid_problem("backup_ids", b) for b in params["backup_ids"] or []]
-        if params["backup_ids"] is not None and not params["backup_ids"]:
-            problems.append("backup_ids must not be empty")
+        problems += list_problems("backup_ids", params["backup_ids"], uuid_problem)
         if not 1 <= params["workers"] <= 64:
             problems.append("workers must be from 1 to 64, got %d" % params["workers"])
         if params["status"]:
             return [p for p in problems + self._receiver_problems() if p]
         if params["vault_id"]:
             problems.append("vault_id is for the receiving side (status=accepted), not with dest_project_ids")
-        for project_id in params["dest_project_ids"]:
-            problems.append(project_id_problem("dest_project_ids", project_id))
+        problems += list_problems("dest_project_ids", params["dest_project_ids"], project_id_problem, may_be_empty=True)
         problems.append(own_project_problem(self.owner_request(), params["project_id"]))
         if not params["dest_project_ids"] and not (params["state"] == "present" and params["purge"]):
             problems.append(
@@ -419,9 +422,7 @@ class ShareMember(CbrModule):
             problems.append(uuid_problem("vault_id", params["vault_id"]))
         if params["status"] == "rejected" and params["vault_id"]:
             problems.append("vault_id is only used with status=accepted")
-        problems += [project_id_problem("owner_project_ids", p) for p in params["owner_project_ids"] or []]
-        if params["owner_project_ids"] is not None and not params["owner_project_ids"]:
-            problems.append("owner_project_ids must not be empty")
+        problems += list_problems("owner_project_ids", params["owner_project_ids"], project_id_problem)
         for name, wrong in (
             ("state", params["state"] == "absent"),
             ("purge", params["purge"]),
