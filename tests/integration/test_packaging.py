@@ -137,3 +137,42 @@ def test_pre_commit_runs_the_ruff_version_that_make_lint_installs():
     assert len(pinned) == 1 and hooks
     for hook in hooks:
         assert hook["additional_dependencies"] == pinned, hook["id"]
+
+
+def galaxy_import(tmp_path, *flags):
+    """.ci/galaxy-import with the project's importer config less ansible-doc and ansible-lint (make test runs those)."""
+    config = tmp_path / "importer.cfg"
+    with open(os.path.join(REPO, ".ci", "galaxy-importer.cfg"), encoding="utf-8") as handle:
+        text = handle.read()
+    config.write_text(
+        text.replace("run_ansible_doc = true", "run_ansible_doc = false").replace(
+            "run_ansible_lint = true", "run_ansible_lint = false"
+        )
+    )
+    assert "run_ansible_doc = false" in config.read_text() and "run_ansible_lint = false" in config.read_text()
+    env = dict(os.environ, PATH=BIN + os.pathsep + os.environ.get("PATH", ""), GALAXY_IMPORTER_CONFIG=str(config))
+    command = [os.path.join(REPO, ".ci", "galaxy-import"), *flags]
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=False, timeout=300)
+
+
+def test_galaxy_import_refuses_the_real_tarball_while_galaxy_yml_names_no_repository(tmp_path):
+    with open(os.path.join(REPO, "galaxy.yml"), encoding="utf-8") as handle:
+        assert "repository" not in yaml.safe_load(handle)
+    process = galaxy_import(tmp_path)
+    assert process.returncode == 1, process.stdout + process.stderr
+    assert "'repository' is required" in process.stdout
+    assert "the real tarball" in process.stderr and "--pre-publication" in process.stderr
+    assert "imports with no warning" not in process.stdout + process.stderr
+
+
+def test_galaxy_import_checks_a_stand_in_copy_only_when_asked_and_says_so(tmp_path):
+    process = galaxy_import(tmp_path, "--pre-publication")
+    assert process.returncode == 0, process.stdout + process.stderr
+    lines = process.stdout.splitlines()
+    assert lines[0].startswith("galaxy-import: PRE-PUBLICATION MODE, asked for with --pre-publication")
+    assert lines[-1].startswith("galaxy-import: PRE-PUBLICATION: cloudops-cbr-%s.tar.gz imports" % VERSION)
+    assert "the real tarball does not import" in lines[-1]
+    with open(os.path.join(REPO, "Makefile"), encoding="utf-8") as handle:
+        makefile = handle.read()
+    assert re.search(r"^test: .*\bgalaxy-import-pre-publication\b", makefile, re.M)
+    assert ".ci/galaxy-import --pre-publication" in makefile
