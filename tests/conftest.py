@@ -93,6 +93,17 @@ class RunningEmulator:
         assert code == 201, answer
         return answer["member"]
 
+    def add_backup(self, project_id, **fields):
+        """A new backup of the project (POST /__emulator__/backups), fixture fields; created now by default."""
+        code, answer = self.emulator.control("POST", "/backups", dict(fields, project_id=project_id))
+        assert code == 201, answer
+        return answer["backup"]
+
+    def age(self, seconds):
+        """Time passes (POST /__emulator__/age): every backup and member becomes `seconds` older."""
+        code, answer = self.emulator.control("POST", "/age", {"seconds": seconds})
+        assert code == 204, answer
+
     def set_profile(self, name):
         """strict or lenient (cbr_emulator.UNCONFIRMED); the emulator fixture restores the default per test."""
         self.emulator.set_profile(name)
@@ -100,6 +111,11 @@ class RunningEmulator:
     @property
     def profile(self):
         return self.emulator.profile
+
+    def set_switches(self, **on):
+        """Field faults of cbr_emulator.SWITCHES, on until the next reset (the emulator fixture resets per test)."""
+        code, answer = self.emulator.control("POST", "/switches", on)
+        assert code == 204, answer
 
     def set_rate_limit(self, per_second):
         """Requests per second per user / access key (0 = off); the emulator fixture turns it off per test."""

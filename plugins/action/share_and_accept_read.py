@@ -15,13 +15,7 @@ Never writes. The task must set no_log: the result holds a token.
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._connection import (
-    AUTH_ARGUMENT_SPEC,
-    CbrMissingLibrary,
-    connect,
-    resolve,
-    token_options,
-)
+from ansible_collections.cloudops.cbr.plugins.module_utils._connection import connect, resolve, token_options
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
     CbrApiError,
     CbrConfigError,
@@ -35,6 +29,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._select import (
     selects_from_own_backups,
     utc_now,
 )
+from ansible_collections.cloudops.cbr.plugins.module_utils._sources import AUTH_ARGUMENT_SPEC, CbrMissingLibrary
 
 ARGUMENT_SPEC = dict(
     auth=dict(type="dict", default={}),

@@ -9,18 +9,14 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._connection import (
-    AUTH_ARGUMENT_SPEC,
-    CbrMissingLibrary,
-    connect,
-    resolve,
-)
+from ansible_collections.cloudops.cbr.plugins.module_utils._connection import connect, resolve
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     CbrApiError,
     CbrConfigError,
 )
+from ansible_collections.cloudops.cbr.plugins.module_utils._sources import AUTH_ARGUMENT_SPEC, CbrMissingLibrary
 
 
 class CbrModule:

@@ -37,7 +37,7 @@ import sys
 
 from cbr_emu.control import CONTROL_ENDPOINTS
 from cbr_emu.emulator import Emulator
-from cbr_emu.profiles import LENIENT, PROFILES, STRICT, UNCONFIRMED, Unconfirmed
+from cbr_emu.profiles import LENIENT, PROFILES, STRICT, SWITCHES, UNCONFIRMED, Unconfirmed
 from cbr_emu.server import load_fixture, main, make_server
 from cbr_emu.state import FaultRule, RateLimiter, State
 from cbr_emu.wire import ApiError, Request
@@ -54,6 +54,7 @@ __all__ = [
     "Request",
     "STRICT",
     "State",
+    "SWITCHES",
     "UNCONFIRMED",
     "Unconfirmed",
     "load_fixture",

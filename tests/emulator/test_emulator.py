@@ -493,6 +493,93 @@ def test_backup_list_pages_by_offset(owner):
     assert not {b["id"] for b in first["backups"]} & {b["id"] for b in rest["backups"]}
 
 
+def test_backup_list_sorts_and_pages_by_marker(owner):
+    everything = owner("GET", owner.base + "/backups", params={"sort": "name:asc"}).json()["backups"]
+    names = [b["name"] for b in everything]
+    assert names == sorted(names)
+    first = owner("GET", owner.base + "/backups", params={"sort": "name:asc", "limit": 2}).json()["backups"]
+    rest = owner(
+        "GET", owner.base + "/backups", params={"sort": "name:asc", "limit": 1000, "marker": first[-1]["id"]}
+    ).json()["backups"]
+    assert [b["id"] for b in first + rest] == [b["id"] for b in everything]
+    unknown = owner("GET", owner.base + "/backups", params={"marker": "a5200000-0000-4000-8000-00000000ffff"})
+    assert (unknown.status_code, error_code(unknown)) == (400, "BackupService.9900")
+    assert owner("GET", owner.base + "/backups", params={"sort": "size"}).status_code == 400
+
+
+def test_backup_list_filters_replication_copies_by_image_type(emulator, owner):
+    emulator.state.backups[WEB]["image_type"] = "replication"
+    copies = owner("GET", owner.base + "/backups", params={"image_type": "replication"}).json()["backups"]
+    backups = owner("GET", owner.base + "/backups", params={"image_type": "backup"}).json()["backups"]
+    assert [b["id"] for b in copies] == [WEB] and copies[0]["image_type"] == "replication"
+    assert WEB not in {b["id"] for b in backups} and len(backups) == 4
+
+
+def test_switch_loose_member_status_lists_every_share_under_any_status(emulator, owner):
+    owner.add(WEB, DR)
+    dr = Api(emulator, DR)
+    accepted = {"own_type": "shared", "member_status": "accepted"}
+    assert dr("GET", dr.base + "/backups", params=accepted).json()["backups"] == []
+    emulator.set_switches(loose_member_status=True)
+    assert [b["id"] for b in dr("GET", dr.base + "/backups", params=accepted).json()["backups"]] == [WEB]
+    emulator.restore_defaults()
+    assert emulator.state.switches == {}
+
+
+def test_switch_backup_created_per_page_shifts_offset_pages_but_not_sorted_marker_pages(emulator, owner):
+    emulator.set_switches(backup_created_per_page=True)
+    first = owner("GET", owner.base + "/backups", params={"limit": 2}).json()["backups"]
+    second = owner("GET", owner.base + "/backups", params={"limit": 2, "offset": 2}).json()["backups"]
+    assert {b["id"] for b in first} & {b["id"] for b in second}  # the new backup pushed one back onto page 2
+    stable = {"sort": "created_at:asc,id:asc", "limit": 2}
+    seen, marker = [], None
+    while True:
+        page = owner("GET", owner.base + "/backups", params=dict(stable, **({"marker": marker} if marker else {})))
+        items = page.json()["backups"]
+        seen += [b["id"] for b in items]
+        if len(items) < 2:
+            break
+        marker = items[-1]["id"]
+    assert len(seen) == len(set(seen))  # each once; the new ones, newest, come at the end
+
+
+def test_unknown_switch_is_refused(emulator):
+    response = requests.post(emulator.url + "/__emulator__/switches", json={"loose": True}, timeout=5)
+    assert response.status_code == 400 and "loose_member_status" in response.json()["error"]
+
+
+def test_vault_fields_auto_expand_locked_and_protect_type_come_from_the_fixture(emulator):
+    emulator.state.vaults[DR_VAULT].update(auto_expand=True, locked=True, protect_type="replication")
+    dr = Api(emulator, DR)
+    vault = dr("GET", dr.base + "/vaults/" + DR_VAULT).json()["vault"]
+    assert (vault["auto_expand"], vault["locked"], vault["billing"]["protect_type"]) == (True, True, "replication")
+
+
+@pytest.mark.parametrize(
+    "fields, code",
+    [
+        ({"locked": True}, "BackupService.6712"),
+        ({"protect_type": "replication"}, "BackupService.6713"),
+    ],
+)
+def test_accept_refuses_a_locked_or_replication_vault(emulator, owner, fields, code):
+    owner.add(WEB, DR)
+    emulator.state.vaults[DR_VAULT].update(fields)
+    dr = Api(emulator, DR)
+    response = dr.member("PUT", WEB, DR, json={"status": "accepted", "vault_id": DR_VAULT})
+    assert (response.status_code, error_code(response)) == (400, code)
+
+
+def test_accept_into_an_auto_expand_vault_needs_no_room(emulator, owner):
+    owner.add(WEB, DR)
+    emulator.state.vaults[DR_VAULT].update(size_gb=1, used_mb=1024)
+    dr = Api(emulator, DR)
+    full = dr.member("PUT", WEB, DR, json={"status": "accepted", "vault_id": DR_VAULT})
+    assert error_code(full) == "BackupService.6129"
+    emulator.state.vaults[DR_VAULT]["auto_expand"] = True
+    assert dr.member("PUT", WEB, DR, json={"status": "accepted", "vault_id": DR_VAULT}).status_code == 200
+
+
 def test_show_vault_reports_billing_and_404_6105(owner):
     vault = owner("GET", owner.base + "/vaults/3a1f0c1e-0000-4000-8000-000000000001").json()["vault"]
     assert vault["billing"]["object_type"] == "server" and vault["billing"]["size"] == 500
@@ -823,6 +910,41 @@ def test_seed_member_puts_a_record_in_place_without_the_api(emulator, owner):
     assert missing.status_code == 404
 
 
+def test_a_new_backup_shows_in_the_list_created_now(emulator, owner):
+    answer = requests.post(
+        emulator.url + "/__emulator__/backups",
+        timeout=5,
+        json={"project_id": OWNER, "name": "web-01-nightly", "resource_id": "srv-web-01", "status": "available"},
+    )
+    assert answer.status_code == 201
+    backup_id = answer.json()["backup"]["id"]
+    listed = {b["id"]: b for b in owner("GET", owner.base + "/backups").json()["backups"]}
+    created = datetime.datetime.fromisoformat(listed[backup_id]["created_at"])
+    assert abs((datetime.datetime.now(datetime.timezone.utc) - created).total_seconds()) < 60
+    assert (
+        requests.post(emulator.url + "/__emulator__/backups", timeout=5, json={"project_id": "0" * 32}).status_code
+        == 404
+    )
+
+
+def test_a_protecting_backup_turns_available_after_its_reads(emulator, owner):
+    backup = emulator.add_backup(OWNER, status="protecting", available_after_reads=2)
+    url = "%s/backups/%s" % (owner.base, backup["id"])
+    statuses = [owner("GET", url).json()["backup"]["status"] for _read in range(3)]
+    assert statuses == ["protecting", "protecting", "available"]
+    never = "%s/backups/%s" % (owner.base, PROTECTING)  # a fixture backup without available_after_reads
+    assert {owner("GET", never).json()["backup"]["status"] for _read in range(5)} == {"protecting"}
+
+
+def test_age_makes_backups_and_members_older(emulator, owner):
+    emulator.seed_member(WEB, DR, created_at="2026-11-02T02:00:00.000+00:00")
+    assert requests.post(emulator.url + "/__emulator__/age", json={"seconds": 86400}, timeout=5).status_code == 204
+    backup = owner("GET", "%s/backups/%s" % (owner.base, WEB)).json()["backup"]
+    assert backup["created_at"] == "2026-10-31T02:00:00.000+00:00"  # the fixture's default, a day earlier
+    assert owner.members(WEB).json()["members"][0]["created_at"] == "2026-11-01T02:00:00.000+00:00"
+    assert requests.post(emulator.url + "/__emulator__/age", json={"seconds": -1}, timeout=5).status_code == 400
+
+
 # ------------------------------------------------------------------ documentation
 
 
@@ -831,7 +953,9 @@ def test_readme_lists_every_unconfirmed_row_and_control_endpoint():
 
     with open(os.path.join(os.path.dirname(__file__), "README.md"), encoding="utf-8") as handle:
         readme = handle.read()
-    missing = [name for name in cbr_emulator.UNCONFIRMED if "| `%s` |" % name not in readme]
+    missing = [
+        name for name in list(cbr_emulator.UNCONFIRMED) + list(cbr_emulator.SWITCHES) if "| `%s` |" % name not in readme
+    ]
     missing += [
         path
         for _method, path, _handler, _what in cbr_emulator.CONTROL_ENDPOINTS

@@ -10,14 +10,14 @@ import pytest
 import yaml
 
 import runners  # pylint: disable=import-error
-from ansible_collections.cloudops.cbr.plugins.module_utils import _connection
+from ansible_collections.cloudops.cbr.plugins.module_utils import _sources
 from ansible_collections.cloudops.cbr.plugins.module_utils._connection import connect
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError
 from demo_ids import DR, OWNER, USERS, WEB, password_auth  # pylint: disable=import-error
 
 EVERY_VARIABLE = sorted(
-    {name for _family, names in _connection.ENVIRONMENT_FAMILIES for group in names.values() for name in group}
-    | {_connection.CLOUD_VARIABLE, _connection.CLOUD_FILE_VARIABLE, _connection.SECURE_FILE_VARIABLE}
+    {name for _family, names in _sources.ENVIRONMENT_FAMILIES for group in names.values() for name in group}
+    | {_sources.CLOUD_VARIABLE, _sources.CLOUD_FILE_VARIABLE, _sources.SECURE_FILE_VARIABLE}
 )
 # Every variable any auth source may read, blanked for ansible-playbook so that the machine's cannot leak in.
 BLANK_ENV = dict.fromkeys(EVERY_VARIABLE, "")

@@ -16,7 +16,7 @@ import pytest
 import requests
 import yaml
 
-from ansible_collections.cloudops.cbr.plugins.module_utils import _connection, _select
+from ansible_collections.cloudops.cbr.plugins.module_utils import _select, _sources
 from demo_ids import (  # pylint: disable=import-error
     CUSTOMER,
     CUSTOMER_VAULT,
@@ -114,7 +114,7 @@ def test_the_credential_type_is_one_awx_accepts():
 
 def test_every_injected_variable_is_one_the_collection_reads_for_that_field():
     """The OS_* family of the connection resolver reads each variable, as the option of the field it renders."""
-    family = dict(_connection.ENVIRONMENT_FAMILIES)["OS_*"]
+    family = dict(_sources.ENVIRONMENT_FAMILIES)["OS_*"]
     option_of_field = {"cbr_endpoint": "endpoints.cbr", "vbs_endpoint": "endpoints.vbs"}
     fields = {field["id"]: field for field in CREDENTIAL_TYPE["inputs"]["fields"]}
     injected = CREDENTIAL_TYPE["injectors"]["env"]
@@ -122,7 +122,7 @@ def test_every_injected_variable_is_one_the_collection_reads_for_that_field():
     for variable, template in injected.items():
         [field] = [name for name in fields if re.search(r"\b%s\b" % name, template)]
         assert variable in family[option_of_field.get(field, field)], (variable, field)
-    assert {name for name, field in fields.items() if field.get("secret")} == set(_connection.SECRET_OPTIONS)
+    assert {name for name, field in fields.items() if field.get("secret")} == set(_sources.SECRET_OPTIONS)
 
 
 def test_empty_fields_inject_empty_variables_and_no_certificate_file(tmp_path):

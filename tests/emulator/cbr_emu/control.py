@@ -5,7 +5,7 @@
 import re
 import threading
 
-from .profiles import PROFILES, UNCONFIRMED
+from .profiles import PROFILES, SWITCHES, UNCONFIRMED
 from .state import FaultRule
 from .wire import utcnow
 
@@ -19,6 +19,12 @@ CONTROL_ENDPOINTS = (
     ("POST", r"/latency", "set_latency", '{"ms": N}: delay every API request'),
     ("GET", r"/profile", "describe_profile", "the profile's name and its answer to every UNCONFIRMED row"),
     ("POST", r"/profile", "choose_profile", '{"name": "strict"|"lenient"}'),
+    (
+        "POST",
+        r"/switches",
+        "set_switches",
+        '{"name": true|false, ...}: turn field faults on (cbr_emu/profiles.py SWITCHES)',
+    ),
     ("POST", r"/rate-limit", "set_rate_limit", '{"per_second": N}: a token bucket per user / access key; 0 = off'),
     (
         "POST",
@@ -28,6 +34,19 @@ CONTROL_ENDPOINTS = (
         '"vault_id", "image_id"}',
     ),
     ("POST", r"/tokens/revoke", "revoke_tokens", "every issued token becomes expired"),
+    (
+        "POST",
+        r"/backups",
+        "add_backup",
+        'a backup as a policy makes it, no log entry: {"project_id", fixture fields; created_at defaults to now, '
+        '"available_after_reads": N turns a protecting backup available after N reads of it}',
+    ),
+    (
+        "POST",
+        r"/age",
+        "age",
+        '{"seconds": N}: time passes - every backup and member is N seconds older (created_at, updated_at)',
+    ),
     (
         "POST",
         r"/backups/(?P<backup_id>[^/]+)/delete",
@@ -90,6 +109,14 @@ class ControlMixin:
         self.set_profile(body["name"])
         return 204, None
 
+    def set_switches(self, body):
+        unknown = sorted(set(body) - set(SWITCHES))
+        if unknown:
+            return 400, {"error": "unknown switch %s (one of %s)" % (", ".join(unknown), ", ".join(SWITCHES))}
+        with self.state.lock:
+            self.state.switches.update((name, bool(on)) for name, on in body.items())
+        return 204, None
+
     def set_rate_limit(self, body):
         per_second = body.get("per_second")
         if not isinstance(per_second, (int, float)) or isinstance(per_second, bool) or per_second < 0:
@@ -113,6 +140,20 @@ class ControlMixin:
         with self.state.lock:
             for issued in self.state.tokens.values():
                 issued["expires_at"] = utcnow()
+        return 204, None
+
+    def add_backup(self, body):
+        """A new backup of a project (the nightly policy ran), with fixture fields."""
+        with self.state.lock:
+            if body.get("project_id") not in self.state.projects:
+                return 404, {"error": "no such project: %s" % body.get("project_id")}
+            return 201, {"backup": dict(self.state.add_backup(body))}
+
+    def age(self, body):
+        seconds = body.get("seconds")
+        if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds < 0:
+            return 400, {"error": "seconds must be a whole number >= 0"}
+        self.state.age(seconds)
         return 204, None
 
     def delete_backup(self, body, backup_id):

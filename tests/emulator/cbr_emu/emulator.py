@@ -57,6 +57,10 @@ class Emulator(IamMixin, CbrMixin, VbsMixin, ControlMixin):
         """This profile's answer to one UNCONFIRMED behaviour."""
         return UNCONFIRMED[name].values[self.profile]
 
+    def switch(self, name):
+        """Whether a field fault of SWITCHES (cbr_emu/profiles.py) is turned on."""
+        return self.state.switches.get(name, False)
+
     # -- dispatch
 
     def dispatch(self, request):

@@ -164,3 +164,13 @@ UNCONFIRMED = {
     ),
     "vault_full_code": Unconfirmed("2.5", "6129", "6129", "both: a vault without room answers 400 BackupService.6129."),
 }
+
+
+# Faults of the field that no profile has: off unless a test turns them on (POST /__emulator__/switches,
+# RunningEmulator.set_switches). Each one exposes a point where a client must not trust the API blindly.
+SWITCHES = {
+    "loose_member_status": "the backup list's member_status filter matches every share of the caller, whatever its "
+    "status (a filter the cloud ignores or matches loosely; docs/api_notes.md, member_status)",
+    "backup_created_per_page": "after each page of a backup list, the listed project gets a new backup, newest "
+    "first in the unsorted order (a nightly policy running while an audit pages; docs/api_notes.md, paging)",
+}

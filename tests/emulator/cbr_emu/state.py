@@ -3,12 +3,16 @@
 """What the cloud remembers (State), injected faults (FaultRule) and the rate limit (RateLimiter)."""
 
 import copy
+import datetime
 import re
 import threading
 import time
 import uuid
 
-from .wire import api_timestamp, throttled_body, utcnow
+from .wire import api_timestamp, parse_api_timestamp, throttled_body, utcnow
+
+# What a fixture backup without created_at shows (the backup view's default).
+DEFAULT_BACKUP_CREATED_AT = "2026-11-01T02:00:00.000+00:00"
 
 
 class State:
@@ -46,6 +50,7 @@ class State:
             self.tokens = {}
             self.log = []
             self.faults = []
+            self.switches = {}
 
     def next_sequence(self):
         self.sequence += 1
@@ -74,6 +79,35 @@ class State:
                 record[key] = extra[key]
         self.members.setdefault(backup_id, {})[dest_project_id] = record
         return record
+
+    def add_backup(self, fields):
+        """A backup as a policy makes it (fixture fields), created now unless created_at is given."""
+        with self.lock:
+            backup = dict(fields)
+            backup.setdefault("id", str(uuid.uuid4()))
+            backup.setdefault("created_at", api_timestamp(utcnow()))
+            self.backups[backup["id"]] = backup
+            return backup
+
+    def age(self, seconds):
+        """Time passes: every backup and member record was made (and changed) `seconds` earlier."""
+        delta = datetime.timedelta(seconds=seconds)
+        with self.lock:
+            records = list(self.backups.values()) + [m for ms in self.members.values() for m in ms.values()]
+            for record in records:
+                record.setdefault("created_at", DEFAULT_BACKUP_CREATED_AT)
+                for field in ("created_at", "updated_at"):
+                    if record.get(field):
+                        record[field] = api_timestamp(parse_api_timestamp(record[field]) - delta)
+
+    def read_backup(self, backup):
+        """Count one read of the backup: one made with available_after_reads turns available after that many."""
+        left = backup.get("available_after_reads")
+        if left is not None:
+            backup["available_after_reads"] = left - 1
+            if left <= 1:
+                backup["status"] = "available"
+                del backup["available_after_reads"]
 
     def vault_used_mb(self, vault, size_gb):
         """Fixture usage plus the shared backups accepted into the vault, each counted as size_gb(backup)."""

@@ -69,6 +69,12 @@ def api_timestamp(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + "%03d+00:00" % (moment.microsecond // 1000)
 
 
+def parse_api_timestamp(text):
+    """An aware datetime from a timestamp in the API's forms (with or without fraction and offset; none is UTC)."""
+    moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
+
+
 def without_nulls(record):
     """CBR leaves null fields out of its responses (CONTRACT.md 0.5)."""
     return {k: v for k, v in record.items() if v is not None}

@@ -1,177 +1,17 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The connection resolver without the network: levels and groups, validation whatever the source, endpoints."""
+"""_connection without the network: validation whatever the source, the credential, endpoints per service."""
 
 import pytest
-import yaml
 
-from ansible_collections.cloudops.cbr.plugins.module_utils import _connection
-from ansible_collections.cloudops.cbr.plugins.module_utils._connection import (
-    CbrMissingLibrary,
-    catalog_endpoint,
-    cloud_options,
-    load_cloud,
-    preset_endpoint,
-    resolve,
-    service_root,
-)
-from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import iam_tokens_url
+from ansible_collections.cloudops.cbr.plugins.module_utils._connection import connect, resolve
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrConfigError
 
-OWNER, DR = "0761a1f0e5b34c9b8c2f0f0a7d1e0001", "0761a1f0e5b34c9b8c2f0f0a7d1e0002"
-OWNER_ENV = {
-    "OS_AUTH_URL": "https://iam.eu-de.otc.t-systems.com/v3",
-    "OS_USERNAME": "owner",
-    "OS_PASSWORD": "owner-pass",
-    "OS_USER_DOMAIN_NAME": "acme",
-    "OS_PROJECT_ID": OWNER,
-    "OS_ACCESS_KEY": "AKOWNER",
-    "OS_SECRET_KEY": "owner-secret",
-    "OS_SECURITY_TOKEN": "owner-security-token",
-}
-RECIPIENT = {"username": "dr", "password": "dr-pass", "domain_name": "acme", "project_name": "eu-de_dr"}
+OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
 
 
 def resolved(params, environ=None):
     return resolve(params, environ or {})
-
-
-def test_a_task_naming_its_own_user_gets_no_key_token_or_project_from_the_environment():
-    connection = resolved(RECIPIENT, OWNER_ENV)
-    options = connection.options
-    assert (options["username"], options["password"], options["project_name"]) == ("dr", "dr-pass", "eu-de_dr")
-    assert options["access_key"] is options["secret_key"] is options["security_token"] is None
-    assert options["project_id"] is None
-    assert connection.credential().kind == "password"
-    # Location was not named by the task: the injected IAM endpoint is where the recipient logs in too.
-    assert options["auth_url"] == "https://iam.eu-de.otc.t-systems.com/v3"
-    assert connection.sources == {
-        "identity": "the task's options",
-        "scope": "the task's options",
-        "location": "the environment (OS_*)",
-    }
-
-
-def test_a_task_naming_only_a_scope_keeps_the_injected_identity():
-    connection = resolved({"project_id": DR}, dict(OWNER_ENV, OS_ACCESS_KEY="", OS_SECRET_KEY="", OS_SECURITY_TOKEN=""))
-    assert connection.options["username"] == "owner" and connection.options["project_id"] == DR
-    assert connection.sources["identity"] == "the environment (OS_*)"
-    assert connection.sources["scope"] == "the task's options"
-
-
-def test_project_name_in_the_task_is_not_overridden_by_a_project_id_from_the_environment():
-    options = resolved({"project_name": "eu-de_dr"}, OWNER_ENV).options
-    assert options["project_name"] == "eu-de_dr" and options["project_id"] is None
-
-
-def test_a_family_is_taken_whole_and_never_mixed_with_another():
-    connection = resolved({}, {"OS_USERNAME": "u", "HW_USER_PASSWORD": "hw-pass", "OS_PROJECT_ID": OWNER})
-    assert connection.options["password"] is None
-    problems = connection.problems()
-    assert (
-        "password authentication needs password and domain_name (the identity comes from the environment (OS_*))"
-        in (problems)
-    )
-
-
-@pytest.mark.parametrize(
-    ("environ", "kind", "source"),
-    [
-        ({"HW_USER_NAME": "u", "HW_USER_PASSWORD": "p", "HW_DOMAIN_NAME": "d"}, "password", "HW_*"),
-        ({"HW_AUTH_TOKEN": "t"}, "token", "HW_*"),
-        ({"HW_ACCESS_KEY": "a", "HW_SECRET_KEY": "s"}, "aksk", "HW_*"),
-        ({"HUAWEICLOUD_SDK_AK": "a", "HUAWEICLOUD_SDK_SK": "s"}, "aksk", "HUAWEICLOUD_SDK_*"),
-        ({"OS_TOKEN": "t", "HW_ACCESS_KEY": "a", "HW_SECRET_KEY": "s"}, "token", "OS_*"),
-        (
-            {"HW_ACCESS_KEY": "a", "HW_SECRET_KEY": "s", "HUAWEICLOUD_SDK_AK": "b", "HUAWEICLOUD_SDK_SK": "t"},
-            "aksk",
-            "HW_*",
-        ),
-    ],
-)
-def test_the_first_family_that_sets_the_identity_gives_all_of_it(environ, kind, source):
-    connection = resolved({}, environ)
-    assert connection.credential().kind == kind
-    assert connection.sources["identity"] == "the environment (%s)" % source
-
-
-@pytest.mark.parametrize(
-    ("variable", "option", "value"),
-    [
-        ("OS_CACERT", "ca_cert", "/etc/ssl/ca.pem"),
-        ("OS_USER_DOMAIN_NAME", "domain_name", "acme"),
-        ("OS_DOMAIN_NAME", "domain_name", "acme"),
-        ("OS_PROJECT_DOMAIN_NAME", "domain_name", "acme"),
-        ("HW_DOMAIN_NAME", "domain_name", "acme"),
-        ("HW_USER_NAME", "username", "u"),
-        ("HW_USER_PASSWORD", "password", "p"),
-        ("HW_PROJECT_NAME", "project_name", "eu-de_dr"),
-        ("HW_PROJECT_ID", "project_id", DR),
-        ("HW_AUTH_URL", "auth_url", "https://iam.example/v3"),
-        ("HW_REGION_NAME", "region", "eu-de"),
-        ("HUAWEICLOUD_SDK_IAM_ENDPOINT", "auth_url", "https://iam.example"),
-        ("HUAWEICLOUD_SDK_PROJECT_ID", "project_id", DR),
-        ("HUAWEICLOUD_SDK_SECURITY_TOKEN", "security_token", "st"),
-    ],
-)
-def test_environment_variables_users_already_have(variable, option, value):
-    assert resolved({}, {variable: value}).options[option] == value
-
-
-@pytest.mark.parametrize(
-    ("variable", "service"),
-    [
-        ("OS_CBR_ENDPOINT_OVERRIDE", "cbr"),
-        ("OS_VBS_ENDPOINT_OVERRIDE", "vbs"),
-        ("OS_VBSV2_ENDPOINT_OVERRIDE", "vbs"),
-        ("OS_VOLUME_BACKUP_ENDPOINT_OVERRIDE", "vbs"),
-    ],
-)
-def test_openstacksdk_endpoint_overrides_per_service(variable, service):
-    connection = resolved({}, {variable: "https://%s.example/v2/%%(project_id)s" % service})
-    assert connection.options["endpoints"] == {service: "https://%s.example/v2/%%(project_id)s" % service}
-    assert connection.endpoint(service) == "https://%s.example/v2/%%(project_id)s" % service
-    other = "vbs" if service == "cbr" else "cbr"
-    assert connection.endpoint(other) is None
-
-
-def test_an_empty_environment_variable_counts_as_unset():
-    assert resolved({}, {"OS_PROJECT_ID": "", "HW_PROJECT_ID": DR}).options["project_id"] == DR
-
-
-def clouds_file(tmp_path, entries, secure=None):
-    (tmp_path / "clouds.yaml").write_text(yaml.safe_dump({"clouds": entries}))
-    environ = {"OS_CLIENT_CONFIG_FILE": str(tmp_path / "clouds.yaml")}
-    if secure:
-        (tmp_path / "secure.yaml").write_text(yaml.safe_dump({"clouds": secure}))
-        environ["OS_CLIENT_SECURE_FILE"] = str(tmp_path / "secure.yaml")
-    return environ
-
-
-def test_the_cloud_is_above_the_environment_and_below_the_task(tmp_path):
-    environ = clouds_file(
-        tmp_path,
-        {"dr": {"auth": {"username": "dr", "user_domain_name": "acme", "project_id": DR}, "region_name": "eu-nl"}},
-        secure={"dr": {"auth": {"password": "dr-pass"}}},
-    )
-    environ.update(OWNER_ENV, OS_CLOUD="dr")
-    connection = resolved({}, environ)
-    assert (connection.options["username"], connection.options["password"]) == ("dr", "dr-pass")
-    assert connection.options["project_id"] == DR and connection.options["region"] == "eu-nl"
-    assert connection.options["auth_url"] is None  # the location group came whole from the cloud
-    assert connection.auth_url() == "https://iam.eu-nl.otc.t-systems.com/v3"
-    assert sorted(connection.secrets()) == ["dr-pass"]
-    task = resolved({"token": "task-token"}, environ)
-    assert task.credential().kind == "token" and task.options["username"] is None
-    assert task.options["project_id"] == DR
-
-
-def test_a_project_id_from_clouds_yaml_is_validated_like_any_other(tmp_path):
-    environ = clouds_file(
-        tmp_path, {"x": {"auth": {"token": "t", "project_id": "../../v3/other"}, "region_name": "eu-de"}}
-    )
-    problems = resolved({"cloud": "x"}, environ).problems()
-    assert problems == ["project_id must be a project id of 32 lowercase hex characters, got '../../v3/other'"]
 
 
 @pytest.mark.parametrize(
@@ -200,7 +40,7 @@ def test_problems_are_found_before_any_request(params, message):
     problems = resolved(params).problems()
     assert any(message in problem for problem in problems), problems
     with pytest.raises(CbrConfigError) as failure:
-        _connection.connect(resolved(params))
+        connect(resolved(params))
     assert message in str(failure.value)
 
 
@@ -216,65 +56,6 @@ def test_every_secret_in_use_is_listed_for_no_log():
     assert sorted(connection.secrets()) == ["s", "st"]
 
 
-@pytest.mark.parametrize(
-    ("service", "region", "url"),
-    [
-        ("cbr", "eu-de", "https://cbr.eu-de.otc.t-systems.com"),
-        ("cbr", "eu-nl", "https://cbr.eu-nl.otc.t-systems.com"),
-        ("cbr", "eu-ch2", "https://cbr.eu-ch2.sc.otc.t-systems.com"),
-        ("cbr", "eu-west-101", "https://cbr.eu-west-101.myhuaweicloud.com"),
-        ("cbr", "ap-southeast-1", "https://cbr.ap-southeast-1.myhuaweicloud.com"),
-        ("iam", "eu-de", "https://iam.eu-de.otc.t-systems.com"),
-        ("iam", "eu-ch2", "https://iam-pub.eu-ch2.sc.otc.t-systems.com"),
-        ("iam", "eu-west-101", "https://iam.eu-west-101.myhuaweicloud.eu"),
-        ("iam", "cn-north-4", "https://iam.cn-north-4.myhuaweicloud.com"),
-        ("vbs", "eu-de", "https://vbs.eu-de.otc.t-systems.com"),
-        ("vbs", "eu-nl", "https://vbs.eu-nl.otc.t-systems.com"),
-        ("vbs", "eu-west-101", "https://vbs.eu-west-101.myhuaweicloud.eu"),
-    ],
-)
-def test_presets_per_service_and_region(service, region, url):
-    assert preset_endpoint(service, region) == url
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "https://cbr.eu-de.otc.t-systems.com/v3/$(tenant_id)s",
-        "https://cbr.eu-de.otc.t-systems.com/v3/%(project_id)s",
-        "https://cbr.eu-de.otc.t-systems.com/v3/%(tenant_id)s",
-        "https://cbr.eu-de.otc.t-systems.com/v3/{project_id}",
-        "https://cbr.eu-de.otc.t-systems.com/v3/0761a1f0e5b34c9b8c2f0f0a7d1e0001/",
-        "https://cbr.eu-de.otc.t-systems.com/v3",
-        "https://cbr.eu-de.otc.t-systems.com/V1.0/",
-        "https://cbr.eu-de.otc.t-systems.com",
-    ],
-)
-def test_service_root_strips_every_template_suffix(url):
-    assert service_root(url) == "https://cbr.eu-de.otc.t-systems.com"
-
-
-def test_catalog_endpoint_picks_the_public_url_of_the_region_and_the_service():
-    catalog = [
-        {
-            "type": "cbr",
-            "endpoints": [
-                {"interface": "internal", "region_id": "eu-de", "url": "https://internal"},
-                {"interface": "public", "region_id": "eu-nl", "url": "https://nl"},
-                {"interface": "public", "region_id": "eu-de", "url": "https://de"},
-            ],
-        },
-        {"type": "volume-backup", "endpoints": [{"interface": "public", "region_id": "eu-de", "url": "https://vb"}]},
-        {"type": "vbsv2", "endpoints": [{"interface": "public", "region_id": "eu-de", "url": "https://vbs"}]},
-    ]
-    assert catalog_endpoint(catalog, "cbr", "eu-de") == "https://de"
-    assert catalog_endpoint(catalog, "cbr") == "https://nl"
-    assert catalog_endpoint(catalog, "vbs", "eu-de") == "https://vbs"
-    assert catalog_endpoint(catalog[:2], "vbs", "eu-de") == "https://vb"
-    assert catalog_endpoint(catalog, "cbr", "ap-southeast-1") is None
-    assert catalog_endpoint(None, "cbr") is None
-
-
 def test_a_module_endpoint_is_for_its_own_service_only():
     connection = resolved({"token": "t", "project_id": OWNER, "endpoint": "https://cbr.x", "region": "eu-de"})
     assert connection.endpoint("cbr", own_service="cbr") == "https://cbr.x"
@@ -282,68 +63,3 @@ def test_a_module_endpoint_is_for_its_own_service_only():
     both = resolved({"endpoints": {"cbr": "https://c", "vbs": "https://v"}, "endpoint": "https://own"})
     assert both.endpoint("vbs", own_service="vbs") == "https://own"
     assert both.endpoint("vbs", own_service="cbr") == "https://v"
-
-
-def test_iam_tokens_url_accepts_base_or_v3_urls():
-    assert iam_tokens_url("https://iam.example/v3") == "https://iam.example/v3/auth/tokens"
-    assert iam_tokens_url("https://iam.example/") == "https://iam.example/v3/auth/tokens"
-    assert iam_tokens_url("https://iam.example/v3/auth/tokens") == "https://iam.example/v3/auth/tokens"
-
-
-def test_cloud_entry_maps_to_options_and_secure_yaml_merges(tmp_path):
-    (tmp_path / "clouds.yaml").write_text(
-        yaml.safe_dump(
-            {
-                "clouds": {
-                    "otc": {
-                        "auth": {
-                            "auth_url": "https://iam.eu-de.otc.t-systems.com/v3",
-                            "username": "u",
-                            "user_domain_name": "acme",
-                            "project_name": "eu-de",
-                            "password": "from-clouds",
-                        },
-                        "region_name": "eu-de",
-                        "verify": "/etc/ca.pem",
-                        "volume_backup_endpoint_override": "https://vbs.example/v2/%(project_id)s",
-                    }
-                }
-            }
-        )
-    )
-    (tmp_path / "secure.yaml").write_text(yaml.safe_dump({"clouds": {"otc": {"auth": {"password": "from-secure"}}}}))
-    options = cloud_options(load_cloud("otc", dirs=[str(tmp_path)]))
-    assert options == {
-        "auth_url": "https://iam.eu-de.otc.t-systems.com/v3",
-        "username": "u",
-        "domain_name": "acme",
-        "project_name": "eu-de",
-        "password": "from-secure",
-        "region": "eu-de",
-        "validate_certs": True,
-        "ca_cert": "/etc/ca.pem",
-        "endpoints": {"vbs": "https://vbs.example/v2/%(project_id)s"},
-    }
-
-
-def test_aksk_keys_of_a_cloud_entry():
-    assert cloud_options({"auth": {"ak": "A", "sk": "S", "project_id": "p"}, "verify": False}) == {
-        "access_key": "A",
-        "secret_key": "S",
-        "project_id": "p",
-        "validate_certs": False,
-    }
-
-
-def test_an_unknown_cloud_names_the_file(tmp_path):
-    environ = clouds_file(tmp_path, {"source": {}})
-    with pytest.raises(CbrConfigError, match="cloud 'nope' is not in .*clouds.yaml"):
-        resolved({"cloud": "nope"}, environ)
-
-
-def test_without_pyyaml_a_cloud_needs_the_library(monkeypatch, tmp_path):
-    monkeypatch.setattr(_connection, "yaml", None)
-    with pytest.raises(CbrMissingLibrary) as failure:
-        resolved({"cloud": "x"}, clouds_file(tmp_path, {}))
-    assert failure.value.library == "PyYAML"
-    assert resolved({"token": "t"}).credential().kind == "token"  # without cloud, PyYAML is not needed

@@ -14,6 +14,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import (
     TokenAuth,
     canonical_request,
     canonical_uri,
+    iam_tokens_url,
     password_auth_body,
     signature,
 )
@@ -114,3 +115,9 @@ def test_problems_never_show_the_secret():
     for credential in (AkSkAuth(None, "the-secret", "the st"), PasswordAuth("u", "the-secret", None, None)):
         problems = " ".join(credential.problems())
         assert problems and "the-secret" not in problems and "the st" not in problems
+
+
+def test_iam_tokens_url_accepts_base_or_v3_urls():
+    assert iam_tokens_url("https://iam.example/v3") == "https://iam.example/v3/auth/tokens"
+    assert iam_tokens_url("https://iam.example/") == "https://iam.example/v3/auth/tokens"
+    assert iam_tokens_url("https://iam.example/v3/auth/tokens") == "https://iam.example/v3/auth/tokens"

@@ -1,8 +1,10 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""_plan.assign_vaults: the vault each accepted backup goes to, with space added up per vault."""
+"""_plan: set changes, and the vault each accepted backup goes to with space added up per vault."""
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._plan import assign_vaults
+import pytest
+
+from ansible_collections.cloudops.cbr.plugins.module_utils._plan import assign_vaults, plan_set_change
 
 SERVER, DISK = "OS::Nova::Server", "OS::Cinder::Volume"
 
@@ -102,3 +104,23 @@ def test_inputs_are_not_changed():
     vaults, backups = [vault("v1", 250)], [backup("b1", 150), backup("b2", 50)]
     assign_vaults(backups, vaults)
     assert vaults == [vault("v1", 250)] and backups == [backup("b1", 150), backup("b2", 50)]
+
+
+A, B, C = "a" * 32, "b" * 32, "c" * 32
+
+
+@pytest.mark.parametrize(
+    "current, wanted, state, purge, to_add, to_remove, after",
+    [
+        ([A], [A, B], "present", False, [B], [], [A, B]),
+        ([A, C], [A, B], "present", False, [B], [], [A, B, C]),
+        ([A, C], [A, B], "present", True, [B], [C], [A, B]),
+        ([A, B], [A, B], "present", True, [], [], [A, B]),
+        ([A, B], [B, C], "absent", False, [], [B], [A]),
+        ([], [B], "absent", False, [], [], []),
+        ([A, B], [], "present", True, [], [A, B], []),
+    ],
+)
+def test_plan_set_change(current, wanted, state, purge, to_add, to_remove, after):
+    plan = plan_set_change(current, wanted, state, purge)
+    assert (plan.to_add, plan.to_remove, plan.before, plan.after) == (to_add, to_remove, sorted(current), after)
