@@ -13,6 +13,9 @@ DEMO_REQUIREMENTS := .ci/requirements-demo.txt requirements.txt
 TEST_REQUIREMENTS := .ci/requirements.txt $(DEMO_REQUIREMENTS)
 DEMO_STAMP := $(VENV)/.demo-$(shell cat $(DEMO_REQUIREMENTS) | sha256sum | cut -c1-12)
 TEST_STAMP := $(VENV)/.test-$(shell cat $(TEST_REQUIREMENTS) | sha256sum | cut -c1-12)
+# awx.awx for the tests of extensions/awx/configure_awx.yml, apart from .venv's site-packages (see the file).
+AWX_COLLECTIONS := $(VENV)/awx
+AWX_STAMP := $(AWX_COLLECTIONS)/.done-$(shell cat .ci/requirements-awx.txt | sha256sum | cut -c1-12)
 LINK := collections/ansible_collections/cloudops/cbr
 FIXTURE := tests/emulator/fixtures/demo.yml
 PYTEST_ARGS ?=
@@ -42,7 +45,7 @@ demo: demo-venv
 test: lint pytest docs-check molecule sanity cores galaxy-import-pre-publication docs
 
 ## venv: the development venv (what `make test` installs)
-venv: $(TEST_STAMP) $(LINK)
+venv: $(TEST_STAMP) $(AWX_STAMP) $(LINK)
 
 ## demo-venv: only what the demo needs
 demo-venv: $(DEMO_STAMP) $(LINK)
@@ -61,6 +64,11 @@ $(TEST_STAMP): $(DEMO_STAMP) .ci/requirements.txt
 	$(call install,-r .ci/requirements.txt -r requirements.txt)
 	touch $@
 
+$(AWX_STAMP): .ci/requirements-awx.txt $(DEMO_STAMP)
+	rm -rf $(AWX_COLLECTIONS)
+	$(call install,--no-deps --target $(AWX_COLLECTIONS) -r .ci/requirements-awx.txt)
+	touch $@
+
 # ansible finds the collection as ansible_collections/cloudops/cbr; this link makes the checkout one.
 $(LINK):
 	mkdir -p $(dir $(LINK))
@@ -70,9 +78,10 @@ $(LINK):
 pytest: venv
 	$(BIN)/python -m pytest -n 2 -q -p no:randomly $(PYTEST_ARGS)
 
-## lint: ansible-lint (production profile, offline), the changelog fragments, ruff lint and format check
+## lint: ansible-lint (production profile, offline; awx.awx from .venv/awx for extensions/awx/configure_awx.yml), the
+## changelog fragments, ruff lint and format check
 lint: venv
-	$(BIN)/ansible-lint
+	ANSIBLE_COLLECTIONS_PATH=$(ANSIBLE_COLLECTIONS_PATH):$(CURDIR)/$(AWX_COLLECTIONS) $(BIN)/ansible-lint
 	$(BIN)/antsibull-changelog lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

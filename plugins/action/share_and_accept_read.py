@@ -100,6 +100,8 @@ class ActionModule(ActionBase):
             return dict(result, failed=True, msg="; ".join(problems))
         try:
             connection = resolve(auth)
+            if connection.warnings:
+                result["warnings"] = connection.warnings
             config_problems = connection.problems("cbr")
             if config_problems:
                 return dict(result, failed=True, msg="; ".join(config_problems))

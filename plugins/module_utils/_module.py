@@ -68,6 +68,8 @@ class CbrModule:
             self.module.fail_json(msg=str(error))
         for secret in self.connection.secrets():
             self.module.no_log_values.add(secret)
+        for warning in self.connection.warnings:
+            self.module.warn(warning)
         # From here on, the options say what the task really uses (as invocation.module_args shows them).
         self.params.update(self.connection.group_options())
 

@@ -54,6 +54,8 @@ def test_the_tarball_installs_offline_and_leaves_dev_files_out(tarball, tmp_path
     assert not (installed / ".ci").exists() and not (installed / "Makefile").exists()
     assert not (installed / "docs" / "sphinx").exists()
     assert (installed / "docs" / "docsite" / "extra-docs.yml").is_file()
+    assert (installed / "extensions" / "awx" / "cbr_recipients_credential_type.yml").is_file()
+    assert not (installed / "extensions" / "awx" / "configure_awx.yml").exists()  # needs awx.awx: run from the repo
 
 
 def test_ansible_builder_sees_the_python_dependency(tarball, tmp_path):

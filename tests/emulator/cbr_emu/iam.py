@@ -123,9 +123,8 @@ class IamMixin:
                     }
                 },
             )
-        user_domain = (user.get("domain") or {}).get("name")
         users = {u["name"]: u["password"] for u in project.get("users", [])}
-        if user_domain != project.get("domain") or users.get(user.get("name")) != user.get("password"):
+        if not _in_domain(user.get("domain") or {}, project) or users.get(user.get("name")) != user.get("password"):
             raise ApiError(
                 401, {"error": {"code": 401, "title": "Unauthorized", "message": "The username or password is wrong."}}
             )
@@ -207,11 +206,11 @@ class IamMixin:
         with self.state.lock:
             if scope.get("id"):
                 return self.state.projects.get(scope["id"])
-            domain = (scope.get("domain") or {}).get("name")
-            if domain is None and self.reading("project_name_scope_needs_domain"):
+            domain = scope.get("domain") or {}
+            if not domain and self.reading("project_name_scope_needs_domain"):
                 return None
             for project in self.state.projects.values():
-                if project["name"] == scope.get("name") and domain in (None, project.get("domain")):
+                if project["name"] == scope.get("name") and (not domain or _in_domain(domain, project)):
                     return project
         return None
 
@@ -239,3 +238,14 @@ class IamMixin:
             service("vbsv2", "%s/v2/%s" % (self.vbs_url, project_id)),
             service("volume-backup", "%s/v2/" % self.vbs_url),
         ]
+
+
+def _in_domain(domain, project):
+    """Whether a Keystone domain reference names the project's domain: by id (its fixture domain_id), else by name.
+
+    Keystone v3 takes a domain by id or by name; otcextensions' configuration page shows user_domain_id as the
+    alternative to user_domain_name on Open Telekom Cloud.
+    """
+    if domain.get("id") is not None:
+        return bool(project.get("domain_id")) and domain["id"] == project["domain_id"]
+    return domain.get("name") == project.get("domain")
