@@ -5,6 +5,7 @@
 import atexit
 import os
 import shutil
+import socketserver
 import sys
 import tempfile
 import threading
@@ -169,3 +170,45 @@ def start_emulator():
     yield start
     for running in started:
         running.stop()
+
+
+class Trap:
+    """A listener on a free port of 127.0.0.1 that records every byte sent to it and answers 200 {}.
+
+    Stands for "another host": a test points a redirect here and asserts that `received` stays empty.
+    """
+
+    def __init__(self):
+        received = self.received = []
+
+        class Recorder(socketserver.BaseRequestHandler):
+            def handle(self):
+                self.request.settimeout(2)
+                data = b""
+                try:
+                    while b"\r\n\r\n" not in data:
+                        chunk = self.request.recv(65536)
+                        if not chunk:
+                            break
+                        data += chunk
+                    received.append(data)
+                    self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+                except OSError:
+                    received.append(data)
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Recorder)
+        self.server.daemon_threads = True
+        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def trap():
+    """A Trap (another address): what reached it is in trap.received."""
+    running = Trap()
+    yield running
+    running.stop()

@@ -2,24 +2,28 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The share_and_accept role's planning, in Python: input checks, who must be read, the plan and its report.
 
-Private to the role (the filter names start with share_and_accept_). Every decision is made by module_utils/_plan:
-plan_set_change (members to add and remove), status_needs_change (answers still to give), assign_vaults (the vault
-of every backup to accept, space added up per vault), backup_share_problems and MAX_SHARE_PROJECTS.
+Private to the role (the filter names start with share_and_accept_). The owner's rules are those of
+cbr_share_member, in module_utils/_owner_plan (plan_owner_backup: members to add and remove, the cap of 10 projects,
+a backup that cannot be shared; own_project_problem); module_utils/_plan decides the answers still to give
+(status_needs_change) and the vault of every backup to accept (assign_vaults, space added up per vault).
 """
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._owner_plan import (
+    OwnerRequest,
+    own_project_problem,
+    plan_owner_backup,
+)
 from ansible_collections.cloudops.cbr.plugins.module_utils._plan import (
-    MAX_SHARE_PROJECTS,
     assign_vaults,
-    backup_share_problems,
-    plan_set_change,
+    capacity_hint,
     status_needs_change,
 )
 
 CAPACITY_CHECKS = ("fail", "warn")
 
 
-def input_problems(recipients, backup_ids=None, selection=None, reject=None, capacity_check="fail"):
+def input_problems(recipients, backup_ids=None, selection=None, reject=None, capacity_check="warn"):
     """One message per mistake in the role's variables (each naming the variable), before any request."""
     problems = []
     ids, selection, recipients, reject = backup_ids or [], selection or {}, recipients or [], reject or []
@@ -69,13 +73,21 @@ def input_problems(recipients, backup_ids=None, selection=None, reject=None, cap
     return [p for p in problems if p]
 
 
+def _owner_request(recipients, purge):
+    return OwnerRequest(tuple(r["project_id"] for r in recipients), "present", purge, "share_and_accept_recipients")
+
+
 def _member_plans(owner, recipients, reject, purge):
-    """Per backup: the plan_set_change of its members, and per recipient what it must answer and whether it is done."""
-    wanted_ids = [r["project_id"] for r in recipients]
+    """Per backup: the owner plan of its members (plan_owner_backup, the module's rules), and per recipient what it
+    must answer and whether it is done."""
+    request = _owner_request(recipients, purge)
     plans = []
     for backup in owner.get("backups", []):
         members = dict((m["dest_project_id"], m) for m in backup.get("members", []))
-        change = plan_set_change(members, wanted_ids, "present", purge)
+        owner_plan = plan_owner_backup(
+            request, backup["id"], backup.get("members", []), backup, owner.get("project_id")
+        )
+        change = owner_plan.change
         pairs = []
         for recipient in recipients:
             member = members.get(recipient["project_id"])
@@ -97,7 +109,7 @@ def _member_plans(owner, recipients, reject, purge):
                     vault_before=member.get("vault_id") if member else None,
                 )
             )
-        plans.append(dict(backup=backup, change=change, pairs=pairs, members=members))
+        plans.append(dict(backup=backup, change=change, pairs=pairs, members=members, owner_plan=owner_plan))
     return plans
 
 
@@ -109,7 +121,7 @@ def recipients_to_read(owner, recipients, reject=None, purge=False):
     return [r for r in recipients if r["project_id"] in busy]
 
 
-def plan(owner, reads, recipients, reject=None, purge=False, capacity_check="fail"):
+def plan(owner, reads, recipients, reject=None, purge=False, capacity_check="warn"):
     """Everything the role will write, settled before the first write, or the problems that stop it.
 
     owner: the owner read (project_id, backups with members, missing_backup_ids); reads: the recipient reads
@@ -124,12 +136,9 @@ def plan(owner, reads, recipients, reject=None, purge=False, capacity_check="fai
         problems.append("backup %s is not a backup of the owner project %s" % (backup_id, owner_project))
     if not owner.get("backups") and not owner.get("missing_backup_ids"):
         problems.append("no backup of the owner project %s matches share_and_accept_backup_selection" % owner_project)
-    for recipient in recipients:
-        if recipient["project_id"] == owner_project:
-            problems.append(
-                "share_and_accept_recipients lists the owner project %s itself; a backup is shared "
-                "with other projects" % owner_project
-            )
+    own_project = own_project_problem(_owner_request(recipients, purge), owner_project)
+    if own_project:
+        problems.append(own_project)
     read_by_project = dict((read["item"]["project_id"], read) for read in reads)
     for project_id, read in sorted(read_by_project.items()):
         if read.get("project_id") != project_id:
@@ -139,14 +148,7 @@ def plan(owner, reads, recipients, reject=None, purge=False, capacity_check="fai
             )
     plans = _member_plans(owner, recipients, reject, purge)
     for entry in plans:
-        backup, change = entry["backup"], entry["change"]
-        if change.to_add:
-            problems += ["backup %s cannot be shared: %s" % (backup["id"], p) for p in backup_share_problems(backup)]
-        if len(change.after) > MAX_SHARE_PROJECTS:
-            problems.append(
-                "backup %s would be shared with %d projects; CBR allows %d (it is shared with %d now)"
-                % (backup["id"], len(change.after), MAX_SHARE_PROJECTS, len(change.before))
-            )
+        problems += entry["owner_plan"].problems
     _settle_vaults(plans, recipients, read_by_project, capacity_check, problems, warnings)
     return dict(
         problems=problems,
@@ -159,6 +161,7 @@ def plan(owner, reads, recipients, reject=None, purge=False, capacity_check="fai
 
 def _settle_vaults(plans, recipients, read_by_project, capacity_check, problems, warnings):
     """Give every share to accept a vault with assign_vaults, per recipient, space added up across its backups."""
+    all_choices = []
     for recipient in recipients:
         project_id = recipient["project_id"]
         todo = [
@@ -184,6 +187,10 @@ def _settle_vaults(plans, recipients, read_by_project, capacity_check, problems,
             ]
             warnings += ["project %s, backup %s: %s" % (project_id, backup["id"], w) for w in choice.warnings]
             pair["vault_id"] = choice.vault_id
+        all_choices += choices
+    hint = capacity_hint(all_choices, "share_and_accept_capacity_check")
+    if hint:
+        problems.append(hint.strip(" ()"))
 
 
 def _answers(plans):

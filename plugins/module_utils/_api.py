@@ -57,7 +57,7 @@ class CbrClient(ProjectClient):
         """
         action = "Failed to show share member %s of backup %s" % (dest_project_id, backup_id)
         try:
-            # member_id in the URL is the destination project id (CONTRACT.md 0.1).
+            # member_id in the URL is the destination project id (docs/api_notes.md §members.path-id).
             body = self.session.call_json("GET", self.url("backups", backup_id, "members", dest_project_id), action)
         except CbrNotFound as error:
             if error.what == "member":
@@ -122,7 +122,8 @@ class CbrClient(ProjectClient):
     def list_shared_backups(self, member_status=None, filters=None):
         """Backups other projects shared with this one whose share is in member_status, every page.
 
-        The receiving project's documented read (CONTRACT.md 13.1): GET backups?own_type=shared&member_status=...
+        The receiving project's documented read (docs/api_notes.md §recipient.reads): GET
+        backups?own_type=shared&member_status=...
         """
         return self.list_backups(dict(filters or {}, own_type="shared", member_status=member_status))
 
@@ -142,14 +143,16 @@ class CbrClient(ProjectClient):
 
 
 class VbsClient(ProjectClient):
-    """Legacy VBS v2 sharing (CONTRACT.md 4), on its own service endpoint ("vbs"), never CBR's (CONTRACT.md 13.4)."""
+    """Legacy VBS v2 sharing (docs/api_notes.md §vbs), on its own service endpoint ("vbs"), never CBR's
+    (docs/api_notes.md §endpoints)."""
 
     API_VERSION = "v2"
 
     def list_shares(self, backup_id, page_size=PAGE_SIZE):
         """Every share of a backup made by this project and still in force (all pages, by offset).
 
-        Cancelled shares may stay listed with `deleted` "true" (a string, CONTRACT.md 13.6): they are left out.
+        Cancelled shares may stay listed with `deleted` "true" (a string, docs/api_notes.md §vbs.deleted): they are
+        left out.
         """
         action = "Failed to list the shares of backup %s" % backup_id
         url = self.url("os-vendor-backup-sharing", "detail")

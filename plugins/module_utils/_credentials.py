@@ -23,7 +23,7 @@ def _sdk_quote(text):
 
 
 def canonical_uri(path):
-    """Each path segment URL-encoded, always ending with '/' (CONTRACT.md 8; Huawei's signer)."""
+    """Each path segment URL-encoded, always ending with '/' (docs/api_notes.md §aksk; Huawei's signer)."""
     uri = "/".join(_sdk_quote(unquote(segment)) for segment in path.split("/"))
     return uri if uri.endswith("/") else uri + "/"
 
@@ -60,7 +60,7 @@ def signature(secret_key, sdk_date, canonical):
 
 
 # A header value must be one line of visible characters: a newline would end the header (header injection).
-_HEADER_VALUE_RE = re.compile(r"^[\x21-\x7e]+$")
+_HEADER_VALUE_RE = re.compile(r"^[\x21-\x7e]+\Z")
 
 
 def _header_value_problem(name, value):
@@ -158,7 +158,8 @@ def password_auth_body(username, password, domain_name, project_id=None, project
     if project_id:
         scope = {"id": project_id}
     else:
-        # The domain is not documented as required for a name scope; standard Keystone wants it (CONTRACT.md 7).
+        # The domain is not documented as required for a name scope; standard Keystone wants it (docs/api_notes.md
+        # §iam.token).
         scope = {"name": project_name, "domain": domain}
     return {
         "auth": {
@@ -182,7 +183,7 @@ def iam_tokens_url(auth_url):
 
 
 class PasswordAuth:
-    """A user name and password that log in to IAM for a project-scoped token (CONTRACT.md 7).
+    """A user name and password that log in to IAM for a project-scoped token (docs/api_notes.md §iam.token).
 
     login() gets the token (and the catalog); headers() then send it. The session calls login() once more when
     the token is refused mid-task (it expired).

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import shown
 
-# Service -> its types in a token catalog, first preferred (CONTRACT.md 7, 13.4).
+# Service -> its types in a token catalog, first preferred (docs/api_notes.md §iam.catalog).
 SERVICE_TYPES = {"cbr": ("cbr",), "vbs": ("vbsv2", "vbs", "volume-backup")}
 API_VERSIONS = {"cbr": "v3", "vbs": "v2"}
 
@@ -49,7 +49,7 @@ def service_root(url):
     return _TRAILING_VERSION_RE.sub("", url).rstrip("/")
 
 
-# Hosts that differ from SERVICE.REGION.DOMAIN, each with its source (CONTRACT.md 9, 13.4).
+# Hosts that differ from SERVICE.REGION.DOMAIN, each with its source (docs/api_notes.md §endpoints).
 _PRESET_HOSTS = {
     # OTC: "For Swiss OTC, use this IAM endpoint" (iam.eu-ch2.sc... appears in no source).
     ("iam", "eu-ch2"): "iam-pub.eu-ch2.sc.otc.t-systems.com",

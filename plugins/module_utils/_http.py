@@ -24,7 +24,7 @@ except ImportError:
 
 HAS_REQUESTS = requests is not None
 USER_AGENT = "cloudops.cbr/1.0.0"
-# Backups document 1000 as default and maximum page size; members document none (CONTRACT.md 2.3).
+# Backups document 1000 as default and maximum page size; members document none (docs/api_notes.md §members.list).
 PAGE_SIZE = 1000
 
 # Every wait goes through this name, so that tests can make it instant.
@@ -73,7 +73,7 @@ class CbrNotFound(CbrApiError):
         super().__init__(action, error_msg, **facts)
 
 
-# The one table of "not there" (CONTRACT.md 3; amazon.aws errors.py's _is_missing() does the same).
+# The one table of "not there" (docs/api_notes.md §errors.codes; amazon.aws errors.py's _is_missing() does the same).
 NOT_FOUND_CODES = {
     "BackupService.6200": "backup",
     "BackupService.6105": "vault",
@@ -82,12 +82,25 @@ NOT_FOUND_CODES = {
 
 
 def is_malformed_url(message):
-    """The 401 CBR answers for a deleted backup, which is no credential problem (CONTRACT.md 0.6)."""
+    """The 401 CBR answers for a deleted backup, which is no credential problem (docs/api_notes.md
+    §errors.deleted-backup)."""
     return "malformed request url" in (message or "").lower()
 
 
+def redirect_error(action, url, response):
+    """The error for a 3xx answer, naming where it pointed; the request is not sent there."""
+    return CbrApiError(
+        action,
+        "%s answered HTTP %d, a redirect to %s. Redirects are not followed, so that no credential goes to another "
+        "address: set auth_url or endpoint to the address that answers itself"
+        % (url.split("?", 1)[0], response.status_code, response.headers.get("Location") or "(no Location header)"),
+        status_code=response.status_code,
+        request_id=response.headers.get("X-Request-Id"),
+    )
+
+
 def parse_error_body(text):
-    """Return (error_code, message) from any error body form the API uses (CONTRACT.md 1).
+    """Return (error_code, message) from any error body form the API uses (docs/api_notes.md §errors.body).
 
     Accepts {"error_code","error_msg"} and {"code","message"}, flat or nested one level
     ({"error": {...}}, {"unauthorized": {...}}); anything else gives (None, the text).
@@ -99,7 +112,7 @@ def parse_error_body(text):
     if not isinstance(body, dict):
         return None, None
     for candidate in [body] + [value for value in body.values() if isinstance(value, dict)]:
-        # huaweicloudsdkcore also reads the camel-case pair (CONTRACT.md 13.8).
+        # huaweicloudsdkcore also reads the camel-case pair (docs/api_notes.md §errors.body).
         code = _first_of(candidate, ("error_code", "errorCode", "code"))
         message = _first_of(candidate, ("error_msg", "errorMsg", "message"))
         if code is not None or message is not None:
@@ -112,7 +125,7 @@ def _first_of(mapping, keys):
 
 
 def _sdk_quote(text, safe="", encoding=None, errors=None):
-    """Percent-encode as the signer's canonical query does: a space is %20, never + (CONTRACT.md 13.5)."""
+    """Percent-encode as the signer's canonical query does: a space is %20, never + (docs/api_notes.md §aksk.query)."""
     return quote(text, safe="~", encoding=encoding, errors=errors)
 
 
@@ -209,10 +222,20 @@ class ApiSession:
             status, retry_after, response, failure, shared_limit = None, None, None, None, False
             try:
                 # verify is passed on each request: requests lets REQUESTS_CA_BUNDLE override Session.verify.
+                # No redirect is followed: requests would resend X-Auth-Token, X-Security-Token and a login's
+                # password body to wherever the answer points.
                 response = self.http.request(
-                    method, url, data=data or None, headers=headers, timeout=self.timeout, verify=self.verify
+                    method,
+                    url,
+                    data=data or None,
+                    headers=headers,
+                    timeout=self.timeout,
+                    verify=self.verify,
+                    allow_redirects=False,
                 )
                 status = response.status_code
+                if 300 <= status < 400:
+                    raise redirect_error(action, url, response)
                 retry_after = response.headers.get("Retry-After")
                 if status == 429:
                     shared_limit = self.throttle.refused(ticket)
@@ -272,7 +295,8 @@ class ApiSession:
         if code in NOT_FOUND_CODES:
             return CbrNotFound(NOT_FOUND_CODES[code], action, message, **facts)
         if response.status_code == 401 and is_malformed_url(message):
-            # CONTRACT.md 0.6: a deleted backup, not an auth failure (so no re-login); say what it means.
+            # docs/api_notes.md §errors.deleted-backup: a deleted backup, not an auth failure (so no re-login); say what
+            # it means.
             return CbrNotFound(
                 "backup",
                 action,

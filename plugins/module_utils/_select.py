@@ -8,7 +8,12 @@ Used by cbr_backup_info and by the share_and_accept role's controller-side read.
 import datetime
 import re
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._checks import shown, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
+    list_problems,
+    resource_id_problem,
+    shown,
+    uuid_problem,
+)
 
 BACKUP_STATUSES = [
     "available",
@@ -35,11 +40,11 @@ SELECTION_ARGUMENT_SPEC = dict(
     limit=dict(type="int"),
 )
 
-API_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # start_time / end_time (CONTRACT.md 5)
+API_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # start_time / end_time (docs/api_notes.md §backups)
 AGE_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-AGE_RE = re.compile(r"^(\d+)([smhdw])$")
+AGE_RE = re.compile(r"^(\d+)([smhdw])\Z")
 # created_at comes as 2020-02-05T10:38:34.210+00:00 in the examples and 2020-02-05T10:38:34.209782 in the
-# field description (CONTRACT.md 0.5); no zone means UTC.
+# field description (docs/api_notes.md §timestamps); no zone means UTC.
 CREATED_AT_RE = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?$")
 
 
@@ -56,6 +61,16 @@ def parse_time_option(value, now):
         return datetime.datetime.strptime(value.strip(), API_TIME_FORMAT)
     except ValueError:
         return None
+
+
+def time_option_problem(name, value, now):
+    """A message naming the option when value is given and is neither a UTC time nor an age, else None."""
+    if value is not None and parse_time_option(value, now) is None:
+        return "%s must be a UTC time such as 2026-11-01T02:00:00Z or an age such as 36h or 7d, got %s" % (
+            name,
+            shown(value),
+        )
+    return None
 
 
 def parse_created_at(value):
@@ -77,6 +92,8 @@ def selection_problems(params, now):
     Also sets status to [available] when newest_per_resource is given without a status.
     """
     problems = [uuid_problem("vault_id", params["vault_id"]) if params["vault_id"] is not None else None]
+    problems += list_problems("resource_ids", params["resource_ids"], resource_id_problem)
+    problems += list_problems("status", params["status"])
     for name in ("limit", "newest_per_resource"):
         if params[name] is not None and params[name] < 1:
             problems.append("%s must be 1 or more, got %d" % (name, params[name]))
@@ -87,13 +104,8 @@ def selection_problems(params, now):
         )
     window = []
     for name in ("created_after", "created_before"):
-        moment = parse_time_option(params[name], now) if params[name] is not None else None
-        if params[name] is not None and moment is None:
-            problems.append(
-                "%s must be a UTC time such as 2026-11-01T02:00:00Z or an age such as 36h or 7d, "
-                "got %s" % (name, shown(params[name]))
-            )
-        window.append(moment)
+        problems.append(time_option_problem(name, params[name], now))
+        window.append(parse_time_option(params[name], now) if params[name] is not None else None)
     if all(window) and window[0] > window[1]:
         problems.append(
             "created_after (%s) is later than created_before (%s): nothing can match"
@@ -105,7 +117,7 @@ def selection_problems(params, now):
 
 
 def api_filters(params, window):
-    """The query the backup list API documents (CONTRACT.md 5) for these options."""
+    """The query the backup list API documents (docs/api_notes.md §backups) for these options."""
     start, end = window
     resource_ids = params["resource_ids"] or []
     return {

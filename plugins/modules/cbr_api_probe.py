@@ -11,9 +11,9 @@ description:
   - "Sends one raw request (or a short fixed sequence) of the CBR sharing API and reports what the cloud answered:
     the HTTP status, the error code and message, which fields the answer had, and a one-line C(finding)."
   - "It exists for the check kit C(playbooks/check_cloud.yml) (see the docs page I(Check it against your cloud)):
-    each probe settles one point CONTRACT.md marks UNCONFIRMED, such as whether a receiving project can read its
-    own member record, or which code a duplicate add gets. The collection's other modules do not depend on these
-    answers; the report tells the project what a real cloud does."
+    each probe settles one point the project's API notes (docs/api_notes.md) mark unconfirmed, such as whether a
+    receiving project can read its own member record, or which code a duplicate add gets. The collection's other
+    modules do not depend on these answers; the report tells the project what a real cloud does."
   - A probe never fails because the API refused the request; the refusal is the observation. It fails only on bad
     input or when it cannot connect.
   - Some probes write (O(probe=add_member), O(probe=duplicate_add), O(probe=accept)). Run them only against a
@@ -93,9 +93,9 @@ observation:
       type: str
       sample: member_record
     question:
-      description: The UNCONFIRMED point the probe settles, with the CONTRACT.md section.
+      description: The unconfirmed point the probe settles, with its section of the project's API notes.
       type: str
-      sample: "Can the receiving project read its own member record? (CONTRACT.md 2.4, 13.1)"
+      sample: "Can the receiving project read its own member record? (docs/api_notes.md §recipient.reads)"
     request:
       description: The request, as method and path without the host (no query secrets, no headers).
       type: str
@@ -131,21 +131,24 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrMod
 from ansible_collections.cloudops.cbr.plugins.module_utils._plan import vault_free_mb
 
 QUESTIONS = {
-    "add_member": "Does AddMember's answer have count? (CONTRACT.md 2.2, 13.10)",
-    "duplicate_add": "Which code does adding the same member again get: 6714 or 6703? (CONTRACT.md 2.2, 13.7)",
+    "add_member": "Does AddMember's answer have count? (docs/api_notes.md §members.add)",
+    "duplicate_add": "Which code does adding the same member again get: 6714 or 6703? "
+    "(docs/api_notes.md §members.duplicate)",
     "owner_member": "Which vault does the owner see in the member record after the receiving side accepted? "
-    "(CONTRACT.md 2.1)",
-    "member_record": "Can the receiving project read its own member record? (CONTRACT.md 2.4, 13.1)",
-    "member_list": "Can the receiving project list the backup's members? (CONTRACT.md 2.3, 13.1)",
-    "pending_backup_by_id": "Can the receiving project read a pending shared backup by id? (CONTRACT.md 5, 13.1)",
+    "(docs/api_notes.md §members.record)",
+    "member_record": "Can the receiving project read its own member record? (docs/api_notes.md §recipient.reads)",
+    "member_list": "Can the receiving project list the backup's members? (docs/api_notes.md §recipient.reads)",
+    "pending_backup_by_id": "Can the receiving project read a pending shared backup by id? "
+    "(docs/api_notes.md §recipient.reads)",
     "shared_list": "Does the list of backups shared with the receiving project show the pending backup, and with "
-    "which fields? (CONTRACT.md 5, 13.1)",
-    "accept": "Which capacity rule applies when accepting: resource_size or something smaller? (CONTRACT.md 2.5, 13.3)",
+    "which fields? (docs/api_notes.md §recipient.reads)",
+    "accept": "Which capacity rule applies when accepting: resource_size or something smaller? "
+    "(docs/api_notes.md §vaults.capacity)",
     "accepted_vault_id": "Which vault_id does the receiving project see on the backup after accepting? "
-    "(CONTRACT.md 5, 13.11)",
+    "(docs/api_notes.md §recipient.vault_id)",
 }
 OWNER_PROBES = ("add_member", "duplicate_add", "owner_member")
-# What the accept pre-flight needs of a pending backup (CONTRACT.md 13.1).
+# What the accept pre-flight needs of a pending backup (docs/api_notes.md §recipient.reads).
 PREFLIGHT_FIELDS = ("resource_type", "resource_size", "status", "project_id")
 
 

@@ -14,8 +14,9 @@ description:
     by O(workers)."
   - "Receiver view (O(shared_with_me=true)): the backups other projects shared with this project, with the
     source project and the status of the share."
-  - Flags members shared with a project outside O(expected_projects), and members still pending after
-    O(pending_older_than). RV(summary) counts members by status and lists every flagged entry.
+  - Flags members shared with a project outside O(expected_projects), members still pending after
+    O(pending_older_than), and members shared longer than O(older_than). RV(summary) counts members by status
+    and lists every flagged entry. M(cloudops.cbr.cbr_share_cleanup) removes what it flags.
   - Backups are sorted by name and ID, members by destination project, so that two runs compare line by line.
   - "An audit never passes because it could not read: a backup deleted while the audit runs is left out and
     counted in RV(summary.vanished), and any other failed read (an expired token, a locked access key, a 5xx
@@ -49,6 +50,8 @@ options:
     description:
       - The projects backups may be shared with (owner view) or shared from (receiver view), 32 hexadecimal
         characters each. Any other project is flagged C(unexpected_project).
+      - An empty list means that no project is expected, so every member is flagged. A project listed twice is
+        refused.
     type: list
     elements: str
   pending_older_than:
@@ -57,6 +60,15 @@ options:
         C(s), C(m), C(h), C(d) or C(w), for example V(7d). Owner view only (the receiver's backup list has no
         share date).
     type: str
+  older_than:
+    description:
+      - Flag members shared longer ago than this, C(expired), from the member's C(created_at). An age back from
+        now as M(cloudops.cbr.cbr_backup_info) takes it (a number and C(s), C(m), C(h), C(d) or C(w), for example
+        V(90d)), or a UTC time such as C(2026-11-01T00:00:00Z). Owner view only.
+      - A member whose C(created_at) cannot be read is flagged C(age_unknown) when O(older_than) or
+        O(pending_older_than) is given, never taken as young.
+    type: str
+    version_added: 1.1.0
   on_read_error:
     description:
       - What a member read that fails for any reason other than "not there" does (owner view).
@@ -127,7 +139,7 @@ backups:
       description:
         - Owner view, the vault that holds the backup.
         - Receiver view, what the API shows the receiving project; which vault that is (the owner's, or the
-          receiver's own once it accepted) is not documented (CONTRACT.md 13.11).
+          receiver's own once it accepted) is not documented (docs/api_notes.md §recipient.vault_id).
       type: str
     resource_type:
       description: The backed-up resource type, for example C(OS::Nova::Server).
@@ -137,7 +149,9 @@ backups:
       type: str
       sample: available
     members:
-      description: Owner view. The projects the backup is shared with, sorted by project, each with C(flags).
+      description:
+        - Owner view. The projects the backup is shared with, sorted by project, each with C(flags)
+          (C(unexpected_project), C(pending_too_long), C(expired), C(age_unknown)).
       type: list
       elements: dict
       sample: [{"dest_project_id": "075e6035d300d48c2fd0c00b78b71ebf", "status": "pending", "flags": []}]
@@ -201,10 +215,17 @@ summary:
 import datetime
 import re
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
+    list_problems,
+    project_id_problem,
+    shown,
+    uuid_problem,
+)
 from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import iam_tokens_url
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrNotFound, map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
+from ansible_collections.cloudops.cbr.plugins.module_utils._removals import age_cutoffs, member_flags
+from ansible_collections.cloudops.cbr.plugins.module_utils._select import time_option_problem, utc_now
 
 DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$")
 SECONDS_PER_UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -221,25 +242,11 @@ def parse_duration(text):
 
 
 def parse_timestamp(text):
-    """The API's timestamps, with or without an offset (CONTRACT.md 0.5); naive ones are UTC."""
+    """The API's timestamps, with or without an offset (docs/api_notes.md §timestamps); naive ones are UTC."""
     moment = datetime.datetime.fromisoformat(text)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.timezone.utc)
     return moment
-
-
-def member_flags(member, expected_projects, pending_cutoff):
-    flags = []
-    if expected_projects is not None and member["dest_project_id"] not in expected_projects:
-        flags.append("unexpected_project")
-    if (
-        pending_cutoff is not None
-        and member.get("status") == "pending"
-        and member.get("created_at")
-        and parse_timestamp(member["created_at"]) < pending_cutoff
-    ):
-        flags.append("pending_too_long")
-    return flags
 
 
 def visible_names(client, auth_url):
@@ -297,6 +304,7 @@ class SharedBackupInfo(CbrModule):
         member_status=dict(type="str", choices=list(STATUSES)),
         expected_projects=dict(type="list", elements="str"),
         pending_older_than=dict(type="str"),
+        older_than=dict(type="str"),
         on_read_error=dict(type="str", default="fail", choices=["fail", "report"]),
         workers=dict(type="int", default=8),
         names=dict(type="bool", default=True),
@@ -306,7 +314,9 @@ class SharedBackupInfo(CbrModule):
     def validate(self):
         params = self.params
         problems = [uuid_problem("vault_id", params["vault_id"]) if params["vault_id"] is not None else None]
-        problems += [project_id_problem("expected_projects", p) for p in params["expected_projects"] or []]
+        problems += list_problems(
+            "expected_projects", params["expected_projects"], project_id_problem, may_be_empty=True
+        )
         if params["pending_older_than"] is not None:
             if parse_duration(params["pending_older_than"]) is None:
                 problems.append(
@@ -317,6 +327,9 @@ class SharedBackupInfo(CbrModule):
                 problems.append(
                     "pending_older_than needs the owner view: the list of backups shared with me has no share date"
                 )
+        problems.append(time_option_problem("older_than", params["older_than"], utc_now()))
+        if params["older_than"] is not None and params["shared_with_me"]:
+            problems.append("older_than needs the owner view: the list of backups shared with me has no share date")
         if not 1 <= params["workers"] <= 64:
             problems.append("workers must be from 1 to 64, got %d" % params["workers"])
         return [p for p in problems if p]
@@ -345,6 +358,7 @@ class SharedBackupInfo(CbrModule):
             cutoff = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(
                 seconds=parse_duration(params["pending_older_than"])
             )
+        expired_cutoff = age_cutoffs(params["older_than"], None, utc_now())[0]
         backups = [
             dict((k, b.get(k)) for k in BACKUP_FIELDS)
             for b in client.list_backups({"vault_id": params["vault_id"], "name": params["name"]})
@@ -366,7 +380,7 @@ class SharedBackupInfo(CbrModule):
                 vanished += 1
                 continue
             for member in members:
-                member["flags"] = member_flags(member, expected, cutoff)
+                member["flags"] = member_flags(member, expected, cutoff, expired_cutoff)
             backup["members"] = sorted(members, key=lambda member: member["dest_project_id"])
             if error:
                 backup["error"] = error
@@ -376,7 +390,7 @@ class SharedBackupInfo(CbrModule):
     def shared_with_me(self, expected):
         params, client = self.params, self.client
         backups = []
-        # The backup list says nothing of the share's status: ask once per status (CONTRACT.md 5).
+        # The backup list says nothing of the share's status: ask once per status (docs/api_notes.md §backups).
         for status in [params["member_status"]] if params["member_status"] else STATUSES:
             for backup in client.list_backups(
                 {"own_type": "shared", "member_status": status, "vault_id": params["vault_id"], "name": params["name"]}

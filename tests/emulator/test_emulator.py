@@ -127,15 +127,17 @@ def test_scope_by_project_name_needs_the_domain_in_strict(emulator):
     assert login(emulator, DR, scope={"name": "eu-de_dr"}).status_code == 201
 
 
-def test_auth_projects_takes_a_token_and_aksk_only_when_lenient(emulator, owner):
+def test_auth_projects_takes_a_token_and_aksk_as_the_sdk_sends_it(emulator, owner):
+    """The SDK signs KeystoneListAuthProjects with AK/SK (UNCONFIRMED["auth_projects_token_only"]): a project's
+    own key lists that project; an unsigned request is refused."""
     path = "/v3/auth/projects"
     listed = owner("GET", emulator.url + path).json()["projects"]
     assert [p["id"] for p in listed] == [OWNER]
     url, headers = _sdk_signed(emulator, "GET", path, "AKSOURCE0000000000001", "source-secret-key-0001")
-    assert requests.get(url, headers=headers, timeout=5).status_code == 401
-    emulator.set_profile("lenient")
-    url, headers = _sdk_signed(emulator, "GET", path, "AKSOURCE0000000000001", "source-secret-key-0001")
     assert [p["id"] for p in requests.get(url, headers=headers, timeout=5).json()["projects"]] == [OWNER]
+    url, headers = _sdk_signed(emulator, "GET", path, "AKSOURCE0000000000001", "a-wrong-secret")
+    assert requests.get(url, headers=headers, timeout=5).status_code == 401
+    assert requests.get(emulator.url + path, timeout=5).status_code == 401
 
 
 def test_wrong_password_is_401(emulator):
@@ -651,6 +653,7 @@ def test_request_log_records_method_path_query_status_and_project(emulator, owne
             "identity": "ops-source",
             "scope_project": OWNER,
             "listener": "main",
+            "region": "eu-de",
         }
     ]
 
@@ -674,6 +677,13 @@ def test_a_dropped_connection_fault_closes_without_an_answer(emulator, owner):
     with pytest.raises(requests.exceptions.ConnectionError):
         owner.members(WEB)
     assert owner.members(WEB).status_code == 200
+
+
+def test_a_redirect_fault_answers_307_with_the_location_and_applies_nothing(emulator, owner):
+    emulator.add_fault(method="POST", path="/members$", redirect="http://127.0.0.1:9/elsewhere")
+    answer = owner("POST", "%s/backups/%s/members" % (owner.base, WEB), json={"members": [DR]}, allow_redirects=False)
+    assert (answer.status_code, answer.headers["Location"]) == (307, "http://127.0.0.1:9/elsewhere")
+    assert owner.members(WEB).json()["count"] == 0
 
 
 def test_an_after_apply_fault_applies_the_write_then_fails(emulator, owner):
@@ -728,11 +738,11 @@ def test_request_log_names_the_user_or_access_key_and_never_a_secret(emulator, o
 # ------------------------------------------------------------------ profiles (UNCONFIRMED)
 
 
-def test_every_unconfirmed_row_cites_the_contract_and_has_both_answers():
+def test_every_unconfirmed_row_cites_the_notes_and_has_both_answers():
     import cbr_emulator  # pylint: disable=import-error,import-outside-toplevel
 
     for name, rule in cbr_emulator.UNCONFIRMED.items():
-        assert rule.contract and rule.reading.startswith(("strict:", "both:")), name
+        assert rule.notes.startswith("§") and rule.reading.startswith(("strict:", "both:")), name
         assert set(rule.values) == {"strict", "lenient"}, name
 
 
@@ -740,7 +750,7 @@ def test_profile_control_endpoint_switches_and_describes_the_rules(emulator):
     answer = requests.get(emulator.url + "/__emulator__/profile", timeout=5).json()
     assert answer["name"] == "strict"
     assert answer["rules"]["duplicate_add_code"] == {
-        "contract": "2.2, 13.7",
+        "notes": "§members.duplicate",
         "value": "6703",
         "reading": answer["rules"]["duplicate_add_code"]["reading"],
     }

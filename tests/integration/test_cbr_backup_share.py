@@ -146,7 +146,7 @@ def test_endpoint_comes_from_the_vbs_catalog_entry(emulator, play):
 
 
 def test_cancelled_shares_listed_with_deleted_true_do_not_count(emulator, play):
-    """Strict profile: a cancelled share stays in detail with deleted "true" (CONTRACT.md 13.6)."""
+    """Strict profile: a cancelled share stays in detail with deleted "true" (docs/api_notes.md §vbs.deleted)."""
     result = play(
         [
             share(to_project_ids=[DR, GOLDEN]),

@@ -3,7 +3,8 @@
 """cbr_share_member run in-process through real HTTP against the emulator, checked against its request log.
 
 The emulator runs in its strict default profile: a receiving project may only list the backups shared with it,
-show a backup it accepted, read its own vaults and send the PUT (CONTRACT.md 13.1). The last tests repeat the
+show a backup it accepted, read its own vaults and send the PUT (docs/api_notes.md §recipient.reads). The last tests
+repeat the
 receiving side in the lenient profile, where the faster member-record read answers, and show the same results.
 """
 
@@ -69,7 +70,8 @@ def calls(emulator):
     ]
 
 
-# Documented for a receiving project (CONTRACT.md 13.1): the shared list, its vaults, the backup once accepted, PUT.
+# Documented for a receiving project (docs/api_notes.md §recipient.reads): the shared list, its vaults, the backup once
+# accepted, PUT.
 def documented_for_recipient(entry):
     method, path, member_status, _status = entry
     return (
@@ -233,7 +235,8 @@ def test_a_post_that_was_applied_but_answered_500_is_not_sent_again(emulator, sh
 
 
 def test_a_duplicate_answer_means_another_run_added_them_not_this_one(emulator, share):
-    """Strict profile: a re-add answers 6703 (CONTRACT.md 13.7), handled like 6714; added says what this run did."""
+    """Strict profile: a re-add answers 6703 (docs/api_notes.md §members.duplicate), handled like 6714; added says what
+    this run did."""
     original = emulator.emulator.list_members
     seen = []
 
@@ -288,12 +291,11 @@ def test_full_cycle_owner_adds_receiver_accepts_owner_sees_the_vault(emulator, s
     }
     assert again["changed"] is False and again["member"]["vault_id"] == DR_VAULT
     assert [(m["dest_project_id"], m["status"], m["vault_id"]) for m in seen["members"]] == [(DR, "accepted", DR_VAULT)]
-    # The member-record shortcut is refused (4xx); every other call is one a receiving project may make.
-    assert accept_calls[0] == ("GET", "backups/%s/members/%s" % (WEB, DR), None, 404)
-    assert all(documented_for_recipient(c) for c in accept_calls[1:]), accept_calls
+    # Documented calls only (issue 21): no member-record read, the three shared lists and the vaults, then the PUT.
+    assert all(documented_for_recipient(c) for c in accept_calls), accept_calls
     assert [c for c in accept_calls if c[0] == "PUT"] == [("PUT", "backups/%s/members/%s" % (WEB, DR), None, 200)]
-    assert ("GET", "backups", "pending", 200) in accept_calls
-    assert all(documented_for_recipient(c) for c in rerun_calls[1:]) and "PUT" not in [c[0] for c in rerun_calls]
+    assert sorted(c[2] for c in accept_calls if c[1] == "backups") == ["accepted", "pending", "rejected"]
+    assert all(documented_for_recipient(c) for c in rerun_calls) and "PUT" not in [c[0] for c in rerun_calls]
 
 
 def test_accept_in_check_mode_sends_no_write(emulator, share):
@@ -318,13 +320,15 @@ def test_check_mode_before_the_share_exists_would_accept_once_shared(emulator, s
 def test_accepting_into_an_unfit_vault_says_which_check_failed(emulator, share):
     preload(emulator, CUSTOMER)
     wrong_type = share(CUSTOMER, status="accepted", vault_id=CUSTOMER_DISK_VAULT)
-    full = share(CUSTOMER, status="accepted", vault_id=CUSTOMER_FULL_VAULT)
+    full = share(CUSTOMER, status="accepted", vault_id=CUSTOMER_FULL_VAULT, capacity_check="fail")
     frozen = share(CUSTOMER, status="accepted", vault_id=CUSTOMER_FROZEN_VAULT)
     missing = share(CUSTOMER, status="accepted", vault_id="3a1f0c1e-0000-4000-8000-0000000000ff")
     assert "holds disk backups" in wrong_type["msg"] and "BackupService.6713" in wrong_type["msg"]
     assert "has 10240 MB free and the backup needs 40960 MB" in full["msg"]
     assert "computed from its resource_size" in full["msg"] and "capacity_check=warn" in full["msg"]
     assert "frozen" in frozen["msg"] and "BackupService.6712" in frozen["msg"]
+    # The capacity_check hint only where capacity_check changes the outcome (issue 25 item 8).
+    assert "capacity_check" not in wrong_type["msg"] and "capacity_check" not in frozen["msg"]
     assert "does not exist in project %s" % CUSTOMER in missing["msg"]
     assert emulator.writes() == []
 
@@ -378,14 +382,14 @@ def test_accept_without_vault_id_chooses_a_fitting_vault(emulator, share):
     assert again["changed"] is False and methods(emulator.writes()) == ["PUT"]
 
 
-# -- the same receiving side in the lenient profile: the shortcut answers, the results are the same
+# -- the same receiving side in the lenient profile: the same documented calls (issue 21: no member-record read)
 
 
 def _receiver_story(emulator, share):
     preload(emulator, DR)
     preload(emulator, GOLDEN)
     preload(emulator, CUSTOMER, status="accepted", vault_id=CUSTOMER_FULL_VAULT)
-    results = [
+    return [
         share(DR, check_mode=True, status="accepted", vault_id=DR_VAULT),
         share(DR, status="accepted", vault_id=DR_VAULT),
         share(DR, status="accepted", vault_id=DR_VAULT),
@@ -394,21 +398,69 @@ def _receiver_story(emulator, share):
         share(CUSTOMER, status="accepted", vault_id=CUSTOMER_VAULT),
         share(CUSTOMER, status="accepted", vault_id=CUSTOMER_VAULT),
     ]
-    return [(r["changed"], r["diff"], r["member"]["status"], r["member"].get("vault_id")) for r in results]
 
 
-def test_the_shortcut_does_not_change_results(emulator, share):
+def test_both_profiles_use_documented_calls_only_and_never_guess_a_vault(emulator, share):
     strict = _receiver_story(emulator, share)
     strict_calls = calls(emulator)
     emulator.restore_defaults()
     emulator.set_profile("lenient")
     lenient = _receiver_story(emulator, share)
     lenient_calls = calls(emulator)
-    assert lenient == strict
-    assert [c for c in strict_calls if c[0] == "PUT"] == [c for c in lenient_calls if c[0] == "PUT"]
-    # Lenient: the member record and the backup by id answer, so the shared list is never read.
-    assert not any(c[1] == "backups" and c[2] for c in lenient_calls)
-    assert any(c[1].endswith("/members/" + DR) and c[3] == 200 for c in lenient_calls)
-    # Strict: the record is refused every time and the shared list decides.
-    assert all(c[3] == 404 for c in strict_calls if "/members/" in c[1] and c[0] == "GET")
-    assert any(c[1] == "backups" and c[2] == "pending" for c in strict_calls)
+    assert all(documented_for_recipient(c) for c in strict_calls + lenient_calls)
+    assert not any("/members/" in c[1] and c[0] == "GET" for c in strict_calls + lenient_calls)
+    assert [r["changed"] for r in strict] == [True, True, False, True, False, True, False]
+    # Lenient: the shared list names the owner's vault, so an accepted share's vault is unknown: warned, left.
+    assert [r["changed"] for r in lenient] == [True, True, False, True, False, False, False]
+    assert any("into which vault cannot be read" in w for w in warnings(lenient[5]))
+    assert [c for c in lenient_calls if c[0] == "PUT"] == [c for c in strict_calls if c[0] == "PUT"][:2]
+
+
+# -- results true to the request log after a failure (issue 25)
+
+
+def test_removals_made_before_a_failed_add_are_in_the_result(emulator, share):
+    preload(emulator, GOLDEN, CUSTOMER)
+    emulator.add_fault(
+        method="POST",
+        path="/members$",
+        status=400,
+        body={"error_code": "BackupService.6701", "error_msg": "Too many members."},
+    )
+    result = share(OWNER, dest_project_ids=[DR], purge=True)
+    batch = share(OWNER, backup_ids=[WEB], dest_project_ids=[DR], purge=True)
+    assert result["failed"] is True and result["error_code"] == "BackupService.6701"
+    assert result["changed"] is True and result["removed"] == sorted([GOLDEN, CUSTOMER]) and result["added"] == []
+    assert result["diff"] == {
+        "before": {"dest_project_ids": sorted([GOLDEN, CUSTOMER])},
+        "after": {"dest_project_ids": []},
+    }
+    assert result["backups"][0]["removed"] == result["removed"] and result["members"] == []
+    # The fault answers once: the rerun has nothing left to remove and adds DR.
+    assert batch["changed"] is True and batch["backups"][0]["removed"] == [] and batch["backups"][0]["added"] == [DR]
+    assert [(e["method"], e["status"]) for e in emulator.writes()] == [
+        ("DELETE", 204),
+        ("DELETE", 204),
+        ("POST", 400),
+        ("POST", 200),
+    ]
+
+
+def test_an_answer_that_fails_keeps_the_answers_made_in_the_result(emulator, share):
+    for backup_id in (WEB, DISK_BACKUP):
+        emulator.seed_member(backup_id, GOLDEN)
+    emulator.add_fault(
+        method="PUT",
+        path="%s/members" % DISK_BACKUP,
+        status=400,
+        body={"error_code": "BackupService.6706", "error_msg": "Refused."},
+    )
+    result = share(GOLDEN, backup_ids=[WEB, DISK_BACKUP], status="rejected")
+    assert result["failed"] is True and result["error_code"] == "BackupService.6706"
+    assert result["changed"] is True
+    assert [(b["backup_id"], b["changed"], b["member"]["status"]) for b in result["backups"]] == [
+        (WEB, True, "rejected"),
+        (DISK_BACKUP, False, "pending"),
+    ]
+    assert result["diff"]["after"][WEB] == {"status": "rejected", "vault_id": None}
+    assert result["diff"]["after"][DISK_BACKUP] == {"status": "pending", "vault_id": None}

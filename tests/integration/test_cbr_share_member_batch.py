@@ -84,7 +84,8 @@ def test_one_backup_that_cannot_be_shared_stops_the_task_before_any_write(emulat
 
 
 def test_a_share_the_api_may_refuse_goes_first_and_its_refusal_leaves_the_rest_unwritten(emulator, share):
-    """Encrypted and disk backups are the API's call (CONTRACT.md 13.2; strict refuses both): written first."""
+    """Encrypted and disk backups are the API's call (docs/api_notes.md §members.shareable; strict refuses both):
+    written first."""
     result = share(OWNER, backup_ids=[WEB, ENCRYPTED, DISK_BACKUP], dest_project_ids=[DR])
     assert result["failed"] is True and result["changed"] is False
     assert "BackupService.6709" in result["msg"] and "BackupService.6700" in result["msg"], result["msg"]
@@ -105,10 +106,11 @@ def test_the_receiver_accepts_a_list_choosing_vaults_and_reruns_without_a_write(
         (DB, CUSTOMER_VAULT, "accepted"),
     ]
     assert rerun["changed"] is False and emulator.writes() == []
-    # Documented reads only on the rerun: the shared list (pending, then accepted) and the vaults.
+    # Documented reads only on the rerun: the shared lists (every status, to cross-check them) and the vaults.
     assert sorted((e["path"].rsplit("/", 1)[-1], e["query"].get("member_status")) for e in emulator.requests()) == [
         ("backups", "accepted"),
         ("backups", "pending"),
+        ("backups", "rejected"),
         ("vaults", None),
     ]
 
@@ -124,7 +126,8 @@ def test_every_pending_share_from_the_owner_projects(emulator, share):
     assert sorted(b["backup_id"] for b in accepted["backups"]) == sorted([WEB, DB])
     assert all(b["changed"] and b["member"]["vault_id"] == DR_VAULT for b in accepted["backups"])
     assert [e["method"] for e in accept_log].count("PUT") == 2
-    assert [e["method"] for e in accept_log if e["method"] == "GET"] == ["GET", "GET"]  # shared list, vaults
+    # the shared lists (every status, to cross-check them) and the vaults
+    assert [e["method"] for e in accept_log if e["method"] == "GET"] == ["GET"] * 4
     assert rerun["changed"] is False and rerun["backups"] == [] and other_owner["backups"] == []
     assert emulator.writes() == []
 
@@ -134,8 +137,9 @@ def test_space_is_added_up_per_vault_before_any_write(emulator, share):
     emulator.state.vaults[GOLDEN_VAULT]["used_mb"] = 80 * 1024
     for backup_id in (WEB, DB):
         emulator.seed_member(backup_id, GOLDEN)
-    refused = share(GOLDEN, backup_ids=[WEB, DB], status="accepted", vault_id=GOLDEN_VAULT)
+    refused = share(GOLDEN, backup_ids=[WEB, DB], status="accepted", vault_id=GOLDEN_VAULT, capacity_check="fail")
     assert refused["failed"] is True and "computed from its resource_size" in refused["msg"]
+    assert refused["msg"].count("capacity_check=warn") == 1
     assert "placed there for the other backups of this run" in refused["msg"]
     assert emulator.writes() == []
     warned = share(
@@ -197,3 +201,29 @@ def test_reads_and_writes_run_concurrently_within_the_worker_bound(many_backups,
     assert 2 <= peak[0] <= 4
     assert sorted(per_backup(emulator.requests())) == sorted(backup_ids)
     assert all(sorted(m) == ["GET", "GET", "POST"] for m in per_backup(emulator.requests()).values())
+
+
+# -- the member_status filter is cross-checked (issue 21): a loose filter never re-answers a share
+
+
+def test_a_loose_member_status_filter_stops_the_receiver_naming_the_backups(emulator, share):
+    emulator.seed_member(WEB, DR)
+    emulator.seed_member(DB, DR, status="rejected")
+    emulator.set_switches(loose_member_status=True)
+    every_pending = share(DR, owner_project_ids=[OWNER], status="accepted", vault_id=DR_VAULT)
+    named = share(DR, backup_ids=[WEB], status="accepted", vault_id=DR_VAULT)
+    for result in (every_pending, named):
+        assert result["failed"] is True and "member_status filter contradicts itself" in result["msg"]
+        assert "backup %s is listed as pending and accepted and rejected" % WEB in result["msg"]
+    assert DB in every_pending["msg"]
+    assert emulator.writes() == []
+    assert emulator.state.members[DB][DR]["status"] == "rejected"
+
+
+def test_every_pending_share_leaves_rejected_and_accepted_shares_alone(emulator, share):
+    emulator.seed_member(WEB, DR)
+    emulator.seed_member(DB, DR, status="rejected")
+    result = share(DR, owner_project_ids=[OWNER], status="accepted", vault_id=DR_VAULT)
+    assert [b["backup_id"] for b in result["backups"]] == [WEB]
+    assert [(e["method"], e["path"].rsplit("/", 3)[-3]) for e in emulator.writes()] == [("PUT", WEB)]
+    assert emulator.state.members[DB][DR]["status"] == "rejected"

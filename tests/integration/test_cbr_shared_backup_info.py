@@ -146,7 +146,8 @@ def test_receiver_view_lists_exactly_what_was_shared_with_it(big, play):
     assert all(b["project_id"] == OWNER and b["flags"] == [] for b in every["backups"])
     assert sorted(b["id"] for b in pending["backups"]) == sorted(b for b, s in planned.items() if s == "pending")
     assert every["summary"]["members"] == len(planned) and every["summary"]["flagged"] == []
-    # Only the receiving project's documented read (CONTRACT.md 13.1): the shared list by status, every page.
+    # Only the receiving project's documented read (docs/api_notes.md §recipient.reads): the shared list by status,
+    # every page.
     assert big.profile == "strict"
     backup_reads = [e for e in big.requests() if "/backups" in e["path"]]
     assert {(e["method"], e["path"], e["query"]["own_type"]) for e in backup_reads} == {

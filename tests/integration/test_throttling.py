@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A task under the API gateway's sustained per-user rate limit (CONTRACT.md 10): the emulator refuses
+"""A task under the API gateway's sustained per-user rate limit (docs/api_notes.md §throttling): the emulator refuses
 the excess with 429 APIG.0308, the task's workers slow down together and finish with few refusals."""
 
 import pytest

@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""CBR v3: backups, vaults and share members (CONTRACT.md 2, 5, 6), on the main address."""
+"""CBR v3: backups, vaults and share members (docs/api_notes.md §members, §backups, §vaults), on the main address."""
 
 import re
 
@@ -28,7 +28,7 @@ class CbrMixin:
 
     listener = MAIN
 
-    # -- backups and vaults (CONTRACT.md 5, 6)
+    # -- backups and vaults (docs/api_notes.md §backups, §vaults)
 
     def _backup_view(self, backup, viewer):
         """The backup as the project `viewer` sees it."""
@@ -197,7 +197,7 @@ class CbrMixin:
         return 200, {}, {"vaults": page, "count": len(vaults), "limit": limit, "offset": offset}
 
     def _vault_view(self, vault):
-        """The vault as show and list answer it (CONTRACT.md 6)."""
+        """The vault as show and list answer it (docs/api_notes.md §vaults)."""
         object_type = vault.get("object_type", "server")
         pid = vault["project_id"]
         return {
@@ -226,12 +226,12 @@ class CbrMixin:
             },
         }
 
-    # -- members (CONTRACT.md 2)
+    # -- members (docs/api_notes.md §members)
 
     def _owned_backup(self, pid, bid, read=False):
         """The backup, owned by pid. A recipient is refused as its profile says; anyone else gets 6200."""
         if bid in self.state.deleted_backups:
-            # CONTRACT.md 0.6: member calls on a deleted backup can answer this 401.
+            # docs/api_notes.md §errors.deleted-backup: member calls on a deleted backup can answer this 401.
             raise ApiError(401, {"unauthorized": {"code": "401", "message": "Malformed request url"}})
         backup = self.state.backups.get(bid)
         if backup is None:
@@ -282,7 +282,13 @@ class CbrMixin:
                 raise cbr_error("6712")
             current = self.state.members.setdefault(bid, {})
             for dest in wanted:
-                if dest == pid or not PROJECT_ID_RE.match(dest) or dest not in self.state.projects:
+                # A backup is shared within its region (docs/api_notes.md §members.add).
+                if (
+                    dest == pid
+                    or not PROJECT_ID_RE.match(dest)
+                    or dest not in self.state.projects
+                    or self.state.region_of(dest) != self.state.region_of(pid)
+                ):
                     raise cbr_error("6704", "Project ID: %s." % dest)
             if len(set(wanted)) != len(wanted):
                 raise cbr_error("9900", "members contains duplicates.")
@@ -404,7 +410,7 @@ class CbrMixin:
         if vault is None or vault["project_id"] != pid:
             raise cbr_error("6105")
         # A locked vault answers as one that is not available, a replication vault as one of the wrong type: the
-        # sources name no code of their own for either (docs/api_notes.md, vault fit).
+        # sources name no code of their own for either (docs/api_notes.md §vaults).
         if vault.get("status", "available") != "available" or vault.get("locked"):
             raise cbr_error("6712")
         wanted_type = VAULT_TYPE_FOR_RESOURCE.get(backup.get("resource_type", "OS::Nova::Server"))

@@ -71,8 +71,9 @@ class Handler(BaseHTTPRequestHandler):
             status, answer = emulator.control(self.command, split.path[len(CONTROL_PREFIX) :], parsed)
             return self._send(status, {}, answer)
         headers = {k.lower(): v for k, v in self.headers.items()}
-        request = Request(self.command, split.path, parse_qsl(split.query, keep_blank_values=True), headers, body)
-        request.listener = self.listener
+        region, path = emulator.split_region(split.path)
+        request = Request(self.command, path, parse_qsl(split.query, keep_blank_values=True), headers, body)
+        request.raw_path, request.region, request.listener = split.path, region, self.listener
         if emulator.latency_ms:
             time.sleep(emulator.latency_ms / 1000.0)
         request_id = uuid.uuid4().hex
@@ -106,6 +107,8 @@ class Handler(BaseHTTPRequestHandler):
         headers = {"X-Request-Id": request_id}
         if fault.retry_after is not None:
             headers["Retry-After"] = str(fault.retry_after)
+        if fault.redirect:
+            headers["Location"] = fault.redirect
         return self._send(fault.status, headers, fault.body)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
@@ -197,7 +200,7 @@ def main(argv=None):
         "--profile",
         choices=PROFILES,
         default=STRICT,
-        help="answers to what CONTRACT.md leaves UNCONFIRMED (see UNCONFIRMED)",
+        help="answers to what no source settles (docs/api_notes.md §unconfirmed)",
     )
     parser.add_argument(
         "--rate-limit",

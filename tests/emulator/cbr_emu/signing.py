@@ -1,6 +1,7 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""AK/SK verification, the server side (CONTRACT.md 8, 12), independent of the collection's signer."""
+"""AK/SK verification, the server side (docs/api_notes.md §aksk, §aksk.server), independent of the collection's
+signer."""
 
 import datetime
 import hashlib

@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Legacy VBS v2 sharing (CONTRACT.md 4, 13.4, 13.6), on its own address."""
+"""Legacy VBS v2 sharing (docs/api_notes.md §vbs, §endpoints, §vbs.deleted), on its own address."""
 
 import uuid
 
@@ -41,7 +41,9 @@ class VbsMixin:
                 "status": backup.get("status", "available"),
                 "volume_id": backup.get("resource_id"),
                 "size": backup.get("resource_size_gb", 0),
-                "availability_zone": backup.get("availability_zone", self.state.region + "-01"),
+                "availability_zone": backup.get(
+                    "availability_zone", self.state.region_of(backup["project_id"]) + "-01"
+                ),
             }
         return view
 

@@ -6,10 +6,10 @@ import datetime
 import json
 
 CONTROL_PREFIX = "/__emulator__"
-# The two addresses: IAM and CBR v3 on the main one, legacy VBS v2 on its own (CONTRACT.md 13.4).
+# The two addresses: IAM and CBR v3 on the main one, legacy VBS v2 on its own (docs/api_notes.md §endpoints).
 MAIN, VBS = "main", "vbs"
 
-# CONTRACT.md section 3; 6129 for a full vault is the contract's plausible candidate (UNCONFIRMED).
+# docs/api_notes.md §errors.codes; 6129 for a full vault is the contract's plausible candidate (UNCONFIRMED).
 CBR_ERRORS = {
     "6105": (404, "The vault does not exist."),
     "6129": (400, "The maximum capacity of the destination vault has been reached."),
@@ -52,7 +52,7 @@ def auth_error(message, code="APIG.0301"):
 
 
 def throttled_body(per_second):
-    """The gateway's answer beyond a user's rate limit (CONTRACT.md 10)."""
+    """The gateway's answer beyond a user's rate limit (docs/api_notes.md §throttling)."""
     return {
         "error_code": "APIG.0308",
         "error_msg": "The throttling threshold has been reached: policy user over ratelimit,"
@@ -65,7 +65,7 @@ def utcnow():
 
 
 def api_timestamp(moment):
-    """The form every example response shows: 2020-02-05T10:38:34.210+00:00 (CONTRACT.md 0.5)."""
+    """The form every example response shows: 2020-02-05T10:38:34.210+00:00 (docs/api_notes.md §timestamps)."""
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + "%03d+00:00" % (moment.microsecond // 1000)
 
 
@@ -76,7 +76,7 @@ def parse_api_timestamp(text):
 
 
 def without_nulls(record):
-    """CBR leaves null fields out of its responses (CONTRACT.md 0.5)."""
+    """CBR leaves null fields out of its responses (docs/api_notes.md §timestamps)."""
     return {k: v for k, v in record.items() if v is not None}
 
 
@@ -111,10 +111,13 @@ class Request:
             self.query.setdefault(key, []).append(value)
         self.headers = headers
         self.raw_body = body
+        self.raw_path = path  # as sent, with the region's prefix: what an AK/SK signature covers
         self.project_id = None
         self.auth_type = None
         self.identity = None
+        self.user_key = None  # (domain name, user name) of a user's token or key; None for a project's own key
         self.listener = MAIN
+        self.region = None  # the region whose address was called
 
     def arg(self, name, default=None):
         values = self.query.get(name)

@@ -19,7 +19,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import (
     signature,
 )
 
-# Huawei's published signing example (CONTRACT.md 8).
+# Huawei's published signing example (docs/api_notes.md §aksk).
 VECTOR_URL = (
     "https://service.region.example.com/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs"
     "?limit=2&marker=13551d6b-755d-4757-b956-536f674975c0"
