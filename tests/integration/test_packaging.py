@@ -178,3 +178,29 @@ def test_galaxy_import_checks_a_stand_in_copy_only_when_asked_and_says_so(tmp_pa
         makefile = handle.read()
     assert re.search(r"^test: .*\bgalaxy-import-pre-publication\b", makefile, re.M)
     assert ".ci/galaxy-import --pre-publication" in makefile
+
+
+def test_the_docs_site_defines_every_environment_variable_the_modules_read():
+    from ansible_collections.cloudops.cbr.plugins.module_utils import _sources
+
+    read = [_sources.CLOUD_VARIABLE, _sources.CLOUD_FILE_VARIABLE, _sources.SECURE_FILE_VARIABLE] + [
+        name for _family, names in _sources.ENVIRONMENT_FAMILIES for variables in names.values() for name in variables
+    ]
+    with open(os.path.join(REPO, "docs", "docsite", "config.yml"), encoding="utf-8") as handle:
+        config = yaml.safe_load(handle)
+    with open(os.path.join(REPO, "docs", "docsite", "rst", "environment_variables.rst"), encoding="utf-8") as handle:
+        defined = re.findall(r"^\.\. envvar:: (\S+)$", handle.read(), re.M)
+    assert len(read) == len(set(read)) >= 41
+    assert defined == config["envvar_directives"] == read
+    assert config["changelog"] == {"write_changelog": True}
+
+
+def test_galaxy_s_docs_reach_every_guide_of_the_docs_site():
+    """Galaxy renders the Markdown files of docs/; docs/guides.md names every guide extra-docs.yml puts on the site."""
+    with open(os.path.join(REPO, "docs", "docsite", "extra-docs.yml"), encoding="utf-8") as handle:
+        guides = [name for section in yaml.safe_load(handle)["sections"] for name in section["toctree"]]
+    rst = sorted(name[:-4] for name in os.listdir(os.path.join(REPO, "docs", "docsite", "rst")))
+    assert sorted(guides) == rst
+    with open(os.path.join(REPO, "docs", "guides.md"), encoding="utf-8") as handle:
+        listed = re.findall(r"`docs/docsite/rst/(\w+)\.rst`", handle.read())
+    assert listed == guides
