@@ -118,15 +118,15 @@ def owner_removals(backup_id, members, project_ids, in_window, expired_cutoff=No
 
 
 def window_scope(selection):
-    """The selection options that set the rolling window's scope (the same servers / vault): the others (age,
-    newest_per_resource, status, name, limit) only choose within it."""
-    return dict((name, selection.get(name)) for name in ("vault_id", "resource_ids", "resource_name", "resource_type"))
+    """The selection as the rolling window's scope (the same servers / vault): the options that only choose within
+    it (age, newest_per_resource, status, name, limit) cleared."""
+    narrowing = ("name", "status", "created_after", "created_before", "newest_per_resource", "limit")
+    return dict(selection, **dict((name, None) for name in narrowing))
 
 
 def window_scope_problem(selection, option="selection"):
     """Why the rolling window cannot run on this selection: no scope filter means every backup of the project."""
-    scope = window_scope(selection)
-    if scope["vault_id"] or scope["resource_ids"] or scope["resource_name"]:
+    if selection.get("vault_id") or selection.get("resource_ids") or selection.get("resource_name"):
         return None
     return (
         "rolling_window needs %s.vault_id, %s.resource_ids or %s.resource_name: they set the backups whose shares "

@@ -77,8 +77,7 @@ def read_window_plans(client, request, backup_ids, workers):
 def read_selection(client, selection, window):
     """(selected, scope): the backups the selection options pick, and every backup of their scope (the same
     vault / servers, any age or status), from one read of the backup list."""
-    scope_options = dict((name, None) for name in selection)
-    scope_options.update(window_scope(selection), own_type="private")
+    scope_options = window_scope(selection)
     scope = select_backups(client.list_backups(api_filters(scope_options, (None, None))), scope_options, (None, None))
     return select_backups(scope, selection, window), scope
 
