@@ -177,7 +177,7 @@ options:
         whatever their age or status) with those projects are removed. Other projects' shares are left alone."
       - The selection must name a scope (O(selection.vault_id), O(selection.resource_ids) or
         O(selection.resource_name)) and match at least one backup, else the task fails before any request or write.
-      - Each removal is in RV(backups[].removals) with its reason.
+      - Each removal is in C(removals) of its entry in RV(backups), with its reason.
     type: bool
     default: false
     version_added: 1.1.0
@@ -188,7 +188,7 @@ options:
         C(2026-11-01T00:00:00Z) (shared before it).
       - With O(state=absent), only the members of O(dest_project_ids) that old are removed. With O(rolling_window),
         the removed shares say so too. With O(state=present), a backup the task shares whose share is that old
-        fails the task before any write, since sharing it again at the next run would undo the expiry: narrow the
+        fails the task before any write, since sharing it again at the next run would undo the expiry; narrow the
         selection (for example O(selection.created_after)) or raise the age.
       - A member whose C(created_at) cannot be read fails the task where its age decides.
     type: str
