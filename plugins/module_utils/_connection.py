@@ -10,6 +10,7 @@ Private to this collection: the interface may change without notice.
 
 import os
 import re
+from urllib.parse import urlsplit
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._api import CLIENTS
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown
@@ -182,7 +183,7 @@ def connect(connection, service="cbr", pool_size=10, checked=False):
         rate_limit=options.get("rate_limit"),
     )
     credential = session.auth = connection.credential()
-    session.share_pace(credential.pace_identity)
+    session.share_pace(pace_key(connection, credential, service))
     project_id, catalog = options["project_id"], None
     if credential.kind == "password":
         token_body = credential.login(session)
@@ -198,6 +199,13 @@ def connect(connection, service="cbr", pool_size=10, checked=False):
     if problem:
         raise CbrConfigError(problem)
     return CLIENTS[service](session, service_root(endpoint), project_id, API_VERSIONS[service])
+
+
+def pace_key(connection, credential, service="cbr"):
+    """Whose pace a session keeps with the other processes of the controller: the identity at the host it calls
+    first (the service, else IAM), so that one identity on two clouds (or emulators) keeps two paces."""
+    where = connection.endpoint(service, own_service=service) or connection.auth_url() or ""
+    return "%s at %s" % (credential.pace_identity, urlsplit(where).netloc)
 
 
 def token_options(connection, client, service="cbr"):

@@ -8,7 +8,7 @@ endpoints only.
 Private to this collection: the interface may change without notice.
 """
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._connection import Connection
+from ansible_collections.cloudops.cbr.plugins.module_utils._connection import Connection, pace_key
 from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import iam_tokens_url
 from ansible_collections.cloudops.cbr.plugins.module_utils._endpoints import (
     SERVICE_TYPES,
@@ -52,7 +52,7 @@ def reachable(connection):
         rate_limit=options.get("rate_limit"),
     )
     credential = session.auth = listing.credential(scoped=False)
-    session.share_pace(credential.pace_identity)
+    session.share_pace(pace_key(listing, credential))
     iam = iam_tokens_url(listing.auth_url())[: -len("/auth/tokens")]
     catalog, domain = None, None
     if credential.kind == "password":
