@@ -100,10 +100,12 @@ sanity-oldest: venv
 sanity-newest: venv
 	.ci/sanity .ci/requirements-sanity-newest.txt
 
-## docs-check: every module's ansible-doc renders (text, OS:: values intact) and antsibull-docs lints the docs
+## docs-check: every module's and inventory plugin's ansible-doc renders (text, OS:: values intact) and antsibull-docs lints the docs
 docs-check: venv
 	for module in plugins/modules/*.py; do \
 	  $(BIN)/ansible-doc -t module cloudops.cbr.$$(basename $$module .py) > /dev/null || exit 1; done
+	for plugin in plugins/inventory/*.py; do \
+	  $(BIN)/ansible-doc -t inventory cloudops.cbr.$$(basename $$plugin .py) > /dev/null || exit 1; done
 	$(BIN)/ansible-doc -t role cloudops.cbr.share_and_accept > /dev/null
 	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
 
