@@ -92,6 +92,7 @@ EXAMPLES = r"""
 # estate.cbr_projects.yml: every project the credential in OS_* (or clouds.yaml through OS_CLOUD) reaches
 plugin: cloudops.cbr.cbr_projects
 
+---
 # One account's production projects of eu-de, from a cloud of clouds.yaml, grouped by project kind
 plugin: cloudops.cbr.cbr_projects
 cloud: acme
@@ -101,12 +102,14 @@ keyed_groups:
   - key: cbr_project_name.split('_')[-1]
     prefix: kind
 
+---
 # Several accounts in one AWX inventory: one source per account, host names that cannot collide
 plugin: cloudops.cbr.cbr_projects
 hostname: domain_and_name
 compose:
   audit_expected_projects: "['0761a1f0e5b34c9b8c2f0f0a7d1e0002']"
 
+---
 # A playbook over the inventory: each host acts as its own project with the play's identity
 # - hosts: region_eu_de
 #   gather_facts: false
