@@ -157,22 +157,27 @@ class AkSkAuth:
         return headers
 
 
-def password_auth_body(username, password, domain_name, project_id=None, project_name=None):
+def password_auth_body(username, password, domain_name, project_id=None, project_name=None, domain_id=None):
     """A Keystone v3 password request scoped to one project, by id or by name in the domain; to the user's domain
-    (account) when neither is given (docs/api_notes.md §iam.scopes)."""
+    (account) when neither is given (docs/api_notes.md §iam.scopes).
+
+    The domain is named by domain_id when it is given, else by domain_name (keystoneauth's v3 password plugin does
+    the same).
+    """
+    domain = {"id": domain_id} if domain_id else {"name": domain_name}
     if project_id:
         scope = {"project": {"id": project_id}}
     elif project_name:
         # The domain is not documented as required for a name scope; standard Keystone wants it (docs/api_notes.md
         # §iam.token).
-        scope = {"project": {"name": project_name, "domain": {"name": domain_name}}}
+        scope = {"project": {"name": project_name, "domain": domain}}
     else:
-        scope = {"domain": {"name": domain_name}}
+        scope = {"domain": domain}
     return {
         "auth": {
             "identity": {
                 "methods": ["password"],
-                "password": {"user": {"name": username, "password": password, "domain": {"name": domain_name}}},
+                "password": {"user": {"name": username, "password": password, "domain": domain}},
             },
             "scope": scope,
         }
@@ -213,12 +218,21 @@ class PasswordAuth:
         return "The token from the password login was refused although it was just issued."
 
     def __init__(
-        self, username, password, domain_name, auth_url, project_id=None, project_name=None, domain_scoped=False
+        self,
+        username,
+        password,
+        domain_name,
+        auth_url,
+        project_id=None,
+        project_name=None,
+        domain_id=None,
+        domain_scoped=False,
     ):
         self.username = username
         self.domain_scoped = domain_scoped
         self._password = password
         self.domain_name = domain_name
+        self.domain_id = domain_id
         self.auth_url = auth_url
         self.project_id = project_id
         self.project_name = project_name
@@ -227,7 +241,9 @@ class PasswordAuth:
         self.token_body = {}
 
     def problems(self):
-        values = {"username": self.username, "password": self._password, "domain_name": self.domain_name}
+        # domain_id (a Keystone domain id) may stand for domain_name.
+        domain = self.domain_name or self.domain_id
+        values = {"username": self.username, "password": self._password, "domain_name": domain}
         problems = _missing("password authentication", values, ("username", "password", "domain_name"))
         if not self.auth_url:
             problems.append("password authentication needs auth_url (or region, for its IAM endpoint)")
@@ -240,7 +256,12 @@ class PasswordAuth:
         catalog, expiry)."""
         action = "Failed to get an IAM token for user %s" % self.username
         body = password_auth_body(
-            self.username, self._password, self.domain_name, project_id=self.project_id, project_name=self.project_name
+            self.username,
+            self._password,
+            self.domain_name,
+            project_id=self.project_id,
+            project_name=self.project_name,
+            domain_id=self.domain_id,
         )
         self.token = None  # the login itself is sent without the old token
         response = session.call("POST", iam_tokens_url(self.auth_url), action, body=body)
