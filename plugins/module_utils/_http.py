@@ -13,7 +13,7 @@ import traceback
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote, urlencode
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._throttle import Throttle
+from ansible_collections.cloudops.cbr.plugins.module_utils._throttle import Throttle, shared_pace
 
 REQUESTS_IMPORT_ERROR = None
 try:
@@ -200,6 +200,11 @@ class ApiSession:
             # The module warns once itself; urllib3 would warn on every request.
             requests.packages.urllib3.disable_warnings(requests.packages.urllib3.exceptions.InsecureRequestWarning)
         self.http.headers["User-Agent"] = USER_AGENT
+
+    def share_pace(self, identity):
+        """Keep one pace with the other processes of this controller that act as `identity` (forks; see
+        _throttle.SharedPace). Where processes cannot share one, this session keeps its own."""
+        self.throttle.shared = shared_pace(identity)
 
     def call(self, method, url, action, params=None, body=None):
         """Send one request (retrying as the policy allows); return the response or raise CbrApiError."""
