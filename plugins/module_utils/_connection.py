@@ -25,6 +25,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._endpoints import (
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import ApiSession, CbrConfigError
 from ansible_collections.cloudops.cbr.plugins.module_utils._sources import (
     AUTH_ARGUMENT_SPEC,
+    CREDENTIAL_KINDS,
     GROUPS,
     SECRET_OPTIONS,
     levels,
@@ -38,12 +39,12 @@ def resolve(params, environ=None):
     Raises CbrConfigError when `cloud` names no cloud of clouds.yaml, CbrMissingLibrary without PyYAML.
     """
     environ = os.environ if environ is None else environ
-    options, sources = merge(levels(params, environ))
+    options, sources, unused_scope = merge(levels(params, environ))
     if options["validate_certs"] is None:
         options["validate_certs"] = True
     # The options outside the groups (cloud, timeout, ...) are the task's own.
     options.update((name, params.get(name)) for name in AUTH_ARGUMENT_SPEC if name not in options)
-    return Connection(options, sources)
+    return Connection(options, sources, unused_scope)
 
 
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+$")
@@ -52,9 +53,11 @@ _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+$")
 class Connection:
     """The merged connection options of one task, where each group came from, and what they give."""
 
-    def __init__(self, options, sources):
+    def __init__(self, options, sources, unused_scope=None):
         self.options = options
         self.sources = sources
+        # Where a project below the identity's level was found and not used (see _sources.merge), for messages.
+        self.unused_scope = unused_scope
 
     def secrets(self):
         """Every secret value in the options, to add to the module's no_log values."""
@@ -137,12 +140,31 @@ class Connection:
                 "(in the task, in clouds.yaml through cloud, or in OS_*, HW_* or HUAWEICLOUD_SDK_* variables)"
             ]
         came_from = " (the identity comes from %s)" % self.sources["identity"]
+        if self.unused_scope:
+            came_from = (
+                " (the identity comes from %s; a project from %s, below it, is not used: a project goes with its "
+                "identity)" % (self.sources["identity"], self.unused_scope)
+            )
+        given = dict((kind, [name for name in names if self.options[name]]) for kind, names in CREDENTIAL_KINDS)
+        if given["token"] and given["AK/SK"]:
+            # A token and AK/SK are two identities: which one was meant cannot be guessed.
+            return [
+                "the identity has both a token (%s) and AK/SK (%s); give one of them%s"
+                % (", ".join(given["token"]), ", ".join(given["AK/SK"]), came_from)
+            ]
         problems = [problem + came_from for problem in credential.problems()]
         if credential.kind != "password":
             name = "token" if credential.kind == "token" else "AK/SK"
             if not self.options["project_id"]:
                 problems.append(
-                    "project_id is required with %s authentication (project_name needs a password login)" % name
+                    "project_id is required with %s authentication (project_name needs a password login)%s"
+                    % (name, came_from if self.unused_scope else "")
+                )
+            elif self.options["project_name"]:
+                problems.append(
+                    "project_name and project_id are both set (the scope comes from %s): with %s authentication "
+                    "project_name cannot be checked against project_id (only a password login resolves a name); "
+                    "set project_id alone" % (self.sources["scope"], name)
                 )
             if not self.endpoint(service, own_service=service):
                 problems.append(
@@ -150,6 +172,26 @@ class Connection:
                     "to find the service in)" % (service, name)
                 )
         return problems
+
+    def scope_problem(self, token_project):
+        """A message when the project a password token was issued for is not the one project_name names, else None.
+
+        The login is scoped by project_id when both are given; project_name must then name the same project.
+        """
+        wanted = self.options["project_name"]
+        if not (wanted and self.options["project_id"]) or (token_project or {}).get("name") == wanted:
+            return None
+        return (
+            "project_name %s and project_id %s (the scope comes from %s) are different projects: the token for %s "
+            "is for project %s; set one of them"
+            % (
+                shown(wanted),
+                shown(self.options["project_id"]),
+                self.sources["scope"],
+                self.options["project_id"],
+                shown((token_project or {}).get("name")),
+            )
+        )
 
 
 def connect(connection, service="cbr", pool_size=10):
@@ -175,6 +217,9 @@ def connect(connection, service="cbr", pool_size=10):
     project_id, catalog = options["project_id"], None
     if credential.kind == "password":
         token_body = credential.login(session)
+        problem = connection.scope_problem(token_body.get("project"))
+        if problem:
+            raise CbrConfigError(problem)
         session.relogin = lambda: credential.login(session)
         project_id = (token_body.get("project") or {}).get("id") or project_id
         catalog = token_body.get("catalog")
