@@ -14,12 +14,16 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._owner_plan import (
     own_project_problem,
     plan_owner_backup,
 )
-from ansible_collections.cloudops.cbr.plugins.module_utils._plan import assign_vaults, status_needs_change
+from ansible_collections.cloudops.cbr.plugins.module_utils._plan import (
+    assign_vaults,
+    capacity_hint,
+    status_needs_change,
+)
 
 CAPACITY_CHECKS = ("fail", "warn")
 
 
-def input_problems(recipients, backup_ids=None, selection=None, reject=None, capacity_check="fail"):
+def input_problems(recipients, backup_ids=None, selection=None, reject=None, capacity_check="warn"):
     """One message per mistake in the role's variables (each naming the variable), before any request."""
     problems = []
     ids, selection, recipients, reject = backup_ids or [], selection or {}, recipients or [], reject or []
@@ -117,7 +121,7 @@ def recipients_to_read(owner, recipients, reject=None, purge=False):
     return [r for r in recipients if r["project_id"] in busy]
 
 
-def plan(owner, reads, recipients, reject=None, purge=False, capacity_check="fail"):
+def plan(owner, reads, recipients, reject=None, purge=False, capacity_check="warn"):
     """Everything the role will write, settled before the first write, or the problems that stop it.
 
     owner: the owner read (project_id, backups with members, missing_backup_ids); reads: the recipient reads
@@ -157,6 +161,7 @@ def plan(owner, reads, recipients, reject=None, purge=False, capacity_check="fai
 
 def _settle_vaults(plans, recipients, read_by_project, capacity_check, problems, warnings):
     """Give every share to accept a vault with assign_vaults, per recipient, space added up across its backups."""
+    all_choices = []
     for recipient in recipients:
         project_id = recipient["project_id"]
         todo = [
@@ -182,6 +187,10 @@ def _settle_vaults(plans, recipients, read_by_project, capacity_check, problems,
             ]
             warnings += ["project %s, backup %s: %s" % (project_id, backup["id"], w) for w in choice.warnings]
             pair["vault_id"] = choice.vault_id
+        all_choices += choices
+    hint = capacity_hint(all_choices, "share_and_accept_capacity_check")
+    if hint:
+        problems.append(hint.strip(" ()"))
 
 
 def _answers(plans):

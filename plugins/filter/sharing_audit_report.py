@@ -128,18 +128,21 @@ def _why_unnamed(audits, estate_known):
     return "No name known: %snot named in expected_projects, and %s." % (estate, iam)
 
 
-def sharing_audit_estate(audits, estate=None, project_names=None):
+def sharing_audit_estate(audits, estate=None, expected_projects=None):
     """One report of the audits of several projects: every backup x member, a name (or why there is none) for every
-    project, and the flags of the audits plus `outside_estate` when the estate is known.
+    project, and the flags of the audits; when the estate is known, a member in a project that is neither an estate
+    project nor expected is flagged `unexpected_project` as well.
 
     audits: {owner project ID: registered result of cbr_shared_backup_info (owner view)}.
     estate: {project ID: name} of every project of the estate (all of the inventory, audited or not), or None.
-    project_names: {project ID: name} the user gives, for example expected_projects written as a mapping.
+    expected_projects: the projects backups may be shared with besides the estate: a list of IDs, or a mapping of
+    ID to name (the names are then shown).
     """
     if not isinstance(audits, dict):
         raise AnsibleFilterError("sharing_audit_estate needs a mapping of project ID to audit result")
     estate = dict(estate or {})
-    given = dict(project_names or {}) if isinstance(project_names, dict) else {}
+    given = dict(expected_projects) if isinstance(expected_projects, dict) else {}
+    allowed = set(estate) | set(expected_projects or [])
     iam_names, vault_names, backups, vanished = {}, {}, [], 0
     # Audits in project order; each audit's backups in the module's order (by name and ID).
     for owner in sorted(audits, key=str):
@@ -150,9 +153,7 @@ def sharing_audit_estate(audits, estate=None, project_names=None):
         vanished += (audit.get("summary") or {}).get("vanished", 0)
         for backup in audit.get("backups") or []:
             entry = dict(backup, project_id=backup.get("project_id") or owner)
-            entry["members"] = [
-                _estate_member(member, estate) for member in _receiver_view_members(backup) if member is not None
-            ]
+            entry["members"] = [_estate_member(member, estate, allowed) for member in _receiver_view_members(backup)]
             entry.pop("member_status", None)
             entry.pop("flags", None)
             backups.append(entry)
@@ -187,12 +188,13 @@ def sharing_audit_estate(audits, estate=None, project_names=None):
     )
 
 
-def _estate_member(member, estate):
-    """A member with `within_estate`, and flagged `outside_estate` when the estate is known and it is not in it."""
+def _estate_member(member, estate, allowed):
+    """A member with `within_estate`; when the estate is known, flagged `unexpected_project` if its project is neither
+    in the estate nor expected."""
     dest = member.get("dest_project_id")
     flags = list(member.get("flags") or [])
-    if estate and dest is not None and dest not in estate and "outside_estate" not in flags:
-        flags.append("outside_estate")
+    if estate and dest is not None and dest not in allowed and "unexpected_project" not in flags:
+        flags.append("unexpected_project")
     return dict(member, flags=flags, within_estate=dest in estate)
 
 
@@ -203,7 +205,7 @@ def _report(report_or_audit, project_names=None):
     audit = report_or_audit or {}
     owners = set(backup.get("project_id") for backup in audit.get("backups") or [])
     owner = owners.pop() if len(owners) == 1 else None
-    return sharing_audit_estate({owner: audit}, project_names=project_names)
+    return sharing_audit_estate({owner: audit}, expected_projects=project_names)
 
 
 def _zoned(moment):

@@ -47,7 +47,7 @@ def resolve(params, environ=None):
     return Connection(options, sources, unused_scope)
 
 
-_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+$")
+_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+\Z")
 
 
 class Connection:
@@ -194,15 +194,16 @@ class Connection:
         )
 
 
-def connect(connection, service="cbr", pool_size=10):
+def connect(connection, service="cbr", pool_size=10, checked=False):
     """A CbrClient for one project and one service ("cbr" or "vbs"), logging in first with a password.
 
     `connection` is a Connection, or task options to resolve() with the process environment. Raises
-    CbrConfigError when the options cannot work, before anything is sent.
+    CbrConfigError when the options cannot work, before anything is sent; checked=True when the caller already
+    checked connection.problems(service) (the lifecycle of _lifecycle.py does, once).
     """
     if not isinstance(connection, Connection):
-        connection = resolve(connection)
-    problems = connection.problems(service)
+        connection, checked = resolve(connection), False
+    problems = [] if checked else connection.problems(service)
     if problems:
         raise CbrConfigError("; ".join(problems))
     options = connection.options

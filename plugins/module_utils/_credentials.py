@@ -60,7 +60,7 @@ def signature(secret_key, sdk_date, canonical):
 
 
 # A header value must be one line of visible characters: a newline would end the header (header injection).
-_HEADER_VALUE_RE = re.compile(r"^[\x21-\x7e]+$")
+_HEADER_VALUE_RE = re.compile(r"^[\x21-\x7e]+\Z")
 
 
 def _header_value_problem(name, value):

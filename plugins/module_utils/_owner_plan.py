@@ -79,7 +79,9 @@ def members_change(members, request):
 
 
 def cap_problem(backup_id, change, option="dest_project_ids"):
-    """More than MAX_SHARE_PROJECTS members after the change (BackupService.6701), else None."""
+    """More than MAX_SHARE_PROJECTS members after the change (BackupService.6701), else None.
+
+    Counted before adding: 10 projects in total per backup (docs/api_notes.md §members.add)."""
     if len(change.after) <= MAX_SHARE_PROJECTS:
         return None
     room = max(MAX_SHARE_PROJECTS - len(change.before) + len(change.to_remove), 0)
@@ -100,7 +102,8 @@ def plan_owner_backup(request, backup_id, members, backup=None, owner_project_id
     """The OwnerPlan of one backup from its members and, when needs_backup(), the backup as read (None: not found).
 
     Refused before any write: the cap of 10 projects (6701), a backup that does not exist (6200) or is not
-    available (6702). The kind of backup (6700) and encryption (6709) are left to the API (see _plan).
+    available (6702). The kind of backup (6700) and encryption (6709) are left to the API
+    (docs/api_notes.md §members.shareable).
     """
     change, removing = members_change(members, request)
     problems, warnings, api_decides = [], [], False

@@ -70,59 +70,61 @@ def vault_free_mb(vault):
     return billing.get("size", 0) * 1024 - billing.get("used", 0)
 
 
-def vault_accept_problems(vault, backup):
-    """Why the vault cannot take the shared backup (6712, 6713, capacity), as messages with the numbers.
+def vault_refusals(vault, backup):
+    """Why the vault cannot take the shared backup whatever its size, as messages; [] when it can.
 
-    backup needs resource_type and resource_size (GB), as the backups API returns them.
+    From the vault's own fields (huaweicloudsdkcbr VaultGet and Billing; docs/api_notes.md §vaults): its status
+    (6712), whether it is locked, whether it is a backup vault or a replication vault (protect_type), and whether
+    it holds this kind of backup (object_type, 6713). backup needs resource_type, as the backups API returns it.
     """
     billing = vault.get("billing") or {}
-    problems = []
+    refusals = []
     if billing.get("status") != "available":
-        problems.append("its status is %s, not available (BackupService.6712)" % billing.get("status"))
+        refusals.append("its status is %s, not available (BackupService.6712)" % billing.get("status"))
+    if vault.get("locked"):
+        refusals.append(
+            "it is locked (locked: true%s)"
+            % (", by %s" % vault["sys_lock_source_service"] if vault.get("sys_lock_source_service") else "")
+        )
+    if billing.get("protect_type", "backup") != "backup":
+        refusals.append("it is a %s vault (protect_type), not a backup vault" % billing.get("protect_type"))
     wanted_type = VAULT_OBJECT_TYPES.get(backup.get("resource_type"))
     if billing.get("object_type") != wanted_type:
-        problems.append(
+        refusals.append(
             "it holds %s backups and this backup (%s) needs a %s vault (BackupService.6713)"
             % (billing.get("object_type"), backup.get("resource_type"), wanted_type)
         )
-    # "The vault's remaining space must be greater than the size of the backup" (CBR user guide). Which size the
-    # service compares is not documented; resource_size (the backed-up resource) is an upper bound
-    # (docs/api_notes.md §vaults.capacity).
+    return refusals
+
+
+def capacity_shortfalls(vault, backup, placed_mb=0):
+    """The capacity shortfall for the backup in the vault once placed_mb is promised to it, as messages ([] or one).
+
+    "The vault's remaining space must be greater than the size of the backup" (CBR user guide). Which size the
+    service compares is not documented; resource_size (GB, the backed-up resource) is an upper bound
+    (docs/api_notes.md §vaults.capacity). A vault with auto_expand grows by itself: it is never short.
+    """
+    if vault.get("auto_expand"):
+        return []
+    free_mb = vault_free_mb(vault) - placed_mb
     needed_mb = (backup.get("resource_size") or 0) * 1024
-    if vault_free_mb(vault) < needed_mb:
-        problems.append(
-            "it has %d MB free and the backup needs %d MB (%d GB, computed from its resource_size, the "
-            "size of the backed-up resource; the backup itself may be smaller)"
-            % (vault_free_mb(vault), needed_mb, backup.get("resource_size") or 0)
+    if free_mb >= needed_mb:
+        return []
+    return [
+        "it has %d MB free%s and the backup needs %d MB (%d GB, computed from its resource_size, the size of the "
+        "backed-up resource; the backup itself may be smaller)"
+        % (
+            free_mb,
+            " after %d MB placed there for the other backups of this run" % placed_mb if placed_mb else "",
+            needed_mb,
+            backup.get("resource_size") or 0,
         )
-    return problems
+    ]
 
 
-def is_capacity_problem(message):
-    """True for the capacity message of vault_accept_problems (a warning with capacity_check=warn)."""
-    return "computed from its resource_size" in message
-
-
-VaultChoice = collections.namedtuple("VaultChoice", "backup_id vault_id problems warnings")
-
-
-def _with_placed(vault, placed_mb):
-    """The vault as it would look with placed_mb more used (billing.used is in MB)."""
-    billing = dict(vault.get("billing") or {})
-    billing["used"] = billing.get("used", 0) + placed_mb
-    return dict(vault, billing=billing)
-
-
-def _vault_problems(vault, backup, placed_mb):
-    """(refusals, capacity shortfalls) for backup in vault once placed_mb is already promised to it."""
-    planned = _with_placed(vault, placed_mb)
-    refusals = vault_accept_problems(planned, dict(backup, resource_size=0))
-    shortfalls = [p for p in vault_accept_problems(planned, backup) if p not in refusals]
-    if placed_mb:
-        shortfalls = [
-            "%s, after %d MB placed there for the other backups of this run" % (p, placed_mb) for p in shortfalls
-        ]
-    return refusals, shortfalls
+# capacity_only: with capacity_check=fail, the backup has no vault only because of a capacity shortfall
+# (capacity_check=warn would give it one): the one case where the hint about capacity_check helps.
+VaultChoice = collections.namedtuple("VaultChoice", "backup_id vault_id problems warnings capacity_only")
 
 
 def _vault_label(vault):
@@ -137,9 +139,9 @@ def assign_vaults(backups, vaults, fixed_vault_id=None, capacity_check="fail"):
     vault's remaining space must be greater than the size of the backup").
     Rule: backups are placed largest first (then by id); each goes to the fitting vault with the most free space
     left (then lowest id); with fixed_vault_id every backup goes to that vault, which is checked the same way.
-    A wrong type (6713) or status (6712) is always a problem. Capacity is computed from resource_size, which the
-    service may not compare (docs/api_notes.md §vaults.capacity): with capacity_check="warn" a shortfall is a
-    warning, the backup still gets a vault (the one with the most room), and nothing is added to problems.
+    A vault_refusals reason is always a problem. Capacity is computed from resource_size, which the service may
+    not compare (docs/api_notes.md §vaults.capacity): with capacity_check="warn" a shortfall is a warning, the backup
+    still gets a vault (the one with the most room), and nothing is added to problems.
     """
     placed = collections.defaultdict(int)
     candidates = sorted(vaults, key=lambda v: str(v.get("id")))
@@ -161,8 +163,11 @@ def _choose_vault(backup, candidates, placed, fixed_vault_id, capacity_check):
             if fixed_vault_id is not None
             else "the project has no vault"
         )
-        return VaultChoice(backup.get("id"), None, [missing], [])
-    checked = [(vault,) + _vault_problems(vault, backup, placed[vault.get("id")]) for vault in candidates]
+        return VaultChoice(backup.get("id"), None, [missing], [], False)
+    checked = [
+        (vault, vault_refusals(vault, backup), capacity_shortfalls(vault, backup, placed[vault.get("id")]))
+        for vault in candidates
+    ]
 
     def room(entry):
         return vault_free_mb(entry[0]) - placed[entry[0].get("id")]
@@ -171,13 +176,13 @@ def _choose_vault(backup, candidates, placed, fixed_vault_id, capacity_check):
     usable = [entry for entry in checked if not entry[1]]
     if fitting:
         best = max(fitting, key=room)
-        return VaultChoice(backup.get("id"), best[0].get("id"), [], [])
+        return VaultChoice(backup.get("id"), best[0].get("id"), [], [], False)
     if usable and capacity_check == "warn":
         best = max(usable, key=room)
         warning = "vault %s may be too small: %s" % (_vault_label(best[0]), "; ".join(best[2]))
-        return VaultChoice(backup.get("id"), best[0].get("id"), [], [warning])
+        return VaultChoice(backup.get("id"), best[0].get("id"), [], [warning], False)
     reasons = [
-        "vault %s: %s" % (_vault_label(vault), "; ".join(refusals + shortfalls))
+        "vault %s: %s" % (_vault_label(vault), "; ".join(refusals or shortfalls))
         for vault, refusals, shortfalls in checked
     ]
     return VaultChoice(
@@ -185,4 +190,13 @@ def _choose_vault(backup, candidates, placed, fixed_vault_id, capacity_check):
         None,
         ["no vault can take it: " + " | ".join(reasons)] if fixed_vault_id is None else reasons,
         [],
+        bool(usable),
     )
+
+
+def capacity_hint(choices, option="capacity_check"):
+    """The hint to add once to a failure message: only when a capacity shortfall alone left a backup without a
+    vault (a type, status or lock refusal does not change with capacity_check)."""
+    if any(choice.capacity_only for choice in choices):
+        return " (%s=warn makes a capacity shortfall computed from resource_size a warning)" % option
+    return ""

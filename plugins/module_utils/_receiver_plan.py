@@ -14,7 +14,7 @@ from typing import NamedTuple, Optional
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._plan import (
     assign_vaults,
-    is_capacity_problem,
+    capacity_hint,
     status_needs_change,
 )
 
@@ -29,7 +29,7 @@ class ReceiverRequest(NamedTuple):
     project_id: str  # the caller's own project
     status: str  # accepted or rejected
     vault_id: Optional[str] = None
-    capacity_check: str = "fail"
+    capacity_check: str = "warn"
     backup_ids: tuple = ()
     owner_project_ids: Optional[tuple] = None
 
@@ -228,7 +228,7 @@ def choose_vaults(request, to_accept, vaults):
     )
     problems, warnings = [], []
     for (result, _view), choice in zip(to_accept, choices):
-        warnings += ["backup %s: %s (capacity_check=warn)" % (result["backup_id"], w) for w in choice.warnings]
+        warnings += ["backup %s: %s" % (result["backup_id"], w) for w in choice.warnings]
         if choice.problems:
             problems.append(
                 "vault_id %s cannot take backup %s: %s"
@@ -237,8 +237,8 @@ def choose_vaults(request, to_accept, vaults):
                 else "backup %s: %s" % (result["backup_id"], "; ".join(choice.problems))
             )
         result["diff"]["after"]["vault_id"] = choice.vault_id
-    if request.capacity_check == "fail" and any(is_capacity_problem(p) for p in problems):
-        problems[-1] += " (capacity_check=warn makes a capacity shortfall a warning)"
+    if problems:
+        problems[-1] += capacity_hint(choices)
     return problems, warnings
 
 

@@ -8,7 +8,12 @@ Used by cbr_backup_info and by the share_and_accept role's controller-side read.
 import datetime
 import re
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._checks import shown, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
+    list_problems,
+    resource_id_problem,
+    shown,
+    uuid_problem,
+)
 
 BACKUP_STATUSES = [
     "available",
@@ -37,7 +42,7 @@ SELECTION_ARGUMENT_SPEC = dict(
 
 API_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # start_time / end_time (docs/api_notes.md §backups)
 AGE_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-AGE_RE = re.compile(r"^(\d+)([smhdw])$")
+AGE_RE = re.compile(r"^(\d+)([smhdw])\Z")
 # created_at comes as 2020-02-05T10:38:34.210+00:00 in the examples and 2020-02-05T10:38:34.209782 in the
 # field description (docs/api_notes.md §timestamps); no zone means UTC.
 CREATED_AT_RE = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?$")
@@ -87,6 +92,8 @@ def selection_problems(params, now):
     Also sets status to [available] when newest_per_resource is given without a status.
     """
     problems = [uuid_problem("vault_id", params["vault_id"]) if params["vault_id"] is not None else None]
+    problems += list_problems("resource_ids", params["resource_ids"], resource_id_problem)
+    problems += list_problems("status", params["status"])
     for name in ("limit", "newest_per_resource"):
         if params[name] is not None and params[name] < 1:
             problems.append("%s must be 1 or more, got %d" % (name, params[name]))

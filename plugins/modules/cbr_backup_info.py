@@ -45,6 +45,8 @@ options:
     description:
       - Only backups of these resources (server or disk IDs). One ID is sent as the API filter C(resource_id);
         the API takes only one, so with several the list is read once and filtered here.
+      - Each must be a resource ID (a UUID); a name is refused (use O(resource_name)). An empty list is refused
+        rather than read as "every resource", and so is an ID listed twice.
     type: list
     elements: str
     aliases: [resource_id]
@@ -60,7 +62,7 @@ options:
   status:
     description:
       - Only backups in one of these statuses (the API filter C(status), repeated).
-      - With O(newest_per_resource), V(available) unless given.
+      - With O(newest_per_resource), V(available) unless given. An empty list is refused.
     type: list
     elements: str
     choices: [available, protecting, deleting, restoring, error, waiting_protect, waiting_delete, waiting_restore]

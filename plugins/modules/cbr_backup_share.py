@@ -30,7 +30,8 @@ options:
     description:
       - The projects (32 hexadecimal characters each) to share the backup with, or, with O(state=absent), to stop
         sharing it with.
-      - Required with O(state=present).
+      - Required with O(state=present). An empty list is refused (to cancel every share, leave it out with
+        O(state=absent)), and so is a project listed twice.
     type: list
     elements: str
   state:
@@ -159,7 +160,11 @@ cancelled_all:
   sample: false
 """
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
+    list_problems,
+    project_id_problem,
+    uuid_problem,
+)
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 from ansible_collections.cloudops.cbr.plugins.module_utils._plan import plan_set_change
 
@@ -181,15 +186,13 @@ class BackupShare(CbrModule):
         params = self.params
         problems = [uuid_problem("backup_id", params["backup_id"])]
         wanted = params["to_project_ids"]
-        if params["state"] == "present" and not wanted:
+        if wanted is not None and not wanted:
             problems.append(
-                "to_project_ids must not be empty with state=present (to cancel every share, use "
-                "state=absent without to_project_ids)"
+                "to_project_ids must not be empty (to cancel every share, use state=absent without to_project_ids)"
             )
         if params["purge"] and params["state"] == "absent":
             problems.append("purge only applies to state=present")
-        for project_id in wanted or []:
-            problems.append(project_id_problem("to_project_ids", project_id))
+        problems += list_problems("to_project_ids", wanted, project_id_problem, may_be_empty=True)
         if params["project_id"] and params["project_id"] in (wanted or []):
             problems.append(self._own_project_message(params["project_id"]))
         return [p for p in problems if p]

@@ -28,8 +28,8 @@ description:
   - "Before the first write to any backup, it checks what the API documents refusing: a backup that is not
     V(available) (C(BackupService.6702)); a destination that is the owner's own project or not a project id
     (C(6704)); more than 10 projects in total (C(6701)); and when accepting, a vault that is missing, not
-    V(available) (C(6712)), of the wrong type (C(6713)), or too small by the backup's C(resource_size) (see
-    O(capacity_check))."
+    V(available) (C(6712)), locked, a replication vault, of the wrong type (C(6713)), or, with
+    O(capacity_check=fail), too small by the backup's C(resource_size)."
   - "The API decides what the sources disagree on: whether a disk backup can be shared (a refusal comes back as
     C(BackupService.6700) with the API's message) and whether an encrypted one can (the module warns that the KMS
     key must be granted to the receiving projects). With O(backup_ids), such backups are written first; when the
@@ -51,12 +51,13 @@ options:
     description:
       - Many backups in one task, each with the same semantics as O(backup_id); per-backup results are in
         RV(backups).
+      - An empty list is refused, and so is a backup listed twice.
     type: list
     elements: str
   owner_project_ids:
     description:
       - Receiving side. Every share still V(pending) whose backup belongs to one of these projects (32 hexadecimal
-        characters each), instead of listing backups.
+        characters each), instead of listing backups. An empty list is refused, and so is a project listed twice.
     type: list
     elements: str
   dest_project_ids:
@@ -64,7 +65,8 @@ options:
       - Owner side. The projects (32 hexadecimal characters each) to share the backups with, or, with
         O(state=absent), to stop sharing them with.
       - A backup can be shared with at most 10 projects in total.
-      - An empty list with O(purge=true) removes every member.
+      - An empty list with O(purge=true) removes every member; any other empty list is refused, and so is a
+        project listed twice.
     type: list
     elements: str
   state:
@@ -89,8 +91,9 @@ options:
       - Receiving side, with O(status=accepted). The vault of the receiving project to accept every backup into.
       - When omitted, the module chooses a vault per backup among the caller's vaults (the fitting vault with the
         most room, largest backups first), adding up what it places into each vault.
-      - The vault must be V(available), hold the backup's type (server backups go to server vaults) and have room
-        for the backup (see O(capacity_check)).
+      - The vault must be V(available), not locked, a backup vault (not a replication vault), hold the backup's
+        type (server backups go to server vaults) and have room for the backup (see O(capacity_check)): the rules of
+        M(cloudops.cbr.cbr_vault_info). A O(vault_id) that cannot take a backup fails the task before any write.
       - A share already accepted counts as done when O(vault_id) is omitted. With O(vault_id), one accepted into
         another of the caller's vaults is accepted again into O(vault_id).
     type: str
@@ -99,11 +102,12 @@ options:
       - Receiving side. The vault capacity rule ("the vault's remaining space must be greater than the size of the
         backup", CBR user guide) is computed from the backup's C(resource_size), the size of the backed-up resource.
         Which size the service compares is not documented, and an incremental backup is often much smaller.
-      - V(fail) refuses before any write when a vault is too small by that measure; V(warn) warns and goes on
-        (the API then decides). Use V(warn) where your cloud accepts more (the check kit in the docs reports it).
+      - V(warn) (the default) warns and goes on (the API then decides); V(fail) refuses before any write when a
+        vault is too small by that measure (the check kit in the docs reports what your cloud compares).
+      - A vault with C(auto_expand) grows by itself and is never too small.
     type: str
     choices: [fail, warn]
-    default: fail
+    default: warn
   wait:
     description:
       - Owner side. After the change, wait until no listed member of any backup is V(pending) any more (each has
@@ -340,7 +344,11 @@ pending:
   sample: []
 """
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
+    list_problems,
+    project_id_problem,
+    uuid_problem,
+)
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 from ansible_collections.cloudops.cbr.plugins.module_utils._owner_plan import (
     OwnerRequest,
@@ -370,7 +378,7 @@ class ShareMember(CbrModule):
         purge=dict(type="bool", default=False),
         status=dict(type="str", choices=["accepted", "rejected"]),
         vault_id=dict(type="str"),
-        capacity_check=dict(type="str", default="fail", choices=["fail", "warn"]),
+        capacity_check=dict(type="str", default="warn", choices=["fail", "warn"]),
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=600),
         workers=dict(type="int", default=8),
@@ -388,17 +396,14 @@ class ShareMember(CbrModule):
     def validate(self):
         params = self.params
         problems = [uuid_problem("backup_id", params["backup_id"]) if params["backup_id"] is not None else None]
-        problems += [uuid_problem("backup_ids", b) for b in params["backup_ids"] or []]
-        if params["backup_ids"] is not None and not params["backup_ids"]:
-            problems.append("backup_ids must not be empty")
+        problems += list_problems("backup_ids", params["backup_ids"], uuid_problem)
         if not 1 <= params["workers"] <= 64:
             problems.append("workers must be from 1 to 64, got %d" % params["workers"])
         if params["status"]:
             return [p for p in problems + self._receiver_problems() if p]
         if params["vault_id"]:
             problems.append("vault_id is for the receiving side (status=accepted), not with dest_project_ids")
-        for project_id in params["dest_project_ids"]:
-            problems.append(project_id_problem("dest_project_ids", project_id))
+        problems += list_problems("dest_project_ids", params["dest_project_ids"], project_id_problem, may_be_empty=True)
         problems.append(own_project_problem(self.owner_request(), params["project_id"]))
         if not params["dest_project_ids"] and not (params["state"] == "present" and params["purge"]):
             problems.append(
@@ -417,9 +422,7 @@ class ShareMember(CbrModule):
             problems.append(uuid_problem("vault_id", params["vault_id"]))
         if params["status"] == "rejected" and params["vault_id"]:
             problems.append("vault_id is only used with status=accepted")
-        problems += [project_id_problem("owner_project_ids", p) for p in params["owner_project_ids"] or []]
-        if params["owner_project_ids"] is not None and not params["owner_project_ids"]:
-            problems.append("owner_project_ids must not be empty")
+        problems += list_problems("owner_project_ids", params["owner_project_ids"], project_id_problem)
         for name, wrong in (
             ("state", params["state"] == "absent"),
             ("purge", params["purge"]),

@@ -147,7 +147,7 @@ import re
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown, uuid_problem
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 
-SORT_RE = re.compile(r"^[a-z_]+(:(asc|desc))?(,[a-z_]+(:(asc|desc))?)*$")
+SORT_RE = re.compile(r"^[a-z_]+(:(asc|desc))?(,[a-z_]+(:(asc|desc))?)*\Z")
 
 
 class ShareMemberInfo(CbrModule):

@@ -50,6 +50,8 @@ options:
     description:
       - The projects backups may be shared with (owner view) or shared from (receiver view), 32 hexadecimal
         characters each. Any other project is flagged C(unexpected_project).
+      - An empty list means that no project is expected, so every member is flagged. A project listed twice is
+        refused.
     type: list
     elements: str
   pending_older_than:
@@ -213,7 +215,12 @@ summary:
 import datetime
 import re
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
+    list_problems,
+    project_id_problem,
+    shown,
+    uuid_problem,
+)
 from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import iam_tokens_url
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrNotFound, map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
@@ -307,7 +314,9 @@ class SharedBackupInfo(CbrModule):
     def validate(self):
         params = self.params
         problems = [uuid_problem("vault_id", params["vault_id"]) if params["vault_id"] is not None else None]
-        problems += [project_id_problem("expected_projects", p) for p in params["expected_projects"] or []]
+        problems += list_problems(
+            "expected_projects", params["expected_projects"], project_id_problem, may_be_empty=True
+        )
         if params["pending_older_than"] is not None:
             if parse_duration(params["pending_older_than"]) is None:
                 problems.append(

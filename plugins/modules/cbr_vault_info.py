@@ -9,9 +9,13 @@ short_description: List CBR vaults, and which of them can take a shared backup
 version_added: 0.1.0
 description:
   - Lists the vaults of the project (every page), or shows one with O(vault_id).
-  - With O(backup), says for each vault whether it can take that backup when the share is accepted, and why not.
-    The vault must be V(available), hold the backup's type (server backups need a server vault) and have room for
-    the backup.
+  - With O(backup), says for each vault whether it can take that backup when the share is accepted, and why not,
+    from the vault's own fields. The vault must be V(available) (C(billing.status)), not locked (C(locked)), a
+    backup vault rather than a replication vault (C(billing.protect_type)), hold the backup's type
+    (C(billing.object_type); server backups need a server vault) and have room for the backup, unless it grows by
+    itself (C(auto_expand)).
+  - The same rules decide the vault of M(cloudops.cbr.cbr_share_member) and of the C(cloudops.cbr.share_and_accept)
+    role.
 author:
   - cloudops.cbr maintainers (@cloudops)
 options:
@@ -34,11 +38,12 @@ options:
       - With O(backup), how the capacity rule counts. The rule ("the vault's remaining space must be greater than
         the size of the backup", CBR user guide) is computed from C(resource_size), the size of the backed-up
         resource; which size the service compares is not documented (an incremental backup is often smaller).
-      - V(fail) makes a shortfall a refusal (RV(vaults[].fits) false). V(warn) lists it in
-        RV(vaults[].capacity_warnings) and leaves RV(vaults[].fits) to the type and status checks.
+      - V(warn) (the default) lists a shortfall in RV(vaults[].capacity_warnings) and leaves RV(vaults[].fits) to
+        the other rules. V(fail) makes it a refusal (RV(vaults[].fits) false).
+      - A vault with C(auto_expand) grows by itself and is never short.
     type: str
     choices: [fail, warn]
-    default: fail
+    default: warn
 extends_documentation_fragment:
   - cloudops.cbr.auth
   - cloudops.cbr.attributes
@@ -89,12 +94,13 @@ vaults:
       type: list
       elements: str
       returned: with O(backup)
+      sample: ["it is a replication vault (protect_type), not a backup vault"]
     capacity_warnings:
       description: With O(capacity_check=warn), the capacity shortfall computed from the backup's C(resource_size).
       type: list
       elements: str
       returned: with O(backup) and O(capacity_check=warn)
-      sample: ["it holds disk backups and this backup (OS::Nova::Server) needs a server vault (BackupService.6713)"]
+      sample: ["it has 1024 MB free and the backup needs 40960 MB (40 GB, computed from its resource_size, ...)"]
 count:
   description: The number of vaults returned.
   returned: always
@@ -104,9 +110,9 @@ count:
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import shown, uuid_problem
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 from ansible_collections.cloudops.cbr.plugins.module_utils._plan import (
-    is_capacity_problem,
-    vault_accept_problems,
+    capacity_shortfalls,
     vault_free_mb,
+    vault_refusals,
 )
 
 
@@ -115,7 +121,7 @@ class VaultInfo(CbrModule):
         vault_id=dict(type="str"),
         object_type=dict(type="str", choices=["server", "disk", "turbo"]),
         backup=dict(type="dict"),
-        capacity_check=dict(type="str", default="fail", choices=["fail", "warn"]),
+        capacity_check=dict(type="str", default="warn", choices=["fail", "warn"]),
     )
     module_kwargs = dict(supports_check_mode=True)
 
@@ -142,12 +148,14 @@ class VaultInfo(CbrModule):
         for vault in vaults:
             vault["free_mb"] = vault_free_mb(vault)
             if params["backup"] is not None:
-                problems = vault_accept_problems(vault, params["backup"])
+                refusals = vault_refusals(vault, params["backup"])
+                shortfalls = capacity_shortfalls(vault, params["backup"])
                 if params["capacity_check"] == "warn":
-                    vault["capacity_warnings"] = [p for p in problems if is_capacity_problem(p)]
-                    problems = [p for p in problems if not is_capacity_problem(p)]
-                vault["refusals"] = problems
-                vault["fits"] = not problems
+                    vault["capacity_warnings"] = shortfalls
+                else:
+                    refusals += shortfalls
+                vault["refusals"] = refusals
+                vault["fits"] = not refusals
         self.result.update(vaults=vaults, count=len(vaults))
 
 

@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Bad input, table-driven over every module: each case fails before any request, naming the option.
+"""Bad input, table-driven over every module: each case fails before any request (so 0 writes), naming the option.
 
 The modules run in this process (tests/runners.py); their auth points at the emulator, whose request log
 proves that nothing was sent.
@@ -8,7 +8,7 @@ proves that nothing was sent.
 
 import pytest
 
-from demo_ids import DR, OWNER, WEB, password_auth  # pylint: disable=import-error
+from demo_ids import DR, GOLDEN, OWNER, WEB, password_auth  # pylint: disable=import-error
 
 VAULT = "3a1f0c1e-0000-4000-8000-000000000002"
 LONG = "a" * 5000
@@ -83,6 +83,27 @@ CASES = [
     ("cbr_share_member_info", {"backup_id": WEB, "timeout": 0}, "timeout"),
     ("cbr_share_member_info", {"backup_id": WEB, "timeout": "slow"}, "timeout"),
     ("cbr_share_member_info", {"backup_id": WEB, "validate_certs": "perhaps"}, "validate_certs"),
+    # Issue 25: an empty list never widens, a duplicate is named, an id must match its format to the last character.
+    ("cbr_share_member", {"backup_ids": [], "dest_project_ids": [DR]}, "backup_ids must not be empty"),
+    ("cbr_share_member", {"backup_ids": [WEB, WEB], "dest_project_ids": [DR]}, "backup_ids lists '%s'" % WEB),
+    ("cbr_share_member", {"backup_ids": [WEB + "\n"], "dest_project_ids": [DR]}, "backup_ids"),
+    ("cbr_share_member", {"backup_id": WEB + "\n", "dest_project_ids": [DR]}, "backup_id"),
+    ("cbr_share_member", {"backup_id": WEB, "dest_project_ids": [DR, GOLDEN, DR]}, "dest_project_ids lists '%s'" % DR),
+    ("cbr_share_member", {"backup_id": WEB, "dest_project_ids": [DR + "\n"]}, "dest_project_ids"),
+    ("cbr_share_member", {"owner_project_ids": [], "status": "rejected"}, "owner_project_ids must not be empty"),
+    ("cbr_share_member", {"owner_project_ids": [DR, DR], "status": "rejected"}, "owner_project_ids lists"),
+    ("cbr_share_member", {"backup_id": WEB, "status": "accepted", "vault_id": VAULT + "\n"}, "vault_id"),
+    ("cbr_backup_share", {"backup_id": WEB, "to_project_ids": [DR, DR]}, "to_project_ids lists '%s'" % DR),
+    ("cbr_backup_share", {"backup_id": WEB, "to_project_ids": [], "state": "absent"}, "to_project_ids"),
+    ("cbr_backup_info", {"resource_ids": []}, "resource_ids must not be empty"),
+    ("cbr_backup_info", {"resource_ids": ["web-01"]}, "resource_ids must be resource ids"),
+    ("cbr_backup_info", {"resource_ids": [WEB, WEB]}, "resource_ids lists"),
+    ("cbr_backup_info", {"resource_ids": [WEB + "\n"]}, "resource_ids"),
+    ("cbr_backup_info", {"status": []}, "status must not be empty"),
+    ("cbr_backup_info", {"backup_id": WEB + "\n"}, "backup_id"),
+    ("cbr_shared_backup_info", {"expected_projects": [DR, DR]}, "expected_projects lists"),
+    ("cbr_share_member_info", {"backup_id": WEB, "sort": "created_at:desc\n"}, "sort"),
+    ("cbr_share_member_info", {"backup_id": WEB, "region": "eu-de\n"}, "region"),
 ]
 
 

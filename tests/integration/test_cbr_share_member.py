@@ -320,13 +320,15 @@ def test_check_mode_before_the_share_exists_would_accept_once_shared(emulator, s
 def test_accepting_into_an_unfit_vault_says_which_check_failed(emulator, share):
     preload(emulator, CUSTOMER)
     wrong_type = share(CUSTOMER, status="accepted", vault_id=CUSTOMER_DISK_VAULT)
-    full = share(CUSTOMER, status="accepted", vault_id=CUSTOMER_FULL_VAULT)
+    full = share(CUSTOMER, status="accepted", vault_id=CUSTOMER_FULL_VAULT, capacity_check="fail")
     frozen = share(CUSTOMER, status="accepted", vault_id=CUSTOMER_FROZEN_VAULT)
     missing = share(CUSTOMER, status="accepted", vault_id="3a1f0c1e-0000-4000-8000-0000000000ff")
     assert "holds disk backups" in wrong_type["msg"] and "BackupService.6713" in wrong_type["msg"]
     assert "has 10240 MB free and the backup needs 40960 MB" in full["msg"]
     assert "computed from its resource_size" in full["msg"] and "capacity_check=warn" in full["msg"]
     assert "frozen" in frozen["msg"] and "BackupService.6712" in frozen["msg"]
+    # The capacity_check hint only where capacity_check changes the outcome (issue 25 item 8).
+    assert "capacity_check" not in wrong_type["msg"] and "capacity_check" not in frozen["msg"]
     assert "does not exist in project %s" % CUSTOMER in missing["msg"]
     assert emulator.writes() == []
 

@@ -179,7 +179,14 @@ def test_every_write_is_sent_by_the_project_it_belongs_to(emulator, run_role):
 def test_two_backups_that_fit_alone_but_not_together_fail_before_any_write(emulator, run_role):
     # 110 GB free in the golden vault: web (40 GB) and db (100 GB) each fit, both do not.
     emulator.state.vaults[GOLDEN_VAULT]["size_gb"] = 120
-    rc, report, output = run_role(role_vars(emulator, recipients=(GOLDEN,), share_and_accept_backup_ids=[WEB, DB]))
+    rc, report, output = run_role(
+        role_vars(
+            emulator,
+            recipients=(GOLDEN,),
+            share_and_accept_backup_ids=[WEB, DB],
+            share_and_accept_capacity_check="fail",
+        )
+    )
     assert rc != 0 and report is None
     assert "project %s cannot accept backup %s: no vault can take it" % (GOLDEN, WEB) in output
     assert "after 102400 MB placed there for the other backups of this run" in output
@@ -201,7 +208,7 @@ def test_an_explicit_vault_of_the_wrong_type_fails_before_any_write(emulator, ru
 
 def test_no_fitting_vault_fails_naming_the_recipient_and_each_refusal(emulator, run_role):
     emulator.state.vaults.pop(CUSTOMER_VAULT)
-    rc, report, output = run_role(role_vars(emulator, recipients=(CUSTOMER,)))
+    rc, report, output = run_role(role_vars(emulator, recipients=(CUSTOMER,), share_and_accept_capacity_check="fail"))
     assert rc != 0 and report is None
     assert "project %s cannot accept backup %s: no vault can take it" % (CUSTOMER, WEB) in output
     for refusal in (

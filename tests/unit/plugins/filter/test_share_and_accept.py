@@ -142,9 +142,21 @@ def test_first_run_plans_one_owner_write_and_one_answer_per_recipient_and_vault(
 
 
 def test_two_backups_that_fit_alone_but_not_together_stop_the_plan():
-    result = plan(owner(backup(B1, 150), backup(B2, 150)), [read(DR, [vault(DR_VAULT, 250)])], [recipient(DR)])
-    assert len(result["problems"]) == 1
+    result = plan(
+        owner(backup(B1, 150), backup(B2, 150)),
+        [read(DR, [vault(DR_VAULT, 250)])],
+        [recipient(DR)],
+        capacity_check="fail",
+    )
+    assert len(result["problems"]) == 2
     assert result["problems"][0].startswith("project %s cannot accept backup %s: no vault can take it" % (DR, B2))
+    # The hint, once: only a capacity shortfall changes with share_and_accept_capacity_check.
+    assert result["problems"][1].startswith("share_and_accept_capacity_check=warn makes a capacity shortfall")
+
+
+def test_capacity_is_a_warning_by_default():
+    result = plan(owner(backup(B1, 150), backup(B2, 150)), [read(DR, [vault(DR_VAULT, 250)])], [recipient(DR)])
+    assert result["problems"] == [] and len(result["warnings"]) == 1
 
 
 def test_capacity_warn_places_both_with_a_warning():

@@ -78,7 +78,7 @@ def test_the_estate_report_has_every_backup_and_member_once_with_estate_flags():
     assert [(b["project_id"], b["id"]) for b in report["backups"]] == [(SOURCE, "b-1"), (SOURCE, "b-2"), (DR, "b-dr-1")]
     members = dict(((b["id"], m["dest_project_id"]), m) for b in report["backups"] for m in b["members"])
     assert members[("b-dr-1", SOURCE)]["within_estate"] and members[("b-dr-1", SOURCE)]["flags"] == []
-    assert members[("b-1", STRANGER)]["flags"] == ["pending_too_long", "outside_estate"]
+    assert members[("b-1", STRANGER)]["flags"] == ["pending_too_long", "unexpected_project"]
     assert not members[("b-1", STRANGER)]["within_estate"]
     summary = report["summary"]
     assert (summary["projects"], summary["backups"], summary["shared_backups"], summary["members"]) == (2, 3, 2, 3)
@@ -89,7 +89,7 @@ def test_the_estate_report_has_every_backup_and_member_once_with_estate_flags():
             "backup_id": "b-1",
             "project_id": STRANGER,
             "status": "pending",
-            "flags": ["pending_too_long", "outside_estate"],
+            "flags": ["pending_too_long", "unexpected_project"],
         }
     ]
 
@@ -119,11 +119,11 @@ def test_every_estate_project_is_named_and_an_unknown_one_says_why():
 )
 def test_a_single_audit_names_given_projects_and_says_why_others_have_no_name(names, reason):
     single = audit([backup("b-1", "web", SOURCE, [(DR, "accepted", []), (GOLDEN, "accepted", [])])], names)
-    report = sharing_audit_estate({SOURCE: single}, project_names={DR: "eu-de_dr (given)"})
+    report = sharing_audit_estate({SOURCE: single}, expected_projects={DR: "eu-de_dr (given)"})
     assert report["projects"][DR]["name"] == "eu-de_dr (given)"
     assert reason in report["projects"][GOLDEN]["why_unnamed"]
     assert "not an estate project" not in report["projects"][GOLDEN]["why_unnamed"]  # no estate in this run
-    assert [m["flags"] for m in report["backups"][0]["members"]] == [[], []]  # no estate: no outside_estate
+    assert [m["flags"] for m in report["backups"][0]["members"]] == [[], []]  # no estate: the module's flags only
     page = sharing_audit_html(single, project_names={DR: "eu-de_dr (given)"})
     assert "eu-de_dr (given)" in page and reason in page
     rows = list(csv.DictReader(io.StringIO(sharing_audit_csv(single, project_names={DR: "eu-de_dr (given)"}))))
@@ -156,7 +156,7 @@ def test_the_estate_page_shows_owners_estate_shares_and_every_project():
     parser.feed(page)
     assert [cell for cell in parser.rows["matrix"][0]][:3] == ["Owner", "Backup", "Vault"]
     assert {row[0] for row in parser.rows["projects"][1:]} == {SOURCE, DR, WEB_PROJECT, STRANGER}
-    assert 'data-within-estate="yes"' in page and 'data-flags="pending_too_long outside_estate"' in page
+    assert 'data-within-estate="yes"' in page and 'data-flags="pending_too_long unexpected_project"' in page
     facts = dict((row[0], row[1]) for row in parser.rows["summary"])
     assert facts["Members within the estate"] == "2" and facts["Flagged"] == "1"
 
@@ -248,3 +248,13 @@ def test_a_generated_time_without_zone_is_refused(generated_at):
 def test_the_estate_filter_refuses_a_list_of_audits():
     with pytest.raises(AnsibleFilterError, match="mapping of project ID"):
         sharing_audit_estate([audit([])])
+
+
+def test_a_project_outside_the_estate_that_is_expected_is_not_flagged():
+    report = sharing_audit_estate(estate_audits(), ESTATE, expected_projects={STRANGER: "partner"})
+    [member] = [m for b in report["backups"] for m in b["members"] if m["dest_project_id"] == STRANGER]
+    assert (member["flags"], member["within_estate"]) == (["pending_too_long"], False)
+    assert report["projects"][STRANGER]["name"] == "partner"
+    listed = sharing_audit_estate(estate_audits(), ESTATE, expected_projects=[STRANGER])
+    assert listed["projects"][STRANGER]["name"] is None
+    assert listed["summary"]["flagged"][0]["flags"] == ["pending_too_long"]

@@ -4,7 +4,7 @@
 
 import pytest
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._plan import assign_vaults, plan_set_change
+from ansible_collections.cloudops.cbr.plugins.module_utils._plan import assign_vaults, capacity_hint, plan_set_change
 
 SERVER, DISK = "OS::Nova::Server", "OS::Cinder::Volume"
 
@@ -104,6 +104,30 @@ def test_inputs_are_not_changed():
     vaults, backups = [vault("v1", 250)], [backup("b1", 150), backup("b2", 50)]
     assign_vaults(backups, vaults)
     assert vaults == [vault("v1", 250)] and backups == [backup("b1", 150), backup("b2", 50)]
+
+
+def test_locked_and_replication_vaults_are_never_chosen():
+    locked = dict(vault("v1", 1000), locked=True, sys_lock_source_service="SMB")
+    replication = vault("v2", 1000)
+    replication["billing"]["protect_type"] = "replication"
+    choice = assign_vaults([backup("b1", 10)], [locked, replication], capacity_check="warn")[0]
+    assert choice.vault_id is None and choice.capacity_only is False
+    assert "it is locked (locked: true, by SMB)" in choice.problems[0]
+    assert "it is a replication vault (protect_type)" in choice.problems[0]
+
+
+def test_an_auto_expand_vault_takes_any_size():
+    grows = dict(vault("v1", 1), auto_expand=True)
+    choices = assign_vaults([backup("b1", 150), backup("b2", 150)], [grows], capacity_check="fail")
+    assert [c.vault_id for c in choices] == ["v1", "v1"] and all(c.problems == [] for c in choices)
+
+
+def test_the_capacity_hint_only_when_capacity_alone_refused():
+    short = assign_vaults([backup("b1", 150)], [vault("v1", 100)])
+    wrong_type = assign_vaults([backup("b1", 10)], [vault("v1", 1, object_type="disk")])
+    assert short[0].capacity_only is True and "capacity_check=warn" in capacity_hint(short)
+    assert wrong_type[0].capacity_only is False and capacity_hint(wrong_type) == ""
+    assert capacity_hint(short + short).count("capacity_check") == 1
 
 
 A, B, C = "a" * 32, "b" * 32, "c" * 32
