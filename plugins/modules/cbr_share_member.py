@@ -92,7 +92,7 @@ options:
       - When omitted, the module chooses a vault per backup among the caller's vaults (the fitting vault with the
         most room, largest backups first), adding up what it places into each vault.
       - The vault must be V(available), not locked, a backup vault (not a replication vault), hold the backup's
-        type (server backups go to server vaults) and have room for the backup (see O(capacity_check)): the rules of
+        type (server backups go to server vaults) and have room for the backup (see O(capacity_check)), by the rules of
         M(cloudops.cbr.cbr_vault_info). A O(vault_id) that cannot take a backup fails the task before any write.
       - A share already accepted counts as done when O(vault_id) is omitted. With O(vault_id), one accepted into
         another of the caller's vaults is accepted again into O(vault_id).

@@ -71,8 +71,9 @@ class Handler(BaseHTTPRequestHandler):
             status, answer = emulator.control(self.command, split.path[len(CONTROL_PREFIX) :], parsed)
             return self._send(status, {}, answer)
         headers = {k.lower(): v for k, v in self.headers.items()}
-        request = Request(self.command, split.path, parse_qsl(split.query, keep_blank_values=True), headers, body)
-        request.listener = self.listener
+        region, path = emulator.split_region(split.path)
+        request = Request(self.command, path, parse_qsl(split.query, keep_blank_values=True), headers, body)
+        request.raw_path, request.region, request.listener = split.path, region, self.listener
         if emulator.latency_ms:
             time.sleep(emulator.latency_ms / 1000.0)
         request_id = uuid.uuid4().hex
