@@ -61,8 +61,8 @@ options:
       - The project name to scope a password token to, for example V(eu-de) or V(eu-de_dr); the project id is then
         read from the token. Part of the scope group.
       - With O(project_id) as well, the token is scoped by O(project_id) and must be for the project O(project_name)
-        names, else the task fails after the login and before any other request. With a token or AK/SK, which no
-        login checks, setting both is refused.
+        names, else the task fails after the login and before any other request. A token or AK/SK uses
+        O(project_id) only.
       - "Environment: E(OS_PROJECT_NAME) or E(HW_PROJECT_NAME)."
     type: str
   region:

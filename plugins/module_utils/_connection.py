@@ -160,12 +160,6 @@ class Connection:
                     "project_id is required with %s authentication (project_name needs a password login)%s"
                     % (name, came_from if self.unused_scope else "")
                 )
-            elif self.options["project_name"]:
-                problems.append(
-                    "project_name and project_id are both set (the scope comes from %s): with %s authentication "
-                    "project_name cannot be checked against project_id (only a password login resolves a name); "
-                    "set project_id alone" % (self.sources["scope"], name)
-                )
             if not self.endpoint(service, own_service=service):
                 problems.append(
                     "endpoint, endpoints.%s or region is required with %s authentication (there is no token catalog "

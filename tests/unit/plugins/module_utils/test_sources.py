@@ -286,20 +286,11 @@ def test_a_token_and_aksk_together_are_refused_naming_where_they_come_from(param
     assert problems[0].endswith("give one of them (the identity comes from %s)" % source)
 
 
-def test_project_name_with_project_id_is_refused_where_no_login_can_check_it():
-    params = {
-        "access_key": "AK",
-        "secret_key": "SK",
-        "project_id": OWNER,
-        "project_name": "eu-de_dr",
-        "region": "eu-de",
-    }
-    problems = resolved(params).problems()
-    assert problems == [
-        "project_name and project_id are both set (the scope comes from the task's options): with AK/SK "
-        "authentication project_name cannot be checked against project_id (only a password login resolves a name); "
-        "set project_id alone"
-    ]
+def test_with_aksk_project_id_is_the_scope_and_project_name_is_not_used():
+    """module_defaults and the task are merged option by option, so both may be set: AK/SK signs for project_id."""
+    params = {"access_key": "AK", "secret_key": "SK", "project_id": OWNER, "project_name": "eu-de_dr"}
+    connection = resolved(dict(params, region="eu-de"))
+    assert connection.problems() == [] and connection.credential().project_id == OWNER
 
 
 def test_a_password_login_checks_project_name_against_the_token_of_project_id():
