@@ -13,15 +13,6 @@ options:
         the first C(secure.yaml) found in E(OS_CLIENT_SECURE_FILE) and the same directories is merged over it, as
         openstacksdk does.
       - "Read from the cloud: C(auth.auth_url), C(auth.username), C(auth.password), C(auth.user_domain_name) (or
-<<<<<<< HEAD
-        C(auth.domain_name), C(auth.project_domain_name)), C(auth.project_id), C(auth.project_name), C(auth.token),
-        C(auth.ak) / C(auth.access_key), C(auth.sk) / C(auth.secret_key), C(auth.security_token), C(region_name),
-        C(verify) (a boolean or a CA bundle path), C(cacert), C(cbr_endpoint_override) and
-        C(vbs_endpoint_override) (or C(vbsv2_endpoint_override), C(volume_backup_endpoint_override))."
-      - "C(auth_type) of the cloud selects its credential: V(password) or V(v3password) (user name and password),
-        V(token) or V(v3token), V(aksk); the cloud's keys of other credentials are then not used. Other auth types
-        are refused. Without C(auth_type), every credential key of the cloud counts, as for the other levels."
-=======
         C(auth.domain_name), C(auth.project_domain_name)), C(auth.user_domain_id) (or C(auth.domain_id),
         C(auth.project_domain_id)), C(auth.project_id) (or C(auth.tenant_id)), C(auth.project_name) (or
         C(auth.tenant_name)), C(auth.token), C(auth.ak) / C(auth.access_key), C(auth.sk) / C(auth.secret_key),
@@ -37,11 +28,13 @@ options:
         collection's. A profile gives the region; without C(auth.auth_url), IAM and every service are then at the
         region's preset endpoints (see the notes). A C(region_name) outside the profile's or the cloud's
         C(regions) fails, as in openstacksdk."
+      - "C(auth_type) of the cloud selects its credential: V(password) or V(v3password) (user name and password),
+        V(token) or V(v3token), V(aksk); the cloud's keys of other credentials are then not used. Other auth types
+        are refused. Without C(auth_type), every credential key of the cloud counts, as for the other levels."
       - "Ignored without a warning, as they mean nothing to these modules: C(interface), C(identity_interface),
-        C(auth_type), C(api_timeout), C(vendor_hook) and the C(*_api_version) settings and C(image_format). Any
+        C(api_timeout), C(vendor_hook) and the C(*_api_version) settings and C(image_format). Any
         other key of the cloud or of its C(auth) is ignored with a warning that names it (for example
         C(auth.user_id) or the agency keys C(auth.target_*), which this collection does not support)."
->>>>>>> main
       - The cloud is one level of the rule in the notes, below the task's options and above the environment.
       - If not set, the value of the E(OS_CLOUD) environment variable is used.
       - Needs the PyYAML Python library.

@@ -39,21 +39,13 @@ def resolve(params, environ=None):
     Raises CbrConfigError when `cloud` names no cloud of clouds.yaml, CbrMissingLibrary without PyYAML.
     """
     environ = os.environ if environ is None else environ
-<<<<<<< HEAD
-    options, sources, unused_scope = merge(levels(params, environ))
-=======
     warnings = []
-    options, sources = merge(levels(params, environ, warnings))
->>>>>>> main
+    options, sources, unused_scope = merge(levels(params, environ, warnings))
     if options["validate_certs"] is None:
         options["validate_certs"] = True
     # The options outside the groups (cloud, timeout, ...) are the task's own.
     options.update((name, params.get(name)) for name in AUTH_ARGUMENT_SPEC if name not in options)
-<<<<<<< HEAD
-    return Connection(options, sources, unused_scope)
-=======
-    return Connection(options, sources, warnings)
->>>>>>> main
+    return Connection(options, sources, unused_scope, warnings)
 
 
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+\Z")
@@ -62,18 +54,12 @@ _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+\Z")
 class Connection:
     """The merged connection options of one task, where each group came from, and what they give."""
 
-<<<<<<< HEAD
-    def __init__(self, options, sources, unused_scope=None):
+    def __init__(self, options, sources, unused_scope=None, warnings=()):
         self.options = options
         self.sources = sources
         # Where a project below the identity's level was found and not used (see _sources.merge), for messages.
         self.unused_scope = unused_scope
-=======
-    def __init__(self, options, sources, warnings=()):
-        self.options = options
-        self.sources = sources
         self.warnings = list(warnings)  # what the task should be warned of (clouds.yaml keys not read)
->>>>>>> main
 
     def secrets(self):
         """Every secret value in the options, to add to the module's no_log values."""
