@@ -199,9 +199,8 @@ class PasswordAuth:
 
     @property
     def login_refused_hint(self):
-        return (
-            "IAM refused the login: check username, password and domain_name, and that the user has a role in %s"
-            % ("project %s" % (self.project_id or self.project_name))
+        return "IAM refused the login: check username, password and domain_name, and that the user has a role in %s" % (
+            "project %s" % (self.project_id or self.project_name)
         )
 
     def __init__(self, username, password, domain_name, auth_url, project_id=None, project_name=None, domain_id=None):

@@ -359,18 +359,22 @@ class ApiSession:
             waited += wait
 
     def call_json(self, method, url, action, params=None, body=None):
+        """The answer of call() as a JSON object (a dict); anything else is a CbrApiError."""
         response = self.call(method, url, action, params=params, body=body)
         if not response.content:
             return {}
         try:
-            return response.json()
+            answer = response.json()
         except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
             raise CbrApiError(
                 action,
-                "the answer is not JSON: %s" % response.text[:200],
+                "the answer is not a JSON object: %s" % response.text[:200],
                 status_code=response.status_code,
                 request_id=response.headers.get("X-Request-Id"),
-            ) from None
+            )
+        return answer
 
     def _api_error(self, action, response, authenticated=True):
         code, message = parse_error_body(response.text)
