@@ -10,6 +10,7 @@ Private to this collection: the interface may change without notice.
 
 import os
 import re
+from urllib.parse import urlsplit
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._api import CLIENTS
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown
@@ -75,8 +76,11 @@ class Connection:
             return options["auth_url"]
         return preset_endpoint("iam", options["region"]) + "/v3" if options["region"] else None
 
-    def credential(self):
-        """The credential of the identity group: a token, else AK/SK, else a password; None when there is none."""
+    def credential(self, scoped=True):
+        """The credential of the identity group: a token, else AK/SK, else a password; None when there is none.
+
+        Not `scoped`: for IAM's own calls (the projects the identity reaches), a password without a project logs
+        in to its domain."""
         options = self.options
         if options["token"]:
             return TokenAuth(options["token"])
@@ -96,6 +100,7 @@ class Connection:
                 project_id=options["project_id"],
                 project_name=options["project_name"],
                 domain_id=options["domain_id"],
+                domain_scoped=not scoped,
             )
         return None
 
@@ -111,8 +116,10 @@ class Connection:
             return found
         return preset_endpoint(service, options["region"]) if options["region"] else None
 
-    def problems(self, service="cbr"):
-        """What is wrong with the merged options, whatever their source; each message names the option."""
+    def problems(self, service="cbr", scoped=True):
+        """What is wrong with the merged options, whatever their source; each message names the option.
+
+        Not `scoped`: the options are for IAM's own calls (see credential()), not for one project's service."""
         options, problems = self.options, []
         if options["project_id"] is not None:
             problems.append(project_id_problem("project_id", options["project_id"]))
@@ -133,10 +140,10 @@ class Connection:
         if options.get("rate_limit") is not None and not options["rate_limit"] > 0:
             problems.append("rate_limit must be more than 0 requests per second, got %s" % options["rate_limit"])
         problems = [p for p in problems if p]
-        return problems + self._credential_problems(service)
+        return problems + self._credential_problems(service, scoped)
 
-    def _credential_problems(self, service):
-        credential = self.credential()
+    def _credential_problems(self, service, scoped):
+        credential = self.credential(scoped)
         if credential is None:
             return [
                 "no credentials: set token, or access_key and secret_key, or username, password and domain_name "
@@ -156,7 +163,10 @@ class Connection:
                 % (", ".join(given["token"]), ", ".join(given["AK/SK"]), came_from)
             ]
         problems = [problem + came_from for problem in credential.problems()]
-        if credential.kind != "password":
+        if credential.kind != "password" and not scoped:
+            if not self.auth_url():
+                problems.append("auth_url or region is required to ask IAM which projects the credential reaches")
+        elif credential.kind != "password":
             name = "token" if credential.kind == "token" else "AK/SK"
             if not self.options["project_id"]:
                 problems.append(
@@ -212,6 +222,7 @@ def connect(connection, service="cbr", pool_size=10, checked=False):
         rate_limit=options.get("rate_limit"),
     )
     credential = session.auth = connection.credential()
+    session.share_pace(pace_key(connection, credential, service))
     project_id, catalog = options["project_id"], None
     if credential.kind == "password":
         token_body = credential.login(session)
@@ -230,6 +241,13 @@ def connect(connection, service="cbr", pool_size=10, checked=False):
     if problem:
         raise CbrConfigError(problem)
     return CLIENTS[service](session, service_root(endpoint), project_id, API_VERSIONS[service])
+
+
+def pace_key(connection, credential, service="cbr"):
+    """Whose pace a session keeps with the other processes of the controller: the identity at the host it calls
+    first (the service, else IAM), so that one identity on two clouds (or emulators) keeps two paces."""
+    where = connection.endpoint(service, own_service=service) or connection.auth_url() or ""
+    return "%s at %s" % (credential.pace_identity, urlsplit(where).netloc)
 
 
 def token_options(connection, client, service="cbr"):
