@@ -86,7 +86,11 @@ def read_project(auth, params, selection=None, window=(None, None), pool_size=1)
         if params["vaults"]:
             result["vaults"] = client.list_vaults()
 
-    return result, run_lifecycle(auth, work, pool_size=pool_size)
+    def resolved(connection):
+        if connection.warnings:
+            result["warnings"] = connection.warnings
+
+    return result, run_lifecycle(auth, work, pool_size=pool_size, resolved=resolved)
 
 
 def read_recipients(recipients, params):

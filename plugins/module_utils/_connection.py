@@ -38,12 +38,13 @@ def resolve(params, environ=None):
     Raises CbrConfigError when `cloud` names no cloud of clouds.yaml, CbrMissingLibrary without PyYAML.
     """
     environ = os.environ if environ is None else environ
-    options, sources = merge(levels(params, environ))
+    warnings = []
+    options, sources = merge(levels(params, environ, warnings))
     if options["validate_certs"] is None:
         options["validate_certs"] = True
     # The options outside the groups (cloud, timeout, ...) are the task's own.
     options.update((name, params.get(name)) for name in AUTH_ARGUMENT_SPEC if name not in options)
-    return Connection(options, sources)
+    return Connection(options, sources, warnings)
 
 
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+\Z")
@@ -52,9 +53,10 @@ _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+\Z")
 class Connection:
     """The merged connection options of one task, where each group came from, and what they give."""
 
-    def __init__(self, options, sources):
+    def __init__(self, options, sources, warnings=()):
         self.options = options
         self.sources = sources
+        self.warnings = list(warnings)  # what the task should be warned of (clouds.yaml keys not read)
 
     def secrets(self):
         """Every secret value in the options, to add to the module's no_log values."""
@@ -90,6 +92,7 @@ class Connection:
                 self.auth_url(),
                 project_id=options["project_id"],
                 project_name=options["project_name"],
+                domain_id=options["domain_id"],
             )
         return None
 

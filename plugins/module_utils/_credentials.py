@@ -148,19 +148,24 @@ class AkSkAuth:
         return headers
 
 
-def password_auth_body(username, password, domain_name, project_id=None, project_name=None):
-    """A Keystone v3 password request scoped to one project, by id or by name in the domain."""
+def password_auth_body(username, password, domain_name, project_id=None, project_name=None, domain_id=None):
+    """A Keystone v3 password request scoped to one project, by id or by name in the domain.
+
+    The domain is named by domain_id when it is given, else by domain_name (keystoneauth's v3 password plugin does
+    the same).
+    """
+    domain = {"id": domain_id} if domain_id else {"name": domain_name}
     if project_id:
         scope = {"id": project_id}
     else:
         # The domain is not documented as required for a name scope; standard Keystone wants it (docs/api_notes.md
         # §iam.token).
-        scope = {"name": project_name, "domain": {"name": domain_name}}
+        scope = {"name": project_name, "domain": domain}
     return {
         "auth": {
             "identity": {
                 "methods": ["password"],
-                "password": {"user": {"name": username, "password": password, "domain": {"name": domain_name}}},
+                "password": {"user": {"name": username, "password": password, "domain": domain}},
             },
             "scope": {"project": scope},
         }
@@ -195,10 +200,11 @@ class PasswordAuth:
             )
         return "The token from the password login was refused although it was just issued."
 
-    def __init__(self, username, password, domain_name, auth_url, project_id=None, project_name=None):
+    def __init__(self, username, password, domain_name, auth_url, project_id=None, project_name=None, domain_id=None):
         self.username = username
         self._password = password
         self.domain_name = domain_name
+        self.domain_id = domain_id
         self.auth_url = auth_url
         self.project_id = project_id
         self.project_name = project_name
@@ -207,7 +213,9 @@ class PasswordAuth:
         self.token_body = {}
 
     def problems(self):
-        values = {"username": self.username, "password": self._password, "domain_name": self.domain_name}
+        # domain_id (a Keystone domain id) may stand for domain_name.
+        domain = self.domain_name or self.domain_id
+        values = {"username": self.username, "password": self._password, "domain_name": domain}
         problems = _missing("password authentication", values, ("username", "password", "domain_name"))
         if not self.auth_url:
             problems.append("password authentication needs auth_url (or region, for its IAM endpoint)")
@@ -219,7 +227,12 @@ class PasswordAuth:
         """Get a token as this user, scoped to the project; return the token body (project, catalog, expiry)."""
         action = "Failed to get an IAM token for user %s" % self.username
         body = password_auth_body(
-            self.username, self._password, self.domain_name, project_id=self.project_id, project_name=self.project_name
+            self.username,
+            self._password,
+            self.domain_name,
+            project_id=self.project_id,
+            project_name=self.project_name,
+            domain_id=self.domain_id,
         )
         self.token = None  # the login itself is sent without the old token
         response = session.call("POST", iam_tokens_url(self.auth_url), action, body=body)

@@ -83,6 +83,8 @@ class CbrModule:
 
     def _resolved(self, connection):
         self.connection = connection
+        for warning in connection.warnings:
+            self.module.warn(warning)
         # From here on, the options say what the task really uses (as invocation.module_args shows them).
         self.params.update(connection.group_options())
 

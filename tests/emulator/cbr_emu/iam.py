@@ -162,8 +162,8 @@ class IamMixin:
         except (ValueError, KeyError, TypeError):
             message = "The request body is not a valid password auth request."
             raise ApiError(400, {"error": {"code": 400, "title": "Bad Request", "message": message}}) from None
-        user_domain = (user.get("domain") or {}).get("name")
         with self.state.lock:
+            user_domain = self._domain_name(user.get("domain") or {})
             known = self.state.users.get((user_domain, user.get("name")))
         if known is None or user.get("password") not in known["passwords"]:
             raise iam_unauthorized("The username or password is wrong.")
@@ -290,11 +290,21 @@ class IamMixin:
             "links": {"self": "%s/v3/projects/%s" % (self.url_of(project["region"], MAIN), project["id"])},
         }
 
+    def _domain_name(self, reference):
+        """The name of the domain a Keystone domain reference names, by id or by name (None for none or an unknown id).
+
+        Keystone v3 takes a domain by id or by name; otcextensions' configuration page shows user_domain_id as the
+        alternative to user_domain_name on Open Telekom Cloud. Call with the state's lock held.
+        """
+        if reference.get("id") is not None:
+            return next((d["name"] for d in self.state.domains.values() if d["id"] == reference["id"]), None)
+        return reference.get("name")
+
     def _scoped_project(self, scope):
         with self.state.lock:
             if scope.get("id"):
                 return self.state.projects.get(scope["id"])
-            domain = (scope.get("domain") or {}).get("name")
+            domain = self._domain_name(scope.get("domain") or {})
             if domain is None and self.reading("project_name_scope_needs_domain"):
                 return None
             for project in self.state.projects.values():
