@@ -245,7 +245,7 @@ def flag_unknown_statuses(backups):
     the member API does not document, docs/api_notes.md §members.record): the audit cannot say what it means."""
     for backup in backups:
         for member in backup.get("members", []):
-            if member.get("status") not in STATUSES:
+            if member.get("status") not in MEMBER_STATUSES:
                 member["flags"] = member.get("flags", []) + ["unknown_status"]
 
 
@@ -262,7 +262,7 @@ def summarize(backups, owner_view, vanished=0):
         shared += bool(entries)
         for entry in entries:
             members += 1
-            status = entry.get("status") if entry.get("status") in STATUSES else "unknown"
+            status = entry.get("status") if entry.get("status") in MEMBER_STATUSES else "unknown"
             by_status[status] = by_status.get(status, 0) + 1
             if entry["flags"]:
                 flagged.append(
