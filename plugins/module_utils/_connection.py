@@ -72,6 +72,12 @@ class Connection:
             return options["auth_url"]
         return preset_endpoint("iam", options["region"]) + "/v3" if options["region"] else None
 
+    def iam_url(self, credential):
+        """Where IAM is for calls after the login (the project names): auth_url as given, else where the password
+        login went (the preset of the region the user named). A token without auth_url has none: the IAM that issued
+        it is unknown, and the token never goes to a host the user did not name (docs/api_notes.md §iam.catalog)."""
+        return self.options["auth_url"] or getattr(credential, "auth_url", None)
+
     def credential(self):
         """The credential of the identity group: a token, else AK/SK, else a password; None when there is none."""
         options = self.options
@@ -210,6 +216,8 @@ def token_options(connection, client, service="cbr"):
     return dict(
         token=client.session.auth.token,
         project_id=client.project_id,
+        # The IAM the token came from, for the calls that need IAM again (the audit's project names).
+        auth_url=client.session.auth.auth_url,
         region=options["region"],
         endpoints=endpoints,
         validate_certs=options["validate_certs"],

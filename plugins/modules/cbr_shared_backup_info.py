@@ -87,6 +87,9 @@ options:
     description:
       - Also read the names of the caller's vaults and of the projects the caller's user can access (IAM
         C(GET /v3/auth/projects), for password and token credentials only) and return them in RV(names).
+      - The project names come from the IAM of O(auth_url), or where the password login went. A token is sent to no
+        other IAM: with a token and no O(auth_url) (M(cloudops.cbr.cbr_auth) returns it), RV(names.projects) is
+        empty and the task warns.
     type: bool
     default: true
 extends_documentation_fragment:
@@ -343,7 +346,13 @@ class SharedBackupInfo(CbrModule):
         vanished = 0
         if params["names"]:
             # First: two reads that then do not depend on a token lasting through the member reads.
-            self.result["names"] = visible_names(self.client, self.connection.auth_url())
+            iam_url = self.connection.iam_url(self.client.session.auth)
+            if iam_url is None and self.client.session.auth.kind == "token":
+                self.module.warn(
+                    "names.projects is empty: with a token, the project names are read from IAM only when auth_url "
+                    "names the IAM that issued it (cbr_auth returns it in auth.auth_url)"
+                )
+            self.result["names"] = visible_names(self.client, iam_url)
         if params["shared_with_me"]:
             backups = self.shared_with_me(expected)
         else:
