@@ -48,7 +48,7 @@ class CbrClient(ProjectClient):
                 params["marker"] = marker
             return self.session.call_json("GET", url, action, params=params)
 
-        return list(iter_marker_pages(fetch, "members", page_size, limit))
+        return list(iter_marker_pages(fetch, "members", page_size, limit, action))
 
     def show_member(self, backup_id, dest_project_id):
         """The member record for one destination project, or None when the backup is not shared with it.
@@ -103,21 +103,28 @@ class CbrClient(ProjectClient):
             return None
         return body.get("backup")
 
-    def _list_by_offset(self, resource, action, filters=None, limit=None, page_size=PAGE_SIZE):
-        """Every item of GET /v3/{project}/{resource} (answer key = resource), paged by offset."""
+    # Oldest first, then by id: a backup created while the list is read comes at its end instead of shifting the
+    # pages before it, and the marker (the last id of a page) names a place in an order that does not move
+    # (sort and marker: huaweicloudsdkcbr ListBackupsRequest, gophertelekomcloud; docs/api_notes.md §paging).
+    BACKUP_ORDER = "created_at:asc,id:asc"
 
-        def fetch(offset, size):
+    def iter_backups(self, filters=None, page_size=PAGE_SIZE):
+        """Backups of this project, or shared with it (own_type=shared), read page by page as the caller consumes
+        them (every page unless it stops), each once. No `limit` goes with the filters: the caller stops."""
+        action = "Failed to list backups of project %s" % self.project_id
+
+        def fetch(marker, size):
             params = dict((k, v) for k, v in (filters or {}).items() if v is not None)
-            params.update(limit=size, offset=offset)
-            return self.session.call_json("GET", self.url(resource), action, params=params)
+            params.update(limit=size, sort=self.BACKUP_ORDER)
+            if marker:
+                params["marker"] = marker
+            return self.session.call_json("GET", self.url("backups"), action, params=params)
 
-        return list(iter_offset_pages(fetch, resource, page_size, limit))
+        return iter_marker_pages(fetch, "backups", page_size, action=action)
 
-    def list_backups(self, filters=None, limit=None, page_size=PAGE_SIZE):
-        """Backups of this project, or shared with it (own_type=shared), every page."""
-        return self._list_by_offset(
-            "backups", "Failed to list backups of project %s" % self.project_id, filters, limit, page_size
-        )
+    def list_backups(self, filters=None, page_size=PAGE_SIZE):
+        """Backups of this project, or shared with it (own_type=shared), every page, each once."""
+        return list(self.iter_backups(filters, page_size))
 
     def list_shared_backups(self, member_status=None, filters=None):
         """Backups other projects shared with this one whose share is in member_status, every page.
@@ -128,10 +135,15 @@ class CbrClient(ProjectClient):
         return self.list_backups(dict(filters or {}, own_type="shared", member_status=member_status))
 
     def list_vaults(self, filters=None, page_size=PAGE_SIZE):
-        """Vaults of this project, every page."""
-        return self._list_by_offset(
-            "vaults", "Failed to list vaults of project %s" % self.project_id, filters, page_size=page_size
-        )
+        """Vaults of this project, every page (by offset: the vault list documents no marker), each once."""
+        action = "Failed to list vaults of project %s" % self.project_id
+
+        def fetch(offset, size):
+            params = dict((k, v) for k, v in (filters or {}).items() if v is not None)
+            params.update(limit=size, offset=offset)
+            return self.session.call_json("GET", self.url("vaults"), action, params=params)
+
+        return list(iter_offset_pages(fetch, "vaults", page_size, action=action))
 
     def show_vault(self, vault_id):
         """The vault of this project, or None when it does not exist here."""
@@ -161,7 +173,9 @@ class VbsClient(ProjectClient):
             params = {"backup_id": backup_id, "limit": size, "offset": offset}
             return self.session.call_json("GET", url, action, params=params)
 
-        return [share for share in iter_offset_pages(fetch, "shared", page_size) if not is_cancelled(share)]
+        return [
+            share for share in iter_offset_pages(fetch, "shared", page_size, action=action) if not is_cancelled(share)
+        ]
 
     def create_shares(self, backup_id, to_project_ids):
         """Share a backup with projects in one POST; return the new share records."""

@@ -124,6 +124,15 @@ def plan_owner_backup(request, backup_id, members, backup=None, owner_project_id
     return OwnerPlan(backup_id, list(members), change, removing, tuple(problems), tuple(warnings), api_decides)
 
 
+def removal_plan(backup_id, members, removing):
+    """The OwnerPlan that only removes members: removing is [(project_id, reason)] among the backup's members."""
+    have = sorted(m["dest_project_id"] for m in members)
+    to_remove = sorted(set(project_id for project_id, _reason in removing) & set(have))
+    change = SetPlan([], to_remove, have, [p for p in have if p not in to_remove])
+    removals = tuple(Removal(project_id, reason) for project_id, reason in removing if project_id in to_remove)
+    return OwnerPlan(backup_id, list(members), change, removals, (), (), False)
+
+
 def owner_result(plan, added, removed, members=None, check_mode=False):
     """What a run did to one backup (in check mode, would do), in the shape of the module's `backups` entries.
 
@@ -143,6 +152,9 @@ def owner_result(plan, added, removed, members=None, check_mode=False):
         changed=bool(added or removed),
         added=sorted(added),
         removed=sorted(removed),
+        removals=[
+            dict(dest_project_id=r.project_id, reason=r.reason) for r in plan.removals if r.project_id in removed
+        ],
         members=members,
         diff=dict(before=dict(dest_project_ids=plan.change.before), after=dict(dest_project_ids=after)),
     )

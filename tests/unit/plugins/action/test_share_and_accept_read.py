@@ -60,6 +60,7 @@ def test_ids_and_a_selection_of_own_backups_need_one_listing():
         resource_name=None,
         resource_ids=None,
         status=["available"],
+        image_types=["backup"],
         newest_per_resource=None,
         limit=None,
     )
