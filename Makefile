@@ -124,10 +124,12 @@ core-2.20: venv
 core-2.21: venv
 	.ci/core-smoke .ci/requirements-core-2.21.txt
 
-## docs-check: every module's ansible-doc renders (text, OS:: values intact) and antsibull-docs lints the docs
+## docs-check: every module's and inventory plugin's ansible-doc renders (text, OS:: values intact) and antsibull-docs lints the docs
 docs-check: venv
 	for module in plugins/modules/*.py; do \
 	  $(BIN)/ansible-doc -t module cloudops.cbr.$$(basename $$module .py) > /dev/null || exit 1; done
+	for plugin in plugins/inventory/*.py; do \
+	  $(BIN)/ansible-doc -t inventory cloudops.cbr.$$(basename $$plugin .py) > /dev/null || exit 1; done
 	$(BIN)/ansible-doc -t role cloudops.cbr.share_and_accept > /dev/null
 	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
 

@@ -10,6 +10,7 @@ Private to this collection: the interface may change without notice.
 
 import os
 import re
+from urllib.parse import urlsplit
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._api import CLIENTS
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown
@@ -25,6 +26,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._endpoints import (
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import ApiSession, CbrConfigError
 from ansible_collections.cloudops.cbr.plugins.module_utils._sources import (
     AUTH_ARGUMENT_SPEC,
+    CREDENTIAL_KINDS,
     GROUPS,
     SECRET_OPTIONS,
     levels,
@@ -39,12 +41,12 @@ def resolve(params, environ=None):
     """
     environ = os.environ if environ is None else environ
     warnings = []
-    options, sources = merge(levels(params, environ, warnings))
+    options, sources, unused_scope = merge(levels(params, environ, warnings))
     if options["validate_certs"] is None:
         options["validate_certs"] = True
     # The options outside the groups (cloud, timeout, ...) are the task's own.
     options.update((name, params.get(name)) for name in AUTH_ARGUMENT_SPEC if name not in options)
-    return Connection(options, sources, warnings)
+    return Connection(options, sources, unused_scope, warnings)
 
 
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+\Z")
@@ -53,9 +55,11 @@ _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+\Z")
 class Connection:
     """The merged connection options of one task, where each group came from, and what they give."""
 
-    def __init__(self, options, sources, warnings=()):
+    def __init__(self, options, sources, unused_scope=None, warnings=()):
         self.options = options
         self.sources = sources
+        # Where a project below the identity's level was found and not used (see _sources.merge), for messages.
+        self.unused_scope = unused_scope
         self.warnings = list(warnings)  # what the task should be warned of (clouds.yaml keys not read)
 
     def secrets(self):
@@ -78,8 +82,11 @@ class Connection:
         it is unknown, and the token never goes to a host the user did not name (docs/api_notes.md §iam.catalog)."""
         return self.options["auth_url"] or getattr(credential, "auth_url", None)
 
-    def credential(self):
-        """The credential of the identity group: a token, else AK/SK, else a password; None when there is none."""
+    def credential(self, scoped=True):
+        """The credential of the identity group: a token, else AK/SK, else a password; None when there is none.
+
+        Not `scoped`: for IAM's own calls (the projects the identity reaches), a password without a project logs
+        in to its domain."""
         options = self.options
         if options["token"]:
             return TokenAuth(options["token"])
@@ -99,6 +106,7 @@ class Connection:
                 project_id=options["project_id"],
                 project_name=options["project_name"],
                 domain_id=options["domain_id"],
+                domain_scoped=not scoped,
             )
         return None
 
@@ -114,8 +122,10 @@ class Connection:
             return found
         return preset_endpoint(service, options["region"]) if options["region"] else None
 
-    def problems(self, service="cbr"):
-        """What is wrong with the merged options, whatever their source; each message names the option."""
+    def problems(self, service="cbr", scoped=True):
+        """What is wrong with the merged options, whatever their source; each message names the option.
+
+        Not `scoped`: the options are for IAM's own calls (see credential()), not for one project's service."""
         options, problems = self.options, []
         if options["project_id"] is not None:
             problems.append(project_id_problem("project_id", options["project_id"]))
@@ -136,22 +146,38 @@ class Connection:
         if options.get("rate_limit") is not None and not options["rate_limit"] > 0:
             problems.append("rate_limit must be more than 0 requests per second, got %s" % options["rate_limit"])
         problems = [p for p in problems if p]
-        return problems + self._credential_problems(service)
+        return problems + self._credential_problems(service, scoped)
 
-    def _credential_problems(self, service):
-        credential = self.credential()
+    def _credential_problems(self, service, scoped):
+        credential = self.credential(scoped)
         if credential is None:
             return [
                 "no credentials: set token, or access_key and secret_key, or username, password and domain_name "
                 "(in the task, in clouds.yaml through cloud, or in OS_*, HW_* or HUAWEICLOUD_SDK_* variables)"
             ]
         came_from = " (the identity comes from %s)" % self.sources["identity"]
+        if self.unused_scope:
+            came_from = (
+                " (the identity comes from %s; a project from %s, below it, is not used: a project goes with its "
+                "identity)" % (self.sources["identity"], self.unused_scope)
+            )
+        given = dict((kind, [name for name in names if self.options[name]]) for kind, names in CREDENTIAL_KINDS)
+        if given["token"] and given["AK/SK"]:
+            # A token and AK/SK are two identities: which one was meant cannot be guessed.
+            return [
+                "the identity has both a token (%s) and AK/SK (%s); give one of them%s"
+                % (", ".join(given["token"]), ", ".join(given["AK/SK"]), came_from)
+            ]
         problems = [problem + came_from for problem in credential.problems()]
-        if credential.kind != "password":
+        if credential.kind != "password" and not scoped:
+            if not self.auth_url():
+                problems.append("auth_url or region is required to ask IAM which projects the credential reaches")
+        elif credential.kind != "password":
             name = "token" if credential.kind == "token" else "AK/SK"
             if not self.options["project_id"]:
                 problems.append(
-                    "project_id is required with %s authentication (project_name needs a password login)" % name
+                    "project_id is required with %s authentication (project_name needs a password login)%s"
+                    % (name, came_from if self.unused_scope else "")
                 )
             if not self.endpoint(service, own_service=service):
                 problems.append(
@@ -159,6 +185,26 @@ class Connection:
                     "to find the service in)" % (service, name)
                 )
         return problems
+
+    def scope_problem(self, token_project):
+        """A message when the project a password token was issued for is not the one project_name names, else None.
+
+        The login is scoped by project_id when both are given; project_name must then name the same project.
+        """
+        wanted = self.options["project_name"]
+        if not (wanted and self.options["project_id"]) or (token_project or {}).get("name") == wanted:
+            return None
+        return (
+            "project_name %s and project_id %s (the scope comes from %s) are different projects: the token for %s "
+            "is for project %s; set one of them"
+            % (
+                shown(wanted),
+                shown(self.options["project_id"]),
+                self.sources["scope"],
+                self.options["project_id"],
+                shown((token_project or {}).get("name")),
+            )
+        )
 
 
 def connect(connection, service="cbr", pool_size=10, checked=False):
@@ -182,9 +228,13 @@ def connect(connection, service="cbr", pool_size=10, checked=False):
         rate_limit=options.get("rate_limit"),
     )
     credential = session.auth = connection.credential()
+    session.share_pace(pace_key(connection, credential, service))
     project_id, catalog = options["project_id"], None
     if credential.kind == "password":
         token_body = credential.login(session)
+        problem = connection.scope_problem(token_body.get("project"))
+        if problem:
+            raise CbrConfigError(problem)
         session.relogin = lambda: credential.login(session)
         project_id = (token_body.get("project") or {}).get("id") or project_id
         catalog = token_body.get("catalog")
@@ -197,6 +247,13 @@ def connect(connection, service="cbr", pool_size=10, checked=False):
     if problem:
         raise CbrConfigError(problem)
     return CLIENTS[service](session, service_root(endpoint), project_id, API_VERSIONS[service])
+
+
+def pace_key(connection, credential, service="cbr"):
+    """Whose pace a session keeps with the other processes of the controller: the identity at the host it calls
+    first (the service, else IAM), so that one identity on two clouds (or emulators) keeps two paces."""
+    where = connection.endpoint(service, own_service=service) or connection.auth_url() or ""
+    return "%s at %s" % (credential.pace_identity, urlsplit(where).netloc)
 
 
 def token_options(connection, client, service="cbr"):
