@@ -88,7 +88,7 @@ options:
       - Also read the names of the caller's vaults and of the projects the caller's user can access (IAM
         C(GET /v3/auth/projects), for password and token credentials only) and return them in RV(names).
       - The project names come from the IAM of O(auth_url), or where the password login went. A token is sent to no
-        other IAM: with a token and no O(auth_url) (M(cloudops.cbr.cbr_auth) returns it), RV(names.projects) is
+        other IAM; with a token and no O(auth_url) (M(cloudops.cbr.cbr_auth) returns it), RV(names.projects) is
         empty and the task warns.
     type: bool
     default: true
