@@ -35,33 +35,18 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 import cbr_emulator  # noqa: E402  pylint: disable=wrong-import-position,import-error
+import runners  # noqa: E402  pylint: disable=wrong-import-position,import-error
 
 ACCESS_KEY = "AKESTATE0000000000000"
 PLAYBOOK_BIN = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 
 
 def playbook(workers):
-    return [
-        {
-            "name": "Audit each project of the estate",
-            "hosts": "all",
-            "gather_facts": False,
-            "module_defaults": {
-                "group/cloudops.cbr.cbr": {
-                    "project_id": "{{ cbr_project_id }}",
-                    "region": "{{ cbr_region }}",
-                    "auth_url": "{{ cbr_auth_url }}",
-                    "endpoints": "{{ cbr_endpoints }}",
-                    "rate_limit": "{{ estate_rate_limit | default(omit) }}",
-                }
-            },
-            "tasks": [
-                {"name": "Audit the project's sharing", "cloudops.cbr.cbr_shared_backup_info": {"workers": workers}}
-            ],
-        }
-    ]
+    task = {"name": "Audit the project's sharing", "cloudops.cbr.cbr_shared_backup_info": {"workers": workers}}
+    return runners.project_hosts_play([task], rate_limit="{{ estate_rate_limit | default(omit) }}")
 
 
 def tree_rss(root):
