@@ -7,12 +7,46 @@ Private to this collection: the interface may change without notice.
 
 from urllib.parse import quote
 
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import shown
+from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import iam_url
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
     PAGE_SIZE,
+    CbrApiError,
     CbrNotFound,
     iter_marker_pages,
     iter_offset_pages,
 )
+
+# The statuses of a share member (docs/api_notes.md §members.record): the one vocabulary of options, plans and
+# summaries. Anything else in an answer is not an API value.
+MEMBER_STATUSES = ("pending", "accepted", "rejected")
+# The fields the modules read from each record of an answer key (a record or a list of records); the sources
+# document them all (docs/api_notes.md §members.record, §backups). A record without them is an answer the modules
+# cannot trust.
+REQUIRED_FIELDS = {
+    "member": ("dest_project_id",),
+    "members": ("dest_project_id",),
+    "backup": ("id",),
+    "backups": ("id",),
+    "vault": ("id",),
+    "vaults": ("id",),
+    "shared": ("id", "to_project_id"),
+}
+
+
+def checked_answer(body, key, action):
+    """body, once body[key] is known to be a record, or a list of records, with REQUIRED_FIELDS[key]."""
+    value = body.get(key)
+    if value is None:
+        return body
+    for record in value if isinstance(value, list) else [value]:
+        if not isinstance(record, dict) or any(record.get(field) is None for field in REQUIRED_FIELDS[key]):
+            raise CbrApiError(
+                action,
+                "the answer's %s holds a record without %s: %s"
+                % (key, " or ".join(REQUIRED_FIELDS[key]), shown(record)),
+            )
+    return body
 
 
 class ProjectClient:
@@ -26,9 +60,24 @@ class ProjectClient:
         self.project_id = project_id
         self.api_version = api_version or self.API_VERSION
 
+    def answer(self, method, url, action, key, params=None, body=None):
+        """The JSON answer of one request, its `key` checked by checked_answer."""
+        return checked_answer(self.session.call_json(method, url, action, params=params, body=body), key, action)
+
     def url(self, *segments):
         path = "/".join(quote(str(segment), safe="") for segment in segments)
         return "%s/%s/%s/%s" % (self.endpoint, self.api_version, self.project_id, path)
+
+    def show(self, key, action, segments, missing=None):
+        """body[key] of GET url(*segments), or None when it is not there (CbrNotFound; only for the `missing`
+        kind of thing when given, so that a missing backup is not taken for a missing member)."""
+        try:
+            body = self.answer("GET", self.url(*segments), action, key)
+        except CbrNotFound as error:
+            if missing is None or error.what == missing:
+                return None
+            raise
+        return body.get(key)
 
 
 class CbrClient(ProjectClient):
@@ -46,7 +95,7 @@ class CbrClient(ProjectClient):
             params["limit"] = size
             if marker:
                 params["marker"] = marker
-            return self.session.call_json("GET", url, action, params=params)
+            return self.answer("GET", url, action, "members", params=params)
 
         return list(iter_marker_pages(fetch, "members", page_size, limit, action))
 
@@ -56,21 +105,16 @@ class CbrClient(ProjectClient):
         A backup that is not there raises CbrNotFound (what="backup").
         """
         action = "Failed to show share member %s of backup %s" % (dest_project_id, backup_id)
-        try:
-            # member_id in the URL is the destination project id (docs/api_notes.md §members.path-id).
-            body = self.session.call_json("GET", self.url("backups", backup_id, "members", dest_project_id), action)
-        except CbrNotFound as error:
-            if error.what == "member":
-                return None
-            raise
-        return body.get("member")
+        # member_id in the URL is the destination project id (docs/api_notes.md §members.path-id).
+        return self.show("member", action, ("backups", backup_id, "members", dest_project_id), missing="member")
 
     def add_members(self, backup_id, dest_project_ids):
         """Share the backup with projects in one POST (at most 10); return the new member records."""
-        body = self.session.call_json(
+        body = self.answer(
             "POST",
             self.url("backups", backup_id, "members"),
             "Failed to add share members to backup %s" % backup_id,
+            "members",
             body={"members": list(dest_project_ids)},
         )
         return body.get("members") or []
@@ -87,21 +131,18 @@ class CbrClient(ProjectClient):
         body = {"status": status}
         if vault_id:
             body["vault_id"] = vault_id
-        answer = self.session.call_json(
+        answer = self.answer(
             "PUT",
             self.url("backups", backup_id, "members", self.project_id),
             "Failed to set the share of backup %s to %s in project %s" % (backup_id, status, self.project_id),
+            "member",
             body=body,
         )
         return answer.get("member")
 
     def show_backup(self, backup_id):
         """The backup (own, or shared with this project), or None when it is not visible here."""
-        try:
-            body = self.session.call_json("GET", self.url("backups", backup_id), "Failed to show backup %s" % backup_id)
-        except CbrNotFound:
-            return None
-        return body.get("backup")
+        return self.show("backup", "Failed to show backup %s" % backup_id, ("backups", backup_id))
 
     # Oldest first, then by id: a backup created while the list is read comes at its end instead of shifting the
     # pages before it, and the marker (the last id of a page) names a place in an order that does not move
@@ -118,7 +159,7 @@ class CbrClient(ProjectClient):
             params.update(limit=size, sort=self.BACKUP_ORDER)
             if marker:
                 params["marker"] = marker
-            return self.session.call_json("GET", self.url("backups"), action, params=params)
+            return self.answer("GET", self.url("backups"), action, "backups", params=params)
 
         return iter_marker_pages(fetch, "backups", page_size, action=action)
 
@@ -141,17 +182,13 @@ class CbrClient(ProjectClient):
         def fetch(offset, size):
             params = dict((k, v) for k, v in (filters or {}).items() if v is not None)
             params.update(limit=size, offset=offset)
-            return self.session.call_json("GET", self.url("vaults"), action, params=params)
+            return self.answer("GET", self.url("vaults"), action, "vaults", params=params)
 
         return list(iter_offset_pages(fetch, "vaults", page_size, action=action))
 
     def show_vault(self, vault_id):
         """The vault of this project, or None when it does not exist here."""
-        try:
-            body = self.session.call_json("GET", self.url("vaults", vault_id), "Failed to show vault %s" % vault_id)
-        except CbrNotFound:
-            return None
-        return body.get("vault")
+        return self.show("vault", "Failed to show vault %s" % vault_id, ("vaults", vault_id))
 
 
 class VbsClient(ProjectClient):
@@ -171,7 +208,7 @@ class VbsClient(ProjectClient):
 
         def fetch(offset, size):
             params = {"backup_id": backup_id, "limit": size, "offset": offset}
-            return self.session.call_json("GET", url, action, params=params)
+            return self.answer("GET", url, action, "shared", params=params)
 
         return [
             share for share in iter_offset_pages(fetch, "shared", page_size, action=action) if not is_cancelled(share)
@@ -179,10 +216,11 @@ class VbsClient(ProjectClient):
 
     def create_shares(self, backup_id, to_project_ids):
         """Share a backup with projects in one POST; return the new share records."""
-        body = self.session.call_json(
+        body = self.answer(
             "POST",
             self.url("os-vendor-backup-sharing"),
             "Failed to share backup %s" % backup_id,
+            "shared",
             body={"shared": {"backup_id": backup_id, "to_project_ids": list(to_project_ids)}},
         )
         return body.get("shared") or []
@@ -207,6 +245,26 @@ class VbsClient(ProjectClient):
 def is_cancelled(share):
     """A VBS share record's `deleted` is the string "true" once cancelled (golangsdk `Deleted string`)."""
     return str(share.get("deleted")).lower() == "true"
+
+
+class IamClient:
+    """The IAM calls besides the login, on the IAM endpoint the credential logs in to (docs/api_notes.md
+    §iam.projects): IAM documents X-Auth-Token for them, so they need a password login or a token."""
+
+    def __init__(self, session, auth_url):
+        self.session = session
+        self.auth_url = auth_url
+
+    def _list(self, key, action):
+        return self.session.call_json("GET", iam_url(self.auth_url, "auth", key), action).get(key) or []
+
+    def list_auth_projects(self):
+        """The projects the caller's user can access (GET /v3/auth/projects)."""
+        return self._list("projects", "Failed to list the projects the caller's user can access")
+
+    def list_auth_domains(self):
+        """The caller's account (GET /v3/auth/domains)."""
+        return self._list("domains", "Failed to read the caller's account")
 
 
 CLIENTS = {"cbr": CbrClient, "vbs": VbsClient}

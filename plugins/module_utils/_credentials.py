@@ -184,14 +184,19 @@ def password_auth_body(username, password, domain_name, project_id=None, project
     }
 
 
-def iam_tokens_url(auth_url):
-    """The token URL of an IAM endpoint given as its base, its /v3, or the token URL itself."""
+def iam_url(auth_url, *path):
+    """A URL of IAM's v3 API: the endpoint given as its base, its /v3 or its token URL, then `path`'s segments."""
     base = auth_url.rstrip("/")
     if base.endswith("/auth/tokens"):
-        return base
+        base = base[: -len("/auth/tokens")]
     if not base.endswith("/v3"):
         base += "/v3"
-    return base + "/auth/tokens"
+    return "/".join((base,) + path)
+
+
+def iam_tokens_url(auth_url):
+    """The token URL of an IAM endpoint given as its base, its /v3, or the token URL itself."""
+    return iam_url(auth_url, "auth", "tokens")
 
 
 class PasswordAuth:
@@ -204,18 +209,19 @@ class PasswordAuth:
 
     kind = "password"
 
+    # A request refused with the token of the login: the login was accepted, so the password is not the cause.
+    refused_hint = (
+        "The IAM token of the password login was refused: it expired or was revoked, and a new login (made once "
+        "per task) did not help."
+    )
+
     @property
-    def refused_hint(self):
-        if self.token is None:  # the refused request is the login itself
-            return (
-                "IAM refused the login: check username, password and domain_name, and that the user has a role in %s"
-                % (
-                    "project %s" % (self.project_id or self.project_name)
-                    if self.project_id or self.project_name
-                    else "a project of domain %s" % self.domain_name
-                )
-            )
-        return "The token from the password login was refused although it was just issued."
+    def login_refused_hint(self):
+        return "IAM refused the login: check username, password and domain_name, and that the user has a role in %s" % (
+            "project %s" % (self.project_id or self.project_name)
+            if self.project_id or self.project_name
+            else "a project of domain %s" % self.domain_name
+        )
 
     def __init__(
         self,
@@ -263,8 +269,8 @@ class PasswordAuth:
             project_name=self.project_name,
             domain_id=self.domain_id,
         )
-        self.token = None  # the login itself is sent without the old token
-        response = session.call("POST", iam_tokens_url(self.auth_url), action, body=body)
+        # Sent without the old token; the workers go on using it until the new one is set.
+        response = session.call("POST", iam_tokens_url(self.auth_url), action, body=body, authenticated=False)
         token = response.headers.get("X-Subject-Token")
         if not token:
             raise CbrApiError(action, "the answer has no X-Subject-Token header", status_code=response.status_code)

@@ -150,9 +150,13 @@ def test_second_run_changes_nothing_and_sends_no_write(emulator, run_role):
 
 
 def test_one_iam_token_per_credential_set_per_run(emulator, run_role):
-    assert run_role(role_vars(emulator))[0] == 0
+    rc, _report, output = run_role(role_vars(emulator))
+    assert rc == 0
     assert sorted(logins(emulator)) == sorted([OWNER, DR, GOLDEN, CUSTOMER])
     assert {e["auth_type"] for e in emulator.requests()} == {"token"}
+    # Every recipient is read in one task (no loop item per recipient).
+    reads = output.split("Log in once as each receiving project", 1)[1].split("TASK [", 1)[0]
+    assert reads.count("ok: [localhost]") == 1 and "item=" not in reads, reads
 
 
 def test_aksk_recipients_need_no_login(emulator, run_role):

@@ -200,6 +200,12 @@ class FaultRule:
     after_apply: let the request take effect first, then fail (the ambiguous write);
     expire_tokens: every token issued so far expires just before this request is handled;
     redirect: answer a redirect (status default 307) whose Location is this URL.
+
+    Faults of the answer (the request takes effect, its answer is mangled; logged as the fault's name):
+    cut_body: the headers and half the body (chunked), then the connection closes ("cut");
+    slow_body: seconds between two bytes of the body ("slow");
+    huge_body_mb: a 200 with a JSON object of that many MiB instead of the answer, without Content-Length
+    unless length_header ("huge").
     """
 
     def __init__(self, spec):
@@ -213,6 +219,18 @@ class FaultRule:
         self.after_apply = bool(spec.get("after_apply", False))
         self.expire_tokens = bool(spec.get("expire_tokens", False))
         self.body = spec.get("body") or (None if self.redirect else self._default_body())
+        self.cut_body = bool(spec.get("cut_body", False))
+        self.slow_body = float(spec.get("slow_body") or 0)
+        self.huge_body_mb = int(spec.get("huge_body_mb") or 0)
+        self.length_header = bool(spec.get("length_header", False))
+
+    @property
+    def answer_fault(self):
+        """The log name of a fault of the answer, or None."""
+        for name, on in (("cut", self.cut_body), ("slow", self.slow_body), ("huge", self.huge_body_mb)):
+            if on:
+                return name
+        return None
 
     def _default_body(self):
         if self.status == 429:

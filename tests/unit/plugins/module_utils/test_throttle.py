@@ -175,12 +175,24 @@ def test_threads_sharing_a_throttle_never_take_the_same_turn():
 # -- ApiSession with the throttle: answers from a script, sleeps on the fake clock
 
 
+class FakeBody:
+    """The streamed body of a FakeResponse, as ApiSession reads it (read1)."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def read1(self, size):
+        chunk, self.data = self.data[:size], self.data[size:]
+        return chunk
+
+
 class FakeResponse:
     def __init__(self, status, headers=None):
         self.status_code = status
         self.headers = headers or {}
         self.text = '{"error_code": "APIG.0308", "error_msg": "throttled"}' if status == 429 else "{}"
         self.content = self.text.encode()
+        self.raw = FakeBody(self.content)
 
 
 class ScriptedHttp:
