@@ -17,7 +17,8 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
 )
 
 # The fields the modules read from each record of an answer key (a record or a list of records); the sources
-# document them all (docs/api_notes.md). A record without them is an answer the modules cannot trust.
+# document them all (docs/api_notes.md §members.record, §backups). A record without them is an answer the modules
+# cannot trust.
 REQUIRED_FIELDS = {
     "member": ("dest_project_id",),
     "members": ("dest_project_id",),

@@ -152,9 +152,13 @@ def test_second_run_changes_nothing_and_sends_no_write(emulator, run_role):
 
 def test_each_password_set_logs_in_for_the_reads_and_once_in_the_task_that_writes(emulator, run_role):
     # Issue 25: no token is handed from the reads to the writes (hostvars keep none; an expiry stops nothing).
-    assert run_role(role_vars(emulator))[0] == 0
+    rc, _report, output = run_role(role_vars(emulator))
+    assert rc == 0
     assert sorted(logins(emulator)) == sorted([OWNER, DR, GOLDEN, CUSTOMER] * 2)
     assert {e["auth_type"] for e in emulator.requests()} == {"token"}
+    # Every recipient is read in one task (no loop item per recipient).
+    reads = output.split("Log in once as each receiving project", 1)[1].split("TASK [", 1)[0]
+    assert reads.count("ok: [localhost]") == 1 and "item=" not in reads, reads
 
 
 def test_password_recipients_survive_a_token_expiry_between_the_reads_and_the_writes(emulator, run_role):

@@ -9,12 +9,13 @@ import pytest
 from ansible_collections.cloudops.cbr.plugins.module_utils._removals import (
     age_cutoffs,
     cleanup_problems,
+    empty_selection_problem,
     member_flags,
     owner_removals,
     plan_cleanup,
     still_being_made,
     time_flags,
-    window_problems,
+    window_scope_problem,
 )
 
 NOW = datetime.datetime(2026, 12, 3, 2, 0, 0)
@@ -98,15 +99,16 @@ def test_an_unknown_age_stops_a_removal_decided_by_age():
 
 
 def test_the_window_needs_a_scope_and_a_selection_that_matched():
-    no_scope = window_problems({"newest_per_resource": 3}, ["b1"], {}, [DR])
-    assert "vault_id" in no_scope[0] and "every backup of the project" in no_scope[0]
+    no_scope = window_scope_problem({"newest_per_resource": 3, "vault_id": None})
+    assert "vault_id" in no_scope and "every backup of the project" in no_scope
+    assert window_scope_problem({"resource_ids": ["srv"]}) is None
     scope_members = {"b1": [member(DR)], "b2": [member(DR)], "b3": [member(CUSTOMER)]}
-    nothing = window_problems({"vault_id": "v", "created_after": "1d"}, [], scope_members, [DR])
-    assert nothing == [
+    assert empty_selection_problem([], scope_members, [DR], True) == (
         "selection matched no backup: with rolling_window that would remove every share of its scope "
         "(2 backups shared with these projects now); nothing is removed"
-    ]
-    assert window_problems({"resource_ids": ["srv"]}, ["b1"], scope_members, [DR]) == []
+    )
+    assert empty_selection_problem([], scope_members, [DR], False) == "selection matched no backup: nothing to share"
+    assert empty_selection_problem(["b1"], scope_members, [DR], True) is None
 
 
 def test_cleanup_refuses_flags_without_the_option_that_sets_them():

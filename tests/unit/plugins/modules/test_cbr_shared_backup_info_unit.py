@@ -1,6 +1,7 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
+"""cbr_shared_backup_info's decisions without the network (the integration tests have the plain name)."""
 
 import datetime
 
