@@ -9,6 +9,7 @@ Private to this collection: the interface may change without notice.
 import time
 
 from ansible_collections.cloudops.cbr.plugins.module_utils import _http
+from ansible_collections.cloudops.cbr.plugins.module_utils._api import MEMBER_STATUSES
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrNotFound, map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._owner_plan import (
     needs_backup,
@@ -19,7 +20,6 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._owner_plan import (
     write_order,
 )
 from ansible_collections.cloudops.cbr.plugins.module_utils._receiver_plan import (
-    SHARE_STATUSES,
     ReceiverPlan,
     answered_member,
     plan_receiver,
@@ -211,8 +211,8 @@ def _remove_member(client, backup_id, project_id):
 def read_shared_lists(client, workers):
     """{status: entries} of the backups shared with the caller, one list per member status, read concurrently
     (every page): all three, so that the planner can cross-check what the member_status filter returned."""
-    lists = map_concurrently(client.list_shared_backups, list(SHARE_STATUSES), min(workers, len(SHARE_STATUSES)))
-    return dict(zip(SHARE_STATUSES, lists))
+    lists = map_concurrently(client.list_shared_backups, list(MEMBER_STATUSES), min(workers, len(MEMBER_STATUSES)))
+    return dict(zip(MEMBER_STATUSES, lists))
 
 
 def read_receiver_plan(client, request, workers, check_mode):

@@ -88,7 +88,7 @@ options:
       - Also read the names of the caller's vaults and of the projects the caller's user can access (IAM
         C(GET /v3/auth/projects), for password and token credentials only) and return them in RV(names).
       - The project names come from the IAM of O(auth_url), or where the password login went. A token is sent to no
-        other IAM: with a token and no O(auth_url) (M(cloudops.cbr.cbr_auth) returns it), RV(names.projects) is
+        other IAM; with a token and no O(auth_url) (M(cloudops.cbr.cbr_auth) returns it), RV(names.projects) is
         empty and the task warns.
     type: bool
     default: true
@@ -217,28 +217,15 @@ summary:
       type: int
 """
 
-import datetime
 
+from ansible_collections.cloudops.cbr.plugins.module_utils._api import MEMBER_STATUSES, IamClient
 from ansible_collections.cloudops.cbr.plugins.module_utils._audit import (
     AUDIT_ARGUMENT_SPEC,
     BACKUP_FIELDS,
     audit_own_backups,
     audit_problems,
-    parse_duration,  # noqa: F401  (its unit tests import it from here)
 )
-from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import iam_tokens_url
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
-from ansible_collections.cloudops.cbr.plugins.module_utils._removals import member_flags  # noqa: F401  (idem)
-
-STATUSES = ("pending", "accepted", "rejected")
-
-
-def parse_timestamp(text):
-    """The API's timestamps, with or without an offset (docs/api_notes.md §timestamps); naive ones are UTC."""
-    moment = datetime.datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment
 
 
 def visible_names(client, auth_url):
@@ -248,9 +235,8 @@ def visible_names(client, auth_url):
     vaults = dict((vault["id"], vault.get("name")) for vault in client.list_vaults())
     projects = {}
     if client.session.auth.kind in ("password", "token") and auth_url:
-        url = iam_tokens_url(auth_url).rsplit("/", 1)[0] + "/projects"
-        answer = client.session.call_json("GET", url, "Failed to list the projects the caller's user can access")
-        projects = dict((project["id"], project.get("name")) for project in answer.get("projects") or [])
+        listed = IamClient(client.session, auth_url).list_auth_projects()
+        projects = dict((project["id"], project.get("name")) for project in listed)
     return dict(projects=projects, vaults=vaults)
 
 
@@ -259,13 +245,13 @@ def flag_unknown_statuses(backups):
     the member API does not document, docs/api_notes.md §members.record): the audit cannot say what it means."""
     for backup in backups:
         for member in backup.get("members", []):
-            if member.get("status") not in STATUSES:
+            if member.get("status") not in MEMBER_STATUSES:
                 member["flags"] = member.get("flags", []) + ["unknown_status"]
 
 
 def summarize(backups, owner_view, vanished=0):
     """Counts by status and the flagged entries, from the audited backups."""
-    by_status = dict((status, 0) for status in STATUSES)
+    by_status = dict((status, 0) for status in MEMBER_STATUSES)
     flagged, members, shared = [], 0, 0
     for backup in backups:
         entries = (
@@ -276,7 +262,7 @@ def summarize(backups, owner_view, vanished=0):
         shared += bool(entries)
         for entry in entries:
             members += 1
-            status = entry.get("status") if entry.get("status") in STATUSES else "unknown"
+            status = entry.get("status") if entry.get("status") in MEMBER_STATUSES else "unknown"
             by_status[status] = by_status.get(status, 0) + 1
             if entry["flags"]:
                 flagged.append(
@@ -302,7 +288,7 @@ class SharedBackupInfo(CbrModule):
     argument_spec = dict(
         AUDIT_ARGUMENT_SPEC,
         shared_with_me=dict(type="bool", default=False),
-        member_status=dict(type="str", choices=list(STATUSES)),
+        member_status=dict(type="str", choices=list(MEMBER_STATUSES)),
         on_read_error=dict(type="str", default="fail", choices=["fail", "report"]),
         names=dict(type="bool", default=True),
     )
@@ -346,7 +332,7 @@ class SharedBackupInfo(CbrModule):
         params, client = self.params, self.client
         backups = []
         # The backup list says nothing of the share's status: ask once per status (docs/api_notes.md §backups).
-        for status in [params["member_status"]] if params["member_status"] else STATUSES:
+        for status in [params["member_status"]] if params["member_status"] else MEMBER_STATUSES:
             for backup in client.list_backups(
                 {"own_type": "shared", "member_status": status, "vault_id": params["vault_id"], "name": params["name"]}
             ):

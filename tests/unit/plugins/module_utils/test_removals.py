@@ -164,3 +164,12 @@ def test_backups_still_being_made_are_protecting_or_waiting_protect():
         dict(id="c", status="waiting_protect"),
     ]
     assert [b["id"] for b in still_being_made(backups + [None, dict(id="d", status="error")])] == ["a", "c"]
+
+
+def test_member_flags_of_the_audit():
+    cutoff = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    old_pending = {"dest_project_id": "a" * 32, "status": "pending", "created_at": "2025-12-01T00:00:00.000+00:00"}
+    assert member_flags(old_pending, {"a" * 32}, cutoff) == ["pending_too_long"]
+    assert member_flags(old_pending, {"b" * 32}, None) == ["unexpected_project"]
+    assert member_flags(dict(old_pending, status="accepted"), None, cutoff) == []
+    assert member_flags(dict(old_pending, created_at="2026-02-01T00:00:00.000+00:00"), None, cutoff) == []
