@@ -25,7 +25,16 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._plan import (
     capacity_hint,
     status_needs_change,
 )
-from ansible_collections.cloudops.cbr.plugins.module_utils._select import SELECTION_ARGUMENT_SPEC
+from ansible_collections.cloudops.cbr.plugins.module_utils._removals import (
+    BEING_MADE,
+    age_cutoffs,
+    window_scope_problem,
+)
+from ansible_collections.cloudops.cbr.plugins.module_utils._select import (
+    SELECTION_ARGUMENT_SPEC,
+    time_option_problem,
+    utc_now,
+)
 from ansible_collections.cloudops.cbr.plugins.module_utils._sources import AUTH_ARGUMENT_SPEC
 
 CAPACITY_CHECKS = ("fail", "warn")
@@ -39,6 +48,10 @@ ROLE_VARIABLES = (
     "share_and_accept_purge",
     "share_and_accept_reject",
     "share_and_accept_capacity_check",
+    "share_and_accept_rolling_window",
+    "share_and_accept_older_than",
+    "share_and_accept_pending_older_than",
+    "share_and_accept_backup_wait_timeout",
     "share_and_accept_report",
 )
 INTERNAL_PREFIX = "share_and_accept__"
@@ -59,11 +72,13 @@ def input_problems(
     capacity_check="warn",
     owner_auth=None,
     variable_names=None,
+    over_time=None,
 ):
     """One message per mistake in the role's variables (each naming the variable), before any request.
 
     variable_names: every variable named share_and_accept_* that the play defines; one the role does not know
-    (a misspelt option) is refused, with the closest known name.
+    (a misspelt option) is refused, with the closest known name. over_time: the options passed on to the owner's
+    cbr_share_member (rolling_window, older_than, pending_older_than, backup_wait_timeout).
     """
     problems = unknown_names_problems(
         "variable",
@@ -122,22 +137,68 @@ def input_problems(
             )
     if capacity_check not in CAPACITY_CHECKS:
         problems.append("share_and_accept_capacity_check must be fail or warn, got %s" % shown(capacity_check))
+    problems += _over_time_problems(over_time or {}, ids, selection)
     return [p for p in problems if p]
 
 
-def _owner_request(recipients, purge):
-    return OwnerRequest(tuple(r["project_id"] for r in recipients), "present", purge, "share_and_accept_recipients")
+def _over_time_problems(over_time, ids, selection):
+    """What cbr_share_member would refuse of the over-time options, named as the role's variables."""
+    now, problems = utc_now(), []
+    for name in ("older_than", "pending_older_than"):
+        problems.append(time_option_problem("share_and_accept_" + name, over_time.get(name), now))
+    wait = over_time.get("backup_wait_timeout") or 0
+    if not isinstance(wait, int) or isinstance(wait, bool) or wait < 0:
+        problems.append("share_and_accept_backup_wait_timeout must be a number of seconds, 0 or more, got %s" % shown(wait))
+    if over_time.get("rolling_window"):
+        if not isinstance(selection, dict) or not selection:
+            problems.append(
+                "share_and_accept_rolling_window keeps exactly the selected backups shared: it needs "
+                "share_and_accept_backup_selection"
+            )
+        else:
+            scope = window_scope_problem(selection, "share_and_accept_backup_selection")
+            if scope:
+                problems.append("share_and_accept_" + scope)
+        if ids:
+            problems.append(
+                "share_and_accept_rolling_window removes the shares of the backups its selection leaves out: give "
+                "the backups by share_and_accept_backup_selection only, not also share_and_accept_backup_ids"
+            )
+    return problems
 
 
-def _member_plans(owner, recipients, reject, purge):
+def _owner_request(recipients, purge, over_time=None):
+    """The owner's request as cbr_share_member makes it, with the ages of over_time (a share the role keeps that is
+    past an age is a problem before any write, as in the module)."""
+    over_time = over_time or {}
+    expired_cutoff, pending_cutoff = age_cutoffs(over_time.get("older_than"), over_time.get("pending_older_than"), utc_now())
+    return OwnerRequest(
+        tuple(r["project_id"] for r in recipients),
+        "present",
+        purge,
+        "share_and_accept_recipients",
+        expired_cutoff,
+        pending_cutoff,
+    )
+
+
+def _as_planned(backup, over_time):
+    """The backup as the plan sees it: with backup_wait_timeout, one still being made is taken as it will be when
+    the owner's task has waited for it (that task fails, before any write, if it never is)."""
+    if (over_time or {}).get("backup_wait_timeout") and backup.get("status") in BEING_MADE:
+        return dict(backup, status="available")
+    return backup
+
+
+def _member_plans(owner, recipients, reject, purge, over_time=None):
     """Per backup: the owner plan of its members (plan_owner_backup, the module's rules), and per recipient what it
     must answer and whether it is done."""
-    request = _owner_request(recipients, purge)
+    request = _owner_request(recipients, purge, over_time)
     plans = []
     for backup in owner.get("backups", []):
         members = dict((m["dest_project_id"], m) for m in backup.get("members", []))
         owner_plan = plan_owner_backup(
-            request, backup["id"], backup.get("members", []), backup, owner.get("project_id")
+            request, backup["id"], backup.get("members", []), _as_planned(backup, over_time), owner.get("project_id")
         )
         change = owner_plan.change
         pairs = []
@@ -165,15 +226,15 @@ def _member_plans(owner, recipients, reject, purge):
     return plans
 
 
-def recipients_to_read(owner, recipients, reject=None, purge=False):
+def recipients_to_read(owner, recipients, reject=None, purge=False, over_time=None):
     """The recipients with something to answer: only they are logged in and read."""
     busy = set()
-    for plan in _member_plans(owner, recipients, reject or [], purge):
+    for plan in _member_plans(owner, recipients, reject or [], purge, over_time):
         busy.update(pair["project_id"] for pair in plan["pairs"] if not pair["done"])
     return [r for r in recipients if r["project_id"] in busy]
 
 
-def plan(owner, reads, recipients, reject=None, purge=False, capacity_check="warn"):
+def plan(owner, reads, recipients, reject=None, purge=False, capacity_check="warn", over_time=None):
     """Everything the role will write, settled before the first write, or the problems that stop it.
 
     owner: the owner read (project_id, backups with members, missing_backup_ids); reads: the recipient reads
@@ -188,7 +249,7 @@ def plan(owner, reads, recipients, reject=None, purge=False, capacity_check="war
         problems.append("backup %s is not a backup of the owner project %s" % (backup_id, owner_project))
     if not owner.get("backups") and not owner.get("missing_backup_ids"):
         problems.append("no backup of the owner project %s matches share_and_accept_backup_selection" % owner_project)
-    own_project = own_project_problem(_owner_request(recipients, purge), owner_project)
+    own_project = own_project_problem(_owner_request(recipients, purge, over_time), owner_project)
     if own_project:
         problems.append(own_project)
     read_by_project = dict((read["item"]["project_id"], read) for read in reads)
@@ -198,7 +259,7 @@ def plan(owner, reads, recipients, reject=None, purge=False, capacity_check="war
                 "the credentials of recipient %s act in project %s, not %s: give that recipient its own "
                 "project's credentials" % (project_id, read.get("project_id"), project_id)
             )
-    plans = _member_plans(owner, recipients, reject, purge)
+    plans = _member_plans(owner, recipients, reject, purge, over_time)
     for entry in plans:
         problems += entry["owner_plan"].problems
     _settle_vaults(plans, recipients, read_by_project, capacity_check, problems, warnings)
@@ -276,6 +337,7 @@ def _report(plans):
                     action=" and ".join(actions) or "none",
                 )
             )
+        reasons = dict(entry["owner_plan"].removals)
         for project_id in entry["change"].to_remove:
             member = entry["members"][project_id]
             report.append(
@@ -288,18 +350,47 @@ def _report(plans):
                     vault_id=None,
                     changed=True,
                     action="remove",
+                    reason=reasons.get(project_id),
                 )
             )
     return report
 
 
-def report(planned, check_mode):
-    """The published report: the plan's entries, with "would " before each action in check mode."""
+def _removal_entry(backup_id, removal):
+    """A removal the owner's task made that the plan did not read (rolling window): only what its result says."""
+    return dict(
+        backup_id=backup_id,
+        project_id=removal["dest_project_id"],
+        status_before=None,
+        status_after="absent",
+        vault_before=None,
+        vault_id=None,
+        changed=True,
+        action="remove",
+        reason=removal["reason"],
+    )
+
+
+def report(planned, check_mode, owner_results=None):
+    """The published report: the plan's entries, then each further removal of the owner's task (owner_results, its
+    `backups`, with their reasons), with "would " before each action in check mode."""
+    entries = list(planned["report"])
+    reported = set((e["backup_id"], e["project_id"]) for e in entries if e["action"] == "remove")
+    for result in owner_results or []:
+        for removal in result.get("removals", []):
+            if (result["backup_id"], removal["dest_project_id"]) not in reported:
+                entries.append(_removal_entry(result["backup_id"], removal))
     if not check_mode:
-        return planned["report"]
-    return [
-        dict(entry, action="would " + entry["action"]) if entry["changed"] else entry for entry in planned["report"]
-    ]
+        return entries
+    return [dict(entry, action="would " + entry["action"]) if entry["changed"] else entry for entry in entries]
+
+
+def selection(backup_selection, over_time=None):
+    """The selection as the owner's cbr_share_member reads it: with backup_wait_timeout and no status given, the
+    backups still being made count too."""
+    if backup_selection and (over_time or {}).get("backup_wait_timeout") and not backup_selection.get("status"):
+        return dict(backup_selection, status=["available"] + list(BEING_MADE))
+    return backup_selection
 
 
 class FilterModule:
@@ -309,4 +400,5 @@ class FilterModule:
             "share_and_accept_recipients_to_read": recipients_to_read,
             "share_and_accept_plan": plan,
             "share_and_accept_report": report,
+            "share_and_accept_selection": selection,
         }

@@ -414,3 +414,39 @@ def test_owner_credentials_from_clouds_yaml_log_in_once_per_task(emulator, run_r
     assert logins(emulator) == [OWNER, DR, OWNER, DR]  # the reads, then the task that writes
     assert writers(emulator) == [("POST", user, OWNER), ("PUT", "ops-dr", DR)]
     assert password not in output
+
+
+def test_the_rolling_window_removes_the_shares_that_fell_out_and_a_rerun_writes_nothing(emulator, run_role):
+    server, nights = "5e7c0000-0000-4000-8000-0000000000a1", []
+    for _night in range(4):
+        nights.insert(0, emulator.add_backup(OWNER, resource_id=server, name="nightly")["id"])
+        emulator.seed_member(nights[0], DR, status="accepted", vault_id=DR_VAULT)
+        emulator.seed_member(nights[0], GOLDEN)
+        emulator.age(86400)
+    emulator.clear_log()
+    variables = role_vars(
+        emulator,
+        recipients=(DR,),
+        share_and_accept_backup_ids=[],
+        share_and_accept_backup_selection={"resource_ids": [server], "newest_per_resource": 2},
+        share_and_accept_rolling_window=True,
+    )
+
+    rc, report, output = run_role(variables)
+    assert rc == 0, output
+    fell_out = sorted(nights[2:])
+    assert sorted((e["method"], e["path"].split("/")[4]) for e in emulator.writes()) == [
+        ("DELETE", backup_id) for backup_id in fell_out
+    ]
+    assert all(emulator.state.members[backup_id].keys() == {GOLDEN} for backup_id in fell_out)  # GOLDEN is kept
+    removed = [e for e in report if e["action"] == "remove"]
+    assert sorted(e["backup_id"] for e in removed) == fell_out and {e["project_id"] for e in removed} == {DR}
+    assert all(e["reason"].startswith("its backup is no longer among the selected backups") for e in removed)
+    assert [(e["backup_id"], e["action"]) for e in report if e["action"] != "remove"] == [
+        (b, "none") for b in nights[:2]
+    ]
+
+    emulator.clear_log()
+    rc, report, output = run_role(variables)
+    assert rc == 0, output
+    assert emulator.writes() == [] and all(e["action"] == "none" for e in report)
