@@ -148,7 +148,9 @@ def _over_time_problems(over_time, ids, selection):
         problems.append(time_option_problem("share_and_accept_" + name, over_time.get(name), now))
     wait = over_time.get("backup_wait_timeout") or 0
     if not isinstance(wait, int) or isinstance(wait, bool) or wait < 0:
-        problems.append("share_and_accept_backup_wait_timeout must be a number of seconds, 0 or more, got %s" % shown(wait))
+        problems.append(
+            "share_and_accept_backup_wait_timeout must be a number of seconds, 0 or more, got %s" % shown(wait)
+        )
     if over_time.get("rolling_window"):
         if not isinstance(selection, dict) or not selection:
             problems.append(
@@ -171,7 +173,9 @@ def _owner_request(recipients, purge, over_time=None):
     """The owner's request as cbr_share_member makes it, with the ages of over_time (a share the role keeps that is
     past an age is a problem before any write, as in the module)."""
     over_time = over_time or {}
-    expired_cutoff, pending_cutoff = age_cutoffs(over_time.get("older_than"), over_time.get("pending_older_than"), utc_now())
+    expired_cutoff, pending_cutoff = age_cutoffs(
+        over_time.get("older_than"), over_time.get("pending_older_than"), utc_now()
+    )
     return OwnerRequest(
         tuple(r["project_id"] for r in recipients),
         "present",

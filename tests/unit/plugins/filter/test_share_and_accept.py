@@ -13,6 +13,7 @@ from ansible_collections.cloudops.cbr.plugins.filter.share_and_accept import (
     plan,
     recipients_to_read,
     report,
+    selection,
 )
 
 OWNER, DR, GOLDEN, OTHER = "0" * 31 + "1", "0" * 31 + "2", "0" * 31 + "3", "0" * 31 + "9"
@@ -285,8 +286,72 @@ def test_purge_removals_are_in_the_report_and_say_would_in_check_mode():
         "vault_id": None,
         "changed": True,
         "action": "remove",
+        "reason": "not in share_and_accept_recipients (purge)",
     }
     assert removal in planned["report"]
     assert dict(removal, action="would remove") in report(planned, True)
     assert removal in report(planned, False)
     assert plan(owner(shared), [], [recipient(DR)])["owner_backup_ids"] == []
+
+
+# -- over time: the rolling window, the ages and the wait, as cbr_share_member takes them
+
+
+@pytest.mark.parametrize(
+    "ids, chosen, over_time, wanted",
+    [
+        ([], {}, {"rolling_window": True}, "share_and_accept_rolling_window keeps exactly the selected backups"),
+        ([], {"newest_per_resource": 3}, {"rolling_window": True}, "rolling_window needs share_and_accept_backup_sel"),
+        ([B1], {"vault_id": DR_VAULT}, {"rolling_window": True}, "not also share_and_accept_backup_ids"),
+        ([B1], {}, {"older_than": "30 days"}, "share_and_accept_older_than must be a UTC time"),
+        ([B1], {}, {"pending_older_than": "x"}, "share_and_accept_pending_older_than must be a UTC time"),
+        ([B1], {}, {"backup_wait_timeout": -1}, "share_and_accept_backup_wait_timeout must be a number of seconds"),
+    ],
+)
+def test_over_time_options_the_module_would_refuse_stop_the_role_before_any_request(ids, chosen, over_time, wanted):
+    problems = input_problems([recipient(DR)], ids, chosen, over_time=over_time)
+    assert any(wanted in problem for problem in problems), problems
+
+
+def test_over_time_options_that_fit_pass():
+    window = {"rolling_window": True, "older_than": "30d", "pending_older_than": "3d", "backup_wait_timeout": 600}
+    assert input_problems([recipient(DR)], [], {"vault_id": DR_VAULT}, over_time=window) == []
+
+
+def test_a_kept_share_past_older_than_stops_the_plan_and_a_young_one_does_not():
+    old = dict(member(DR, "accepted", DR_VAULT), created_at="2020-01-01T00:00:00Z")
+    stopped = plan(owner(backup(B1, members=[old])), [], [recipient(DR)], over_time={"older_than": "30d"})
+    assert len(stopped["problems"]) == 1 and "sharing it again at the next run would undo it" in stopped["problems"][0]
+    assert plan(owner(backup(B1, members=[old])), [], [recipient(DR)])["problems"] == []
+
+
+def test_with_a_wait_a_backup_being_made_is_planned_and_the_selection_counts_it():
+    made = dict(backup(B1), status="protecting")
+    assert "not available" in plan(owner(made), [], [recipient(DR)], purge=False)["problems"][0]
+    reads = [read(DR, [vault(DR_VAULT, 1000)])]
+    waited = plan(owner(made), reads, [recipient(DR)], over_time={"backup_wait_timeout": 60})
+    assert waited["problems"] == [] and waited["owner_backup_ids"] == [B1]
+    assert selection({"vault_id": DR_VAULT}, {"backup_wait_timeout": 60})["status"] == [
+        "available",
+        "protecting",
+        "waiting_protect",
+    ]
+    assert selection({"vault_id": DR_VAULT, "status": ["available"]}, {"backup_wait_timeout": 60})["status"] == [
+        "available"
+    ]
+    assert "status" not in selection({"vault_id": DR_VAULT}, {"backup_wait_timeout": 0})
+
+
+def test_the_report_adds_the_owner_tasks_further_removals_with_their_reasons_once():
+    shared = backup(B1, members=[member(DR, "accepted", DR_VAULT), member(OTHER, "pending")])
+    planned = plan(owner(shared), [], [recipient(DR)], purge=True)
+    results = [
+        {"backup_id": B1, "removals": [{"dest_project_id": OTHER, "reason": "not in share_and_accept_recipients"}]},
+        {"backup_id": B2, "removals": [{"dest_project_id": DR, "reason": "its backup is no longer selected"}]},
+    ]
+    removed = [e for e in report(planned, True, results) if e["action"] == "would remove"]
+    assert [(e["backup_id"], e["project_id"], e["status_before"]) for e in removed] == [
+        (B1, OTHER, "pending"),
+        (B2, DR, None),
+    ]
+    assert removed[1]["reason"] == "its backup is no longer selected"
