@@ -14,7 +14,7 @@ import awx_job  # pylint: disable=import-error
 import pytest
 import yaml
 
-from demo_ids import CUSTOMER, DB, DR, DR_VAULT, GOLDEN, OWNER, USERS, WEB  # pylint: disable=import-error
+from demo_ids import CUSTOMER, DB, DR, DR_VAULT, GOLDEN, OWNER, USERS, WEB, password_auth  # pylint: disable=import-error
 
 PLAYBOOKS = os.path.join(os.path.dirname(__file__), "..", "..", "playbooks")
 DR_AK, DR_SK = "AKDR00000000000000001", "dr-secret-key-0001"
@@ -175,3 +175,27 @@ def test_shares_to_expected_projects_pass_and_a_failed_project_fails_the_job(
         "estate": True,
         "audited": False,
     }
+
+
+def test_share_and_accept_over_a_project_host_acts_for_the_host_project(emulator, run_playbook, estate_inventory):
+    inventory, password_file = estate_inventory
+    extra_vars = {
+        "share_and_accept_hosts": "eu-de_source",
+        "share_and_accept_backup_ids": [WEB],
+        "share_and_accept_recipients": [{"project_id": DR, "auth": password_auth(emulator.url, DR)}],
+    }
+    env = dict(injected_identity(emulator), ANSIBLE_VAULT_PASSWORD_FILE=password_file)
+    playbook = os.path.join(PLAYBOOKS, "share_and_accept.yml")
+    run = run_playbook(playbook, inventory=inventory, extra_vars=extra_vars, env=env, verbosity=3)
+    assert run.rc == 0, run.output
+    assert emulator.state.members[WEB][DR]["status"] == "accepted"
+    owner_requests = [e for e in emulator.requests(api_only=False) if e["identity"] == USERS[OWNER][0]]
+    assert owner_requests and {e["scope_project"] for e in owner_requests} == {OWNER}
+    assert awx_job.leaked({"output": run.output}, awx_job.DEMO_SECRETS + [VAULT_PASSWORD]) == []
+
+    # A scope in the play's options that is not the host's project is refused before any request.
+    emulator.restore_defaults()
+    extra_vars["share_and_accept_owner_auth"] = {"project_id": GOLDEN}
+    run = run_playbook(playbook, inventory=inventory, extra_vars=extra_vars, env=env)
+    assert run.rc == 2 and "this host stands for project %s" % OWNER in run.output, run.output
+    assert emulator.requests(api_only=False) == []
