@@ -13,6 +13,9 @@ DEMO_REQUIREMENTS := .ci/requirements-demo.txt requirements.txt
 TEST_REQUIREMENTS := .ci/requirements.txt $(DEMO_REQUIREMENTS)
 DEMO_STAMP := $(VENV)/.demo-$(shell cat $(DEMO_REQUIREMENTS) | sha256sum | cut -c1-12)
 TEST_STAMP := $(VENV)/.test-$(shell cat $(TEST_REQUIREMENTS) | sha256sum | cut -c1-12)
+# awx.awx for the tests of extensions/awx/configure_awx.yml, apart from .venv's site-packages (see the file).
+AWX_COLLECTIONS := $(VENV)/awx
+AWX_STAMP := $(AWX_COLLECTIONS)/.done-$(shell cat .ci/requirements-awx.txt | sha256sum | cut -c1-12)
 LINK := collections/ansible_collections/cloudops/cbr
 FIXTURE := tests/emulator/fixtures/demo.yml
 PYTEST_ARGS ?=
@@ -30,7 +33,8 @@ install = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install -q -p $(BIN)/python $(
           else $(BIN)/python -m pip install -q $(1); fi
 
 .PHONY: demo test venv demo-venv pytest lint ruff-format drop-py2-boilerplate pre-commit sanity sanity-oldest \
-        sanity-newest docs-check docs galaxy-import molecule bench bench-audit bench-uri clean
+        sanity-2.20 sanity-newest cores core-2.20 core-2.21 docs-check docs galaxy-import galaxy-import-pre-publication \
+        molecule bench bench-audit bench-uri clean
 
 ## demo: start the emulator with the demo fixture, share and accept through the collection, print the state
 demo: demo-venv
@@ -38,10 +42,10 @@ demo: demo-venv
 	  $(BIN)/ansible-playbook -i playbooks/inventory/hosts.yml playbooks/demo.yml
 
 ## test: everything CI runs (`make -k test` reports every failing step)
-test: lint pytest docs-check molecule sanity galaxy-import docs
+test: lint pytest docs-check molecule sanity cores galaxy-import-pre-publication docs
 
 ## venv: the development venv (what `make test` installs)
-venv: $(TEST_STAMP) $(LINK)
+venv: $(TEST_STAMP) $(AWX_STAMP) $(LINK)
 
 ## demo-venv: only what the demo needs
 demo-venv: $(DEMO_STAMP) $(LINK)
@@ -60,6 +64,11 @@ $(TEST_STAMP): $(DEMO_STAMP) .ci/requirements.txt
 	$(call install,-r .ci/requirements.txt -r requirements.txt)
 	touch $@
 
+$(AWX_STAMP): .ci/requirements-awx.txt $(DEMO_STAMP)
+	rm -rf $(AWX_COLLECTIONS)
+	$(call install,--no-deps --target $(AWX_COLLECTIONS) -r .ci/requirements-awx.txt)
+	touch $@
+
 # ansible finds the collection as ansible_collections/cloudops/cbr; this link makes the checkout one.
 $(LINK):
 	mkdir -p $(dir $(LINK))
@@ -69,9 +78,10 @@ $(LINK):
 pytest: venv
 	$(BIN)/python -m pytest -n 2 -q -p no:randomly $(PYTEST_ARGS)
 
-## lint: ansible-lint (production profile, offline), the changelog fragments, ruff lint and format check
+## lint: ansible-lint (production profile, offline; awx.awx from .venv/awx for extensions/awx/configure_awx.yml), the
+## changelog fragments, ruff lint and format check
 lint: venv
-	$(BIN)/ansible-lint
+	ANSIBLE_COLLECTIONS_PATH=$(ANSIBLE_COLLECTIONS_PATH):$(CURDIR)/$(AWX_COLLECTIONS) $(BIN)/ansible-lint
 	$(BIN)/antsibull-changelog lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -89,27 +99,49 @@ drop-py2-boilerplate:
 pre-commit: venv
 	$(BIN)/pre-commit install
 
-## sanity: ansible-test sanity on the oldest and the newest supported ansible-core
-sanity: sanity-oldest sanity-newest
+## sanity: ansible-test sanity on every supported ansible-core: 2.19 (the oldest), 2.20 and 2.21 (the newest)
+sanity: sanity-oldest sanity-2.20 sanity-newest
 
 ## sanity-oldest: ansible-core from .ci/requirements-demo.txt (2.19), in .venv on its Python
 sanity-oldest: venv
 	.ci/sanity
 
-## sanity-newest: ansible-core from .ci/requirements-sanity-newest.txt (2.21) on Python 3.12+ (fails if none is found)
-sanity-newest: venv
-	.ci/sanity .ci/requirements-sanity-newest.txt
+## sanity-2.20: ansible-core from .ci/requirements-core-2.20.txt on Python 3.12+ (fails if none is found)
+sanity-2.20: venv
+	.ci/sanity .ci/requirements-core-2.20.txt
 
-## docs-check: every module's ansible-doc renders (text, OS:: values intact) and antsibull-docs lints the docs
+## sanity-newest: ansible-core from .ci/requirements-core-2.21.txt on Python 3.12+ (fails if none is found)
+sanity-newest: venv
+	.ci/sanity .ci/requirements-core-2.21.txt
+
+## cores: the demo and a smoke test of the role (rerun and check mode change nothing) on ansible-core 2.20 and
+## 2.21, each in a venv of its own (.ci/core-venv) on Python 3.12+; make demo and pytest run 2.19
+cores: core-2.20 core-2.21
+
+core-2.20: venv
+	.ci/core-smoke .ci/requirements-core-2.20.txt
+
+core-2.21: venv
+	.ci/core-smoke .ci/requirements-core-2.21.txt
+
+## docs-check: every module's and inventory plugin's ansible-doc renders (text, OS:: values intact) and antsibull-docs lints the docs
 docs-check: venv
 	for module in plugins/modules/*.py; do \
 	  $(BIN)/ansible-doc -t module cloudops.cbr.$$(basename $$module .py) > /dev/null || exit 1; done
+	for plugin in plugins/inventory/*.py; do \
+	  $(BIN)/ansible-doc -t inventory cloudops.cbr.$$(basename $$plugin .py) > /dev/null || exit 1; done
 	$(BIN)/ansible-doc -t role cloudops.cbr.share_and_accept > /dev/null
 	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
 
-## galaxy-import: build the tarball and run galaxy-importer on it offline; any error or warning fails
+## galaxy-import: build the tarball and run galaxy-importer on it offline, as it would be uploaded; any error or
+## warning fails. Fails while galaxy.yml names no repository (Galaxy requires one; no public one exists yet).
 galaxy-import: venv
 	.ci/galaxy-import
+
+## galaxy-import-pre-publication: the same checks on a copy whose galaxy.yml names a stand-in repository, and says
+## so (what make test runs until the collection has a public repository)
+galaxy-import-pre-publication: venv
+	.ci/galaxy-import --pre-publication
 
 ## molecule: the role on localhost against the emulator (converge, idempotence, verify)
 molecule: venv

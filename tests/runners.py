@@ -1,10 +1,10 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The two ways tests run the collection: a module's main() in this process, or ansible-playbook.
+"""The ways tests run the collection: a module's main() in this process, ansible-playbook, ansible-inventory.
 
 run_module() is for option validation and pre-flight checks (milliseconds a case); run_playbook() only where
-the playbook layer is the point (module_defaults, action groups, -vvv, the role). tests/integration/conftest.py
-exposes both as fixtures (run_module, play, run_playbook).
+the playbook layer is the point (module_defaults, action groups, -vvv, the role); run_inventory() for the
+inventory plugin. tests/integration/conftest.py exposes the first two as fixtures (run_module, play, run_playbook).
 """
 
 import contextlib
@@ -34,6 +34,9 @@ except ImportError:  # older cores read the arguments from basic._ANSIBLE_ARGS
 
 MODULE_PACKAGE = "ansible_collections.cloudops.cbr.plugins.modules."
 PLAYBOOK_BIN = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+INVENTORY_BIN = os.path.join(os.path.dirname(sys.executable), "ansible-inventory")
+# Variables the collection reads credentials from: left out of a run unless the test gives them.
+CREDENTIAL_VARIABLE_PREFIXES = ("OS_", "HW_", "HUAWEICLOUD_SDK_")
 
 
 def run_module(name, args, check_mode=False, diff=False):
@@ -157,3 +160,32 @@ def play_tasks(workdir, tasks, defaults=None, **options):
     with open(out_file, encoding="utf-8") as handle:
         result.results = json.load(handle)
     return result
+
+
+def without_ansible_unsafe(value):
+    """ansible-inventory's JSON with its {"__ansible_unsafe": value} wrappers taken off."""
+    if isinstance(value, dict):
+        if set(value) == {"__ansible_unsafe"}:
+            return value["__ansible_unsafe"]
+        return dict((key, without_ansible_unsafe(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return [without_ansible_unsafe(item) for item in value]
+    return value
+
+
+def run_inventory(*sources, env=None, timeout=120):
+    """ansible-inventory --list over the sources, in an environment without credential variables but `env`;
+    a source that fails to parse fails the run. Returns (the completed process, the parsed inventory or None)."""
+    command = [INVENTORY_BIN, "--list"]
+    for source in sources:
+        command += ["-i", str(source)]
+    environment = dict(
+        (name, value) for name, value in os.environ.items() if not name.startswith(CREDENTIAL_VARIABLE_PREFIXES)
+    )
+    environment.update(
+        ANSIBLE_NOCOLOR="1", ANSIBLE_INVENTORY_UNPARSED_FAILED="true", ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED="true"
+    )
+    environment.update(env or {})
+    process = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=timeout, check=False)
+    parsed = without_ansible_unsafe(json.loads(process.stdout)) if process.returncode == 0 else None
+    return process, parsed

@@ -2,8 +2,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The share_and_accept role's reads, for one credential set, on the controller (private to the role).
 
-One task item = one project: log in once (password credentials), then read what the role plans from:
-the owner's backups and their members, or a recipient's vaults. Returns `auth`, the options that later tasks of the
+One task for the owner (with `auth`) and one for every recipient at once (with `recipients`, each read concurrently
+under its own credentials): log in once per project (password credentials), then read what the role plans from:
+the owner's backups and their members, or each recipient's vaults. Every project goes through the lifecycle of
+module_utils/_lifecycle, as a module does. Returns `auth`, the options that later tasks of the
 same project pass to module_defaults: the token session after a password login, else the credentials as given
 (token, AK/SK, or empty for the environment / cloud:), so each module resolves them exactly as this read did.
 
@@ -15,12 +17,9 @@ Never writes. The task must set no_log: the result holds a token.
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._connection import connect, resolve, token_options
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
-    CbrApiError,
-    CbrConfigError,
-    map_concurrently,
-)
+from ansible_collections.cloudops.cbr.plugins.module_utils._connection import token_options
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import map_concurrently
+from ansible_collections.cloudops.cbr.plugins.module_utils._lifecycle import run_lifecycle
 from ansible_collections.cloudops.cbr.plugins.module_utils._select import (
     SELECTION_ARGUMENT_SPEC,
     list_selected,
@@ -29,10 +28,11 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._select import (
     selects_from_own_backups,
     utc_now,
 )
-from ansible_collections.cloudops.cbr.plugins.module_utils._sources import AUTH_ARGUMENT_SPEC, CbrMissingLibrary
+from ansible_collections.cloudops.cbr.plugins.module_utils._sources import AUTH_ARGUMENT_SPEC
 
 ARGUMENT_SPEC = dict(
     auth=dict(type="dict", default={}),
+    recipients=dict(type="list", elements="dict"),
     backup_ids=dict(type="list", elements="str", default=[]),
     selection=dict(type="dict"),
     members=dict(type="bool", default=False),
@@ -75,6 +75,54 @@ def read_owner(client, params, selection, window):
     return backups, missing
 
 
+def read_project(auth, params, selection=None, window=(None, None), pool_size=1):
+    """(what the role needs of one project, failure as fail kwargs or None), through the one lifecycle."""
+    result = {}
+
+    def work(connection, client):
+        result.update(auth=session_options(client, connection, auth), project_id=client.project_id)
+        if params["backup_ids"] or selection:
+            result["backups"], result["missing_backup_ids"] = read_owner(client, params, selection, window)
+        if params["vaults"]:
+            result["vaults"] = client.list_vaults()
+
+    def resolved(connection):
+        if connection.warnings:
+            result["warnings"] = connection.warnings
+
+    return result, run_lifecycle(auth, work, pool_size=pool_size, resolved=resolved)
+
+
+def read_recipients(recipients, params):
+    """Every recipient read at once, each under its own credentials: [(read, failure)], in the order given.
+
+    Each read is {item: {project_id}, project_id (where its credentials act), auth, vaults}, the shape the
+    role's plan takes; a recipient's credentials are never echoed back unless they are what later tasks use.
+    """
+
+    def read(recipient):
+        auth, problems = _validated(AUTH_ARGUMENT_SPEC, recipient.get("auth"), "auth")
+        if problems:
+            return None, dict(msg="; ".join(problems))
+        found, failure = read_project(auth, params)
+        return dict(found, item=dict(project_id=recipient.get("project_id"))), failure
+
+    return map_concurrently(read, recipients, params["workers"])
+
+
+def _recipient_name(recipient):
+    return "recipient %s" % recipient.get("project_id")
+
+
+def _recipients_failure(recipients, outcomes):
+    """The failure of the recipients' read: every recipient that failed, named, and the API facts of the first."""
+    failed = [(r, failure) for r, (_read, failure) in zip(recipients, outcomes) if failure]
+    if not failed:
+        return None
+    facts = dict((k, v) for k, v in failed[0][1].items() if k != "msg")
+    return dict(facts, msg="; ".join("%s: %s" % (_recipient_name(r), f["msg"]) for r, f in failed))
+
+
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
@@ -85,6 +133,17 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         result["changed"] = False
         params, problems = _validated(ARGUMENT_SPEC, self._task.args, "share_and_accept_read")
+        if not 1 <= params["workers"] <= 64:
+            problems.append("workers must be from 1 to 64, got %d" % params["workers"])
+        if params["recipients"] is not None:
+            if problems:
+                return dict(result, failed=True, msg="; ".join(problems))
+            recipients = params["recipients"]
+            outcomes = read_recipients(recipients, params)
+            failure = _recipients_failure(recipients, outcomes)
+            if failure:
+                return dict(result, failed=True, **failure)
+            return dict(result, recipients=[read for read, _failure in outcomes])
         auth, auth_problems = _validated(AUTH_ARGUMENT_SPEC, params["auth"], "auth")
         selection, window = None, (None, None)
         if params["selection"] is not None:
@@ -94,25 +153,9 @@ class ActionModule(ActionBase):
                 selection_errors = ["selection: " + p for p in selection_errors]
             problems += selection_errors
         problems += auth_problems
-        if not 1 <= params["workers"] <= 64:
-            problems.append("workers must be from 1 to 64, got %d" % params["workers"])
         if problems:
             return dict(result, failed=True, msg="; ".join(problems))
-        try:
-            connection = resolve(auth)
-            config_problems = connection.problems("cbr")
-            if config_problems:
-                return dict(result, failed=True, msg="; ".join(config_problems))
-            client = connect(connection, "cbr", pool_size=params["workers"])
-            result.update(auth=session_options(client, connection, params["auth"]), project_id=client.project_id)
-            if params["backup_ids"] or selection:
-                result["backups"], result["missing_backup_ids"] = read_owner(client, params, selection, window)
-            if params["vaults"]:
-                result["vaults"] = client.list_vaults()
-        except CbrMissingLibrary as error:
-            return dict(result, failed=True, msg=str(error))
-        except CbrConfigError as error:
-            return dict(result, failed=True, msg=str(error))
-        except CbrApiError as error:
-            return dict(result, failed=True, **error.fail_kwargs())
-        return result
+        found, failure = read_project(auth, params, selection, window, pool_size=params["workers"])
+        if failure:
+            return dict(result, failed=True, **failure)
+        return dict(result, **found)

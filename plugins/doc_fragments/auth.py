@@ -13,10 +13,25 @@ options:
         the first C(secure.yaml) found in E(OS_CLIENT_SECURE_FILE) and the same directories is merged over it, as
         openstacksdk does.
       - "Read from the cloud: C(auth.auth_url), C(auth.username), C(auth.password), C(auth.user_domain_name) (or
-        C(auth.domain_name), C(auth.project_domain_name)), C(auth.project_id), C(auth.project_name), C(auth.token),
-        C(auth.ak) / C(auth.access_key), C(auth.sk) / C(auth.secret_key), C(auth.security_token), C(region_name),
-        C(verify) (a boolean or a CA bundle path), C(cacert), C(cbr_endpoint_override) and
-        C(vbs_endpoint_override) (or C(vbsv2_endpoint_override), C(volume_backup_endpoint_override))."
+        C(auth.domain_name), C(auth.project_domain_name)), C(auth.user_domain_id) (or C(auth.domain_id),
+        C(auth.project_domain_id)), C(auth.project_id) (or C(auth.tenant_id)), C(auth.project_name) (or
+        C(auth.tenant_name)), C(auth.token), C(auth.ak) / C(auth.access_key), C(auth.sk) / C(auth.secret_key),
+        C(auth.security_token), C(region_name), C(regions), C(profile), C(verify) (a boolean or a CA bundle path),
+        C(cacert), C(cbr_endpoint_override) and C(vbs_endpoint_override) (or C(vbsv2_endpoint_override),
+        C(volume_backup_endpoint_override))."
+      - "AK/SK where otcextensions puts them, at the top level of the cloud (C(ak) or C(access_key), C(sk) or
+        C(secret_key), C(security_token) or C(token)), are read only when C(auth) names no user, token or AK/SK:
+        next to a password they are the keys otcextensions signs OBS requests with, and the password stays the
+        identity."
+      - "C(profile) V(otc) (regions V(eu-de), the default, and V(eu-nl)) and V(otc-swiss) (V(eu-ch2)) are
+        openstacksdk's vendor profiles; V(huaweicloud) (any Huawei Cloud region, set C(region_name)) is this
+        collection's. A profile gives the region; without C(auth.auth_url), IAM and every service are then at the
+        region's preset endpoints (see the notes). A C(region_name) outside the profile's or the cloud's
+        C(regions) fails, as in openstacksdk."
+      - "Ignored without a warning, as they mean nothing to these modules: C(interface), C(identity_interface),
+        C(auth_type), C(api_timeout), C(vendor_hook) and the C(*_api_version) settings and C(image_format). Any
+        other key of the cloud or of its C(auth) is ignored with a warning that names it (for example
+        C(auth.user_id) or the agency keys C(auth.target_*), which this collection does not support)."
       - The cloud is one level of the rule in the notes, below the task's options and above the environment.
       - If not set, the value of the E(OS_CLOUD) environment variable is used.
       - Needs the PyYAML Python library.
@@ -45,6 +60,14 @@ options:
       - "Environment: E(OS_USER_DOMAIN_NAME), E(OS_DOMAIN_NAME) or E(OS_PROJECT_DOMAIN_NAME) (the first set), or
         E(HW_DOMAIN_NAME)."
     type: str
+  domain_id:
+    description:
+      - The id of the IAM user's account (domain), instead of O(domain_name) for password authentication; when both
+        are set, the login names the domain by id (as keystoneauth does). Part of the identity group.
+      - "Environment: E(OS_USER_DOMAIN_ID), E(OS_DOMAIN_ID) or E(OS_PROJECT_DOMAIN_ID) (the first set), or
+        E(HW_DOMAIN_ID)."
+    type: str
+    version_added: 1.1.0
   project_id:
     description:
       - The project (tenant) the module works in, 32 lowercase hexadecimal characters, whatever its source.
@@ -65,7 +88,9 @@ options:
         V(eu-west-101) (Huawei Cloud). Part of the location group.
       - Selects the endpoints in the token catalog, and the preset endpoints when there is no catalog.
       - "Environment: E(OS_REGION_NAME) or E(HW_REGION_NAME)."
+      - The alias O(region_name) is openstack.cloud's name for it.
     type: str
+    aliases: [region_name]
   token:
     description:
       - An IAM token scoped to O(project_id), sent as C(X-Auth-Token). No login is made. Part of the identity group.
@@ -110,18 +135,25 @@ options:
       - Whether to verify the endpoint's TLS certificate. Set to V(false) only for testing. Part of the location
         group.
       - When not set, C(verify) of O(cloud) if the location comes from the cloud, else V(true).
+      - The alias O(verify) is openstack.cloud's name for it.
     type: bool
+    aliases: [verify]
   ca_cert:
     description:
       - A CA bundle (PEM file) to verify the endpoint's certificate with, instead of the system's. Part of the
         location group.
       - "Environment: E(OS_CACERT)."
+      - The alias O(cacert) is openstack.cloud's name for it.
     type: path
+    aliases: [cacert]
   timeout:
     description:
       - Seconds to wait for each HTTP answer.
+      - The alias O(api_timeout) is openstack.cloud's name for the same setting. In openstack.cloud's modules,
+        C(timeout) is how long to wait for a resource to be ready instead.
     type: float
     default: 30
+    aliases: [api_timeout]
   rate_limit:
     description:
       - The most requests per second the task sends, for a user who knows the API gateway's limit on their
@@ -133,7 +165,7 @@ options:
     type: float
 notes:
   - "B(One credential set per task.) The connection options form three groups: the identity (O(username),
-    O(password), O(domain_name), O(token), O(access_key), O(secret_key), O(security_token)), the scope
+    O(password), O(domain_name), O(domain_id), O(token), O(access_key), O(secret_key), O(security_token)), the scope
     (O(project_id), O(project_name)) and the location (O(auth_url), O(region), O(endpoint), O(endpoints),
     O(ca_cert), O(validate_certs)). Each group is taken whole from the highest level that sets any option of it.
     The levels, highest first: the task's options (with C(module_defaults), which Ansible merges into them option

@@ -8,7 +8,13 @@ a backup that cannot be shared; own_project_problem); module_utils/_plan decides
 (status_needs_change) and the vault of every backup to accept (assign_vaults, space added up per vault).
 """
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown, uuid_problem
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
+    list_problems,
+    project_id_problem,
+    shown,
+    unknown_names_problems,
+    uuid_problem,
+)
 from ansible_collections.cloudops.cbr.plugins.module_utils._owner_plan import (
     OwnerRequest,
     own_project_problem,
@@ -19,13 +25,52 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._plan import (
     capacity_hint,
     status_needs_change,
 )
+from ansible_collections.cloudops.cbr.plugins.module_utils._select import SELECTION_ARGUMENT_SPEC
+from ansible_collections.cloudops.cbr.plugins.module_utils._sources import AUTH_ARGUMENT_SPEC
 
 CAPACITY_CHECKS = ("fail", "warn")
+# The role's variables: its options (meta/argument_specs.yml) and the fact it publishes. Names that start with
+# share_and_accept__ are the role's own registered results.
+ROLE_VARIABLES = (
+    "share_and_accept_owner_auth",
+    "share_and_accept_backup_ids",
+    "share_and_accept_backup_selection",
+    "share_and_accept_recipients",
+    "share_and_accept_purge",
+    "share_and_accept_reject",
+    "share_and_accept_capacity_check",
+    "share_and_accept_report",
+)
+INTERNAL_PREFIX = "share_and_accept__"
 
 
-def input_problems(recipients, backup_ids=None, selection=None, reject=None, capacity_check="warn"):
-    """One message per mistake in the role's variables (each naming the variable), before any request."""
-    problems = []
+def _auth_problems(name, auth):
+    """A credentials dict's option names: each must be one of the collection's auth options."""
+    if not isinstance(auth, dict):
+        return []
+    return unknown_names_problems("%s: option" % name, auth, AUTH_ARGUMENT_SPEC)
+
+
+def input_problems(
+    recipients,
+    backup_ids=None,
+    selection=None,
+    reject=None,
+    capacity_check="warn",
+    owner_auth=None,
+    variable_names=None,
+):
+    """One message per mistake in the role's variables (each naming the variable), before any request.
+
+    variable_names: every variable named share_and_accept_* that the play defines; one the role does not know
+    (a misspelt option) is refused, with the closest known name.
+    """
+    problems = unknown_names_problems(
+        "variable",
+        [name for name in variable_names or [] if not name.startswith(INTERNAL_PREFIX)],
+        ROLE_VARIABLES,
+    )
+    problems += _auth_problems("share_and_accept_owner_auth", owner_auth)
     ids, selection, recipients, reject = backup_ids or [], selection or {}, recipients or [], reject or []
     if not ids and not selection:
         problems.append(
@@ -33,6 +78,11 @@ def input_problems(recipients, backup_ids=None, selection=None, reject=None, cap
             "to share; both are empty"
         )
     problems += [uuid_problem("share_and_accept_backup_ids[%d]" % n, i) for n, i in enumerate(ids)]
+    problems += list_problems("share_and_accept_backup_ids", ids, may_be_empty=True)
+    problems += list_problems("share_and_accept_reject", reject, may_be_empty=True)
+    if isinstance(selection, dict):
+        selection_options = list(SELECTION_ARGUMENT_SPEC) + ["resource_id"]
+        problems += unknown_names_problems("share_and_accept_backup_selection: option", selection, selection_options)
     if not isinstance(selection, dict):
         problems.append(
             "share_and_accept_backup_selection must be a dict of cbr_backup_info options, got %s" % shown(selection)
@@ -61,6 +111,8 @@ def input_problems(recipients, backup_ids=None, selection=None, reject=None, cap
             problems.append(
                 "%s.auth must be the receiving project's credentials (a dict of the collection's auth options)" % name
             )
+        project = " (project %s)" % recipient.get("project_id") if recipient.get("project_id") else ""
+        problems += _auth_problems(name + ".auth" + project, recipient.get("auth"))
         if recipient.get("vault_id") is not None:
             problems.append(uuid_problem(name + ".vault_id", recipient.get("vault_id")))
     for project_id in reject:

@@ -7,12 +7,41 @@ Private to this collection: the interface may change without notice.
 
 from urllib.parse import quote
 
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import shown
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
     PAGE_SIZE,
+    CbrApiError,
     CbrNotFound,
     iter_marker_pages,
     iter_offset_pages,
 )
+
+# The fields the modules read from each record of an answer key (a record or a list of records); the sources
+# document them all (docs/api_notes.md). A record without them is an answer the modules cannot trust.
+REQUIRED_FIELDS = {
+    "member": ("dest_project_id",),
+    "members": ("dest_project_id",),
+    "backup": ("id",),
+    "backups": ("id",),
+    "vault": ("id",),
+    "vaults": ("id",),
+    "shared": ("id", "to_project_id"),
+}
+
+
+def checked_answer(body, key, action):
+    """body, once body[key] is known to be a record, or a list of records, with REQUIRED_FIELDS[key]."""
+    value = body.get(key)
+    if value is None:
+        return body
+    for record in value if isinstance(value, list) else [value]:
+        if not isinstance(record, dict) or any(record.get(field) is None for field in REQUIRED_FIELDS[key]):
+            raise CbrApiError(
+                action,
+                "the answer's %s holds a record without %s: %s"
+                % (key, " or ".join(REQUIRED_FIELDS[key]), shown(record)),
+            )
+    return body
 
 
 class ProjectClient:
@@ -25,6 +54,10 @@ class ProjectClient:
         self.endpoint = endpoint
         self.project_id = project_id
         self.api_version = api_version or self.API_VERSION
+
+    def answer(self, method, url, action, key, params=None, body=None):
+        """The JSON answer of one request, its `key` checked by checked_answer."""
+        return checked_answer(self.session.call_json(method, url, action, params=params, body=body), key, action)
 
     def url(self, *segments):
         path = "/".join(quote(str(segment), safe="") for segment in segments)
@@ -46,9 +79,9 @@ class CbrClient(ProjectClient):
             params["limit"] = size
             if marker:
                 params["marker"] = marker
-            return self.session.call_json("GET", url, action, params=params)
+            return self.answer("GET", url, action, "members", params=params)
 
-        return list(iter_marker_pages(fetch, "members", page_size, limit))
+        return list(iter_marker_pages(fetch, "members", page_size, limit, action))
 
     def show_member(self, backup_id, dest_project_id):
         """The member record for one destination project, or None when the backup is not shared with it.
@@ -58,7 +91,7 @@ class CbrClient(ProjectClient):
         action = "Failed to show share member %s of backup %s" % (dest_project_id, backup_id)
         try:
             # member_id in the URL is the destination project id (docs/api_notes.md §members.path-id).
-            body = self.session.call_json("GET", self.url("backups", backup_id, "members", dest_project_id), action)
+            body = self.answer("GET", self.url("backups", backup_id, "members", dest_project_id), action, "member")
         except CbrNotFound as error:
             if error.what == "member":
                 return None
@@ -67,10 +100,11 @@ class CbrClient(ProjectClient):
 
     def add_members(self, backup_id, dest_project_ids):
         """Share the backup with projects in one POST (at most 10); return the new member records."""
-        body = self.session.call_json(
+        body = self.answer(
             "POST",
             self.url("backups", backup_id, "members"),
             "Failed to add share members to backup %s" % backup_id,
+            "members",
             body={"members": list(dest_project_ids)},
         )
         return body.get("members") or []
@@ -87,10 +121,11 @@ class CbrClient(ProjectClient):
         body = {"status": status}
         if vault_id:
             body["vault_id"] = vault_id
-        answer = self.session.call_json(
+        answer = self.answer(
             "PUT",
             self.url("backups", backup_id, "members", self.project_id),
             "Failed to set the share of backup %s to %s in project %s" % (backup_id, status, self.project_id),
+            "member",
             body=body,
         )
         return answer.get("member")
@@ -98,26 +133,33 @@ class CbrClient(ProjectClient):
     def show_backup(self, backup_id):
         """The backup (own, or shared with this project), or None when it is not visible here."""
         try:
-            body = self.session.call_json("GET", self.url("backups", backup_id), "Failed to show backup %s" % backup_id)
+            body = self.answer("GET", self.url("backups", backup_id), "Failed to show backup %s" % backup_id, "backup")
         except CbrNotFound:
             return None
         return body.get("backup")
 
-    def _list_by_offset(self, resource, action, filters=None, limit=None, page_size=PAGE_SIZE):
-        """Every item of GET /v3/{project}/{resource} (answer key = resource), paged by offset."""
+    # Oldest first, then by id: a backup created while the list is read comes at its end instead of shifting the
+    # pages before it, and the marker (the last id of a page) names a place in an order that does not move
+    # (sort and marker: huaweicloudsdkcbr ListBackupsRequest, gophertelekomcloud; docs/api_notes.md §paging).
+    BACKUP_ORDER = "created_at:asc,id:asc"
 
-        def fetch(offset, size):
+    def iter_backups(self, filters=None, page_size=PAGE_SIZE):
+        """Backups of this project, or shared with it (own_type=shared), read page by page as the caller consumes
+        them (every page unless it stops), each once. No `limit` goes with the filters: the caller stops."""
+        action = "Failed to list backups of project %s" % self.project_id
+
+        def fetch(marker, size):
             params = dict((k, v) for k, v in (filters or {}).items() if v is not None)
-            params.update(limit=size, offset=offset)
-            return self.session.call_json("GET", self.url(resource), action, params=params)
+            params.update(limit=size, sort=self.BACKUP_ORDER)
+            if marker:
+                params["marker"] = marker
+            return self.answer("GET", self.url("backups"), action, "backups", params=params)
 
-        return list(iter_offset_pages(fetch, resource, page_size, limit))
+        return iter_marker_pages(fetch, "backups", page_size, action=action)
 
-    def list_backups(self, filters=None, limit=None, page_size=PAGE_SIZE):
-        """Backups of this project, or shared with it (own_type=shared), every page."""
-        return self._list_by_offset(
-            "backups", "Failed to list backups of project %s" % self.project_id, filters, limit, page_size
-        )
+    def list_backups(self, filters=None, page_size=PAGE_SIZE):
+        """Backups of this project, or shared with it (own_type=shared), every page, each once."""
+        return list(self.iter_backups(filters, page_size))
 
     def list_shared_backups(self, member_status=None, filters=None):
         """Backups other projects shared with this one whose share is in member_status, every page.
@@ -128,15 +170,20 @@ class CbrClient(ProjectClient):
         return self.list_backups(dict(filters or {}, own_type="shared", member_status=member_status))
 
     def list_vaults(self, filters=None, page_size=PAGE_SIZE):
-        """Vaults of this project, every page."""
-        return self._list_by_offset(
-            "vaults", "Failed to list vaults of project %s" % self.project_id, filters, page_size=page_size
-        )
+        """Vaults of this project, every page (by offset: the vault list documents no marker), each once."""
+        action = "Failed to list vaults of project %s" % self.project_id
+
+        def fetch(offset, size):
+            params = dict((k, v) for k, v in (filters or {}).items() if v is not None)
+            params.update(limit=size, offset=offset)
+            return self.answer("GET", self.url("vaults"), action, "vaults", params=params)
+
+        return list(iter_offset_pages(fetch, "vaults", page_size, action=action))
 
     def show_vault(self, vault_id):
         """The vault of this project, or None when it does not exist here."""
         try:
-            body = self.session.call_json("GET", self.url("vaults", vault_id), "Failed to show vault %s" % vault_id)
+            body = self.answer("GET", self.url("vaults", vault_id), "Failed to show vault %s" % vault_id, "vault")
         except CbrNotFound:
             return None
         return body.get("vault")
@@ -159,16 +206,19 @@ class VbsClient(ProjectClient):
 
         def fetch(offset, size):
             params = {"backup_id": backup_id, "limit": size, "offset": offset}
-            return self.session.call_json("GET", url, action, params=params)
+            return self.answer("GET", url, action, "shared", params=params)
 
-        return [share for share in iter_offset_pages(fetch, "shared", page_size) if not is_cancelled(share)]
+        return [
+            share for share in iter_offset_pages(fetch, "shared", page_size, action=action) if not is_cancelled(share)
+        ]
 
     def create_shares(self, backup_id, to_project_ids):
         """Share a backup with projects in one POST; return the new share records."""
-        body = self.session.call_json(
+        body = self.answer(
             "POST",
             self.url("os-vendor-backup-sharing"),
             "Failed to share backup %s" % backup_id,
+            "shared",
             body={"shared": {"backup_id": backup_id, "to_project_ids": list(to_project_ids)}},
         )
         return body.get("shared") or []

@@ -10,6 +10,7 @@ Private to this collection: the interface may change without notice.
 
 import os
 import re
+from urllib.parse import urlsplit
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._api import CLIENTS
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown
@@ -38,12 +39,13 @@ def resolve(params, environ=None):
     Raises CbrConfigError when `cloud` names no cloud of clouds.yaml, CbrMissingLibrary without PyYAML.
     """
     environ = os.environ if environ is None else environ
-    options, sources = merge(levels(params, environ))
+    warnings = []
+    options, sources = merge(levels(params, environ, warnings))
     if options["validate_certs"] is None:
         options["validate_certs"] = True
     # The options outside the groups (cloud, timeout, ...) are the task's own.
     options.update((name, params.get(name)) for name in AUTH_ARGUMENT_SPEC if name not in options)
-    return Connection(options, sources)
+    return Connection(options, sources, warnings)
 
 
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+\Z")
@@ -52,9 +54,10 @@ _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+\Z")
 class Connection:
     """The merged connection options of one task, where each group came from, and what they give."""
 
-    def __init__(self, options, sources):
+    def __init__(self, options, sources, warnings=()):
         self.options = options
         self.sources = sources
+        self.warnings = list(warnings)  # what the task should be warned of (clouds.yaml keys not read)
 
     def secrets(self):
         """Every secret value in the options, to add to the module's no_log values."""
@@ -70,8 +73,11 @@ class Connection:
             return options["auth_url"]
         return preset_endpoint("iam", options["region"]) + "/v3" if options["region"] else None
 
-    def credential(self):
-        """The credential of the identity group: a token, else AK/SK, else a password; None when there is none."""
+    def credential(self, scoped=True):
+        """The credential of the identity group: a token, else AK/SK, else a password; None when there is none.
+
+        Not `scoped`: for IAM's own calls (the projects the identity reaches), a password without a project logs
+        in to its domain."""
         options = self.options
         if options["token"]:
             return TokenAuth(options["token"])
@@ -90,6 +96,8 @@ class Connection:
                 self.auth_url(),
                 project_id=options["project_id"],
                 project_name=options["project_name"],
+                domain_id=options["domain_id"],
+                domain_scoped=not scoped,
             )
         return None
 
@@ -105,8 +113,10 @@ class Connection:
             return found
         return preset_endpoint(service, options["region"]) if options["region"] else None
 
-    def problems(self, service="cbr"):
-        """What is wrong with the merged options, whatever their source; each message names the option."""
+    def problems(self, service="cbr", scoped=True):
+        """What is wrong with the merged options, whatever their source; each message names the option.
+
+        Not `scoped`: the options are for IAM's own calls (see credential()), not for one project's service."""
         options, problems = self.options, []
         if options["project_id"] is not None:
             problems.append(project_id_problem("project_id", options["project_id"]))
@@ -127,10 +137,10 @@ class Connection:
         if options.get("rate_limit") is not None and not options["rate_limit"] > 0:
             problems.append("rate_limit must be more than 0 requests per second, got %s" % options["rate_limit"])
         problems = [p for p in problems if p]
-        return problems + self._credential_problems(service)
+        return problems + self._credential_problems(service, scoped)
 
-    def _credential_problems(self, service):
-        credential = self.credential()
+    def _credential_problems(self, service, scoped):
+        credential = self.credential(scoped)
         if credential is None:
             return [
                 "no credentials: set token, or access_key and secret_key, or username, password and domain_name "
@@ -138,7 +148,10 @@ class Connection:
             ]
         came_from = " (the identity comes from %s)" % self.sources["identity"]
         problems = [problem + came_from for problem in credential.problems()]
-        if credential.kind != "password":
+        if credential.kind != "password" and not scoped:
+            if not self.auth_url():
+                problems.append("auth_url or region is required to ask IAM which projects the credential reaches")
+        elif credential.kind != "password":
             name = "token" if credential.kind == "token" else "AK/SK"
             if not self.options["project_id"]:
                 problems.append(
@@ -152,15 +165,16 @@ class Connection:
         return problems
 
 
-def connect(connection, service="cbr", pool_size=10):
+def connect(connection, service="cbr", pool_size=10, checked=False):
     """A CbrClient for one project and one service ("cbr" or "vbs"), logging in first with a password.
 
     `connection` is a Connection, or task options to resolve() with the process environment. Raises
-    CbrConfigError when the options cannot work, before anything is sent.
+    CbrConfigError when the options cannot work, before anything is sent; checked=True when the caller already
+    checked connection.problems(service) (the lifecycle of _lifecycle.py does, once).
     """
     if not isinstance(connection, Connection):
-        connection = resolve(connection)
-    problems = connection.problems(service)
+        connection, checked = resolve(connection), False
+    problems = [] if checked else connection.problems(service)
     if problems:
         raise CbrConfigError("; ".join(problems))
     options = connection.options
@@ -172,6 +186,7 @@ def connect(connection, service="cbr", pool_size=10):
         rate_limit=options.get("rate_limit"),
     )
     credential = session.auth = connection.credential()
+    session.share_pace(pace_key(connection, credential, service))
     project_id, catalog = options["project_id"], None
     if credential.kind == "password":
         token_body = credential.login(session)
@@ -187,6 +202,13 @@ def connect(connection, service="cbr", pool_size=10):
     if problem:
         raise CbrConfigError(problem)
     return CLIENTS[service](session, service_root(endpoint), project_id, API_VERSIONS[service])
+
+
+def pace_key(connection, credential, service="cbr"):
+    """Whose pace a session keeps with the other processes of the controller: the identity at the host it calls
+    first (the service, else IAM), so that one identity on two clouds (or emulators) keeps two paces."""
+    where = connection.endpoint(service, own_service=service) or connection.auth_url() or ""
+    return "%s at %s" % (credential.pace_identity, urlsplit(where).netloc)
 
 
 def token_options(connection, client, service="cbr"):

@@ -92,6 +92,11 @@ class TokenAuth:
             return ["token must not be empty"]
         return [p for p in [_header_value_problem("token", self.token)] if p]
 
+    @property
+    def pace_identity(self):
+        """Who the gateway counts this token's requests for, without the token itself (_throttle.SharedPace)."""
+        return "token " + hashlib.sha256(self.token.encode("utf-8")).hexdigest()
+
     def headers(self, method, url, body):
         return {"X-Auth-Token": self.token}
 
@@ -126,6 +131,10 @@ class AkSkAuth:
             problems.append(_header_value_problem("security_token", self._security_token))
         return [p for p in problems if p]
 
+    @property
+    def pace_identity(self):
+        return "access key " + self.access_key
+
     def headers(self, method, url, body):
         """The headers to add to one request: X-Sdk-Date, Host, project, token and Authorization."""
         headers = {
@@ -148,21 +157,29 @@ class AkSkAuth:
         return headers
 
 
-def password_auth_body(username, password, domain_name, project_id=None, project_name=None):
-    """A Keystone v3 password request scoped to one project, by id or by name in the domain."""
+def password_auth_body(username, password, domain_name, project_id=None, project_name=None, domain_id=None):
+    """A Keystone v3 password request scoped to one project, by id or by name in the domain; to the user's domain
+    (account) when neither is given (docs/api_notes.md §iam.scopes).
+
+    The domain is named by domain_id when it is given, else by domain_name (keystoneauth's v3 password plugin does
+    the same).
+    """
+    domain = {"id": domain_id} if domain_id else {"name": domain_name}
     if project_id:
-        scope = {"id": project_id}
-    else:
+        scope = {"project": {"id": project_id}}
+    elif project_name:
         # The domain is not documented as required for a name scope; standard Keystone wants it (docs/api_notes.md
         # §iam.token).
-        scope = {"name": project_name, "domain": {"name": domain_name}}
+        scope = {"project": {"name": project_name, "domain": domain}}
+    else:
+        scope = {"domain": domain}
     return {
         "auth": {
             "identity": {
                 "methods": ["password"],
-                "password": {"user": {"name": username, "password": password, "domain": {"name": domain_name}}},
+                "password": {"user": {"name": username, "password": password, "domain": domain}},
             },
-            "scope": {"project": scope},
+            "scope": scope,
         }
     }
 
@@ -178,7 +195,8 @@ def iam_tokens_url(auth_url):
 
 
 class PasswordAuth:
-    """A user name and password that log in to IAM for a project-scoped token (docs/api_notes.md §iam.token).
+    """A user name and password that log in to IAM for a project-scoped token (docs/api_notes.md §iam.token), or,
+    with `domain_scoped`, for a token of the user's account when no project is named (§iam.scopes).
 
     login() gets the token (and the catalog); headers() then send it. The session calls login() once more when
     the token is refused mid-task (it expired).
@@ -186,19 +204,36 @@ class PasswordAuth:
 
     kind = "password"
 
-    @property
-    def refused_hint(self):
-        if self.token is None:  # the refused request is the login itself
-            return (
-                "IAM refused the login: check username, password and domain_name, and that the user has a role in %s"
-                % ("project %s" % (self.project_id or self.project_name))
-            )
-        return "The token from the password login was refused although it was just issued."
+    # A request refused with the token of the login: the login was accepted, so the password is not the cause.
+    refused_hint = (
+        "The IAM token of the password login was refused: it expired or was revoked, and a new login (made once "
+        "per task) did not help."
+    )
 
-    def __init__(self, username, password, domain_name, auth_url, project_id=None, project_name=None):
+    @property
+    def login_refused_hint(self):
+        return "IAM refused the login: check username, password and domain_name, and that the user has a role in %s" % (
+            "project %s" % (self.project_id or self.project_name)
+            if self.project_id or self.project_name
+            else "a project of domain %s" % self.domain_name
+        )
+
+    def __init__(
+        self,
+        username,
+        password,
+        domain_name,
+        auth_url,
+        project_id=None,
+        project_name=None,
+        domain_id=None,
+        domain_scoped=False,
+    ):
         self.username = username
+        self.domain_scoped = domain_scoped
         self._password = password
         self.domain_name = domain_name
+        self.domain_id = domain_id
         self.auth_url = auth_url
         self.project_id = project_id
         self.project_name = project_name
@@ -207,28 +242,40 @@ class PasswordAuth:
         self.token_body = {}
 
     def problems(self):
-        values = {"username": self.username, "password": self._password, "domain_name": self.domain_name}
+        # domain_id (a Keystone domain id) may stand for domain_name.
+        domain = self.domain_name or self.domain_id
+        values = {"username": self.username, "password": self._password, "domain_name": domain}
         problems = _missing("password authentication", values, ("username", "password", "domain_name"))
         if not self.auth_url:
             problems.append("password authentication needs auth_url (or region, for its IAM endpoint)")
-        if not (self.project_id or self.project_name):
+        if not (self.project_id or self.project_name or self.domain_scoped):
             problems.append("password authentication needs project_id or project_name")
         return problems
 
     def login(self, session):
-        """Get a token as this user, scoped to the project; return the token body (project, catalog, expiry)."""
+        """Get a token as this user, scoped to the project (or the domain); return the token body (project or domain,
+        catalog, expiry)."""
         action = "Failed to get an IAM token for user %s" % self.username
         body = password_auth_body(
-            self.username, self._password, self.domain_name, project_id=self.project_id, project_name=self.project_name
+            self.username,
+            self._password,
+            self.domain_name,
+            project_id=self.project_id,
+            project_name=self.project_name,
+            domain_id=self.domain_id,
         )
-        self.token = None  # the login itself is sent without the old token
-        response = session.call("POST", iam_tokens_url(self.auth_url), action, body=body)
+        # Sent without the old token; the workers go on using it until the new one is set.
+        response = session.call("POST", iam_tokens_url(self.auth_url), action, body=body, authenticated=False)
         token = response.headers.get("X-Subject-Token")
         if not token:
             raise CbrApiError(action, "the answer has no X-Subject-Token header", status_code=response.status_code)
         self.token_body = response.json().get("token") or {}
         self.token, self.expires_at = token, self.token_body.get("expires_at")
         return self.token_body
+
+    @property
+    def pace_identity(self):
+        return "user %s in domain %s" % (self.username, self.domain_name)
 
     def headers(self, method, url, body):
         return {"X-Auth-Token": self.token} if self.token else {}

@@ -13,6 +13,8 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._checks import shown
 # Service -> its types in a token catalog, first preferred (docs/api_notes.md §iam.catalog).
 SERVICE_TYPES = {"cbr": ("cbr",), "vbs": ("vbsv2", "vbs", "volume-backup")}
 API_VERSIONS = {"cbr": "v3", "vbs": "v2"}
+# IAM as well, for the IAM endpoint of each region of an estate.
+CATALOG_TYPES = dict(SERVICE_TYPES, iam=("identity",))
 
 
 def endpoint_override_names(service):
@@ -71,8 +73,9 @@ def preset_endpoint(service, region):
 
 
 def catalog_endpoint(catalog, service, region=None):
-    """The public URL of a service in the token's catalog (for the region, if one is given), or None."""
-    for kind in SERVICE_TYPES[service]:
+    """The public URL of a service ("cbr", "vbs", "iam") in the token's catalog (for the region, if one is given),
+    or None."""
+    for kind in CATALOG_TYPES[service]:
         for entry in catalog or []:
             if entry.get("type") != kind:
                 continue

@@ -13,7 +13,7 @@ import traceback
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote, urlencode
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._throttle import Throttle
+from ansible_collections.cloudops.cbr.plugins.module_utils._throttle import Throttle, shared_pace
 
 REQUESTS_IMPORT_ERROR = None
 try:
@@ -26,6 +26,10 @@ HAS_REQUESTS = requests is not None
 USER_AGENT = "cloudops.cbr/1.0.0"
 # Backups document 1000 as default and maximum page size; members document none (docs/api_notes.md §members.list).
 PAGE_SIZE = 1000
+
+# No answer of these APIs comes near this (a page of 1000 backups is a few MB): a larger body is not read.
+MAX_BODY_BYTES = 32 * 1024 * 1024
+READ_SIZE = 65536
 
 # Every wait goes through this name, so that tests can make it instant.
 sleep = time.sleep
@@ -85,6 +89,45 @@ def is_malformed_url(message):
     """The 401 CBR answers for a deleted backup, which is no credential problem (docs/api_notes.md
     §errors.deleted-backup)."""
     return "malformed request url" in (message or "").lower()
+
+
+class BrokenAnswer(Exception):
+    """The answer's body did not arrive whole: cut off, or not complete by the deadline."""
+
+
+class AnswerTooLarge(Exception):
+    """The answer's body is larger than MAX_BODY_BYTES."""
+
+
+def read_body(response, deadline, limit=MAX_BODY_BYTES):
+    """The whole body of a streamed response, read by `deadline` (time.monotonic) and at most `limit` bytes.
+
+    Each read returns what one receive brought (urllib3 2's read1; older urllib3 reads READ_SIZE at a time), so
+    that an answer trickling in byte by byte is stopped at the deadline; the size counts decoded bytes, so that a
+    small compressed body cannot expand into a huge one. The connection is closed when the body is not read whole.
+    """
+    declared = response.headers.get("Content-Length", "")
+    read = getattr(response.raw, "read1", None) or response.raw.read
+    chunks, size = [], 0
+    try:
+        if declared.isdigit() and int(declared) > limit:
+            raise AnswerTooLarge("it announces %s bytes" % declared)
+        while True:
+            if time.monotonic() > deadline:
+                raise BrokenAnswer("it was not complete within the timeout")
+            chunk = read(READ_SIZE)
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > limit:
+                raise AnswerTooLarge("more than %d bytes arrived" % limit)
+            chunks.append(chunk)
+    except (AnswerTooLarge, BrokenAnswer):
+        response.close()
+        raise
+    except (requests.packages.urllib3.exceptions.HTTPError, OSError, ValueError) as error:
+        response.close()
+        raise BrokenAnswer("the connection broke while it was read (%s)" % error) from error
 
 
 def redirect_error(action, url, response):
@@ -184,8 +227,12 @@ class ApiSession:
         self, auth=None, validate_certs=True, ca_cert=None, timeout=30, retry=None, pool_size=10, rate_limit=None
     ):
         self.auth = auth
-        # For credentials that can log in again (a password): called once, when a token is refused; it sets auth.
+        # For credentials that can log in again (a password): called when a token is refused; it sets auth.
+        # One re-login serves every worker: relogins counts them, and a request refused with the token of an
+        # earlier count is sent again with the new token instead of logging in once more.
         self.relogin = None
+        self.relogins = 0
+        self.relogin_lock = threading.Lock()
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         # One pace for every thread that uses this session (map_concurrently's workers).
@@ -201,12 +248,32 @@ class ApiSession:
             requests.packages.urllib3.disable_warnings(requests.packages.urllib3.exceptions.InsecureRequestWarning)
         self.http.headers["User-Agent"] = USER_AGENT
 
-    def call(self, method, url, action, params=None, body=None):
-        """Send one request (retrying as the policy allows); return the response or raise CbrApiError."""
+    def share_pace(self, identity):
+        """Keep one pace with the other processes of this controller that act as `identity` (forks; see
+        _throttle.SharedPace). Where processes cannot share one, this session keeps its own."""
+        self.throttle.shared = shared_pace(identity)
+
+    def renew_token(self, refused_with):
+        """After a 401 to a request sent with the token of re-login count `refused_with`: True when it may be sent
+        again, with a newer token (another worker got it meanwhile, or this call logs in again, once a session)."""
+        with self.relogin_lock:
+            if self.relogins != refused_with:
+                return True
+            if self.relogin is None or self.relogins >= 1:
+                return False
+            self.relogin()
+            self.relogins += 1
+            return True
+
+    def call(self, method, url, action, params=None, body=None, authenticated=True):
+        """Send one request (retrying as the policy allows); return the response or raise CbrApiError.
+
+        authenticated=False sends it without the session's credentials (the login itself).
+        """
         if params:
             url = "%s?%s" % (url, query_string(params))
         data = json.dumps(body).encode("utf-8") if body is not None else b""
-        attempt, waited, retry_after = 0, 0.0, None
+        attempt, waited, retry_after, renewed = 0, 0.0, None, False
         while True:
             attempt += 1
             # A retry has slept its backoff; now it waits for its turn, unless the server said when to come back.
@@ -217,9 +284,11 @@ class ApiSession:
             headers = {"Accept": "application/json"}
             if data:
                 headers["Content-Type"] = "application/json;charset=UTF-8"
-            if self.auth is not None:
+            sent_with = self.relogins
+            if self.auth is not None and authenticated:
                 headers.update(self.auth.headers(method, url, data))
             status, retry_after, response, failure, shared_limit = None, None, None, None, False
+            deadline = time.monotonic() + self.timeout
             try:
                 # verify is passed on each request: requests lets REQUESTS_CA_BUNDLE override Session.verify.
                 # No redirect is followed: requests would resend X-Auth-Token, X-Security-Token and a login's
@@ -232,10 +301,13 @@ class ApiSession:
                     timeout=self.timeout,
                     verify=self.verify,
                     allow_redirects=False,
+                    stream=True,
                 )
-                status = response.status_code
-                if 300 <= status < 400:
+                if 300 <= response.status_code < 400:
+                    response.close()
                     raise redirect_error(action, url, response)
+                response._content = read_body(response, deadline)
+                status = response.status_code
                 retry_after = response.headers.get("Retry-After")
                 if status == 429:
                     shared_limit = self.throttle.refused(ticket)
@@ -243,10 +315,15 @@ class ApiSession:
                     self.throttle.answered(ticket)
                 if status < 400:
                     return response
-                if status == 401 and self.relogin is not None and not is_malformed_url(response.text):
+                if (
+                    status == 401
+                    and authenticated
+                    and not renewed
+                    and not is_malformed_url(response.text)
+                    and self.renew_token(sent_with)
+                ):
                     # A refused request was not processed, so sending it again is safe, even a POST.
-                    relogin, self.relogin = self.relogin, None
-                    relogin()
+                    renewed = True
                     attempt -= 1
                     continue
             except requests.exceptions.SSLError as error:
@@ -255,6 +332,17 @@ class ApiSession:
                     "TLS certificate verification failed for %s (%s). Set ca_cert to the "
                     "CA bundle that signed the endpoint's certificate." % (url, error),
                 ) from error
+            except AnswerTooLarge as error:
+                raise CbrApiError(
+                    action,
+                    "the answer of %s is too large to be an answer of this API (%s); it was not read"
+                    % (url.split("?", 1)[0], error),
+                    status_code=response.status_code,
+                    request_id=response.headers.get("X-Request-Id"),
+                ) from None
+            except BrokenAnswer as error:
+                # Like no answer at all: a GET, PUT or DELETE is sent again; a POST may have been applied.
+                failure, response, status = "HTTP %d, but %s" % (response.status_code, error), None, None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as error:
                 failure = error
             wait = self.retry.delay(attempt, retry_after)
@@ -266,9 +354,9 @@ class ApiSession:
                 or not self.retry.should_retry(method, status)
             ):
                 error = (
-                    CbrApiError(action, "no answer from %s: %s" % (url, failure))
+                    CbrApiError(action, "no complete answer from %s: %s" % (url, failure))
                     if response is None
-                    else self._api_error(action, response)
+                    else self._api_error(action, response, authenticated)
                 )
                 error.attempts = attempt  # > 1: an earlier try may have been applied (a 5xx or no answer)
                 raise error
@@ -276,20 +364,24 @@ class ApiSession:
             waited += wait
 
     def call_json(self, method, url, action, params=None, body=None):
+        """The answer of call() as a JSON object (a dict); anything else is a CbrApiError."""
         response = self.call(method, url, action, params=params, body=body)
         if not response.content:
             return {}
         try:
-            return response.json()
+            answer = response.json()
         except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
             raise CbrApiError(
                 action,
-                "the answer is not JSON: %s" % response.text[:200],
+                "the answer is not a JSON object: %s" % response.text[:200],
                 status_code=response.status_code,
                 request_id=response.headers.get("X-Request-Id"),
-            ) from None
+            )
+        return answer
 
-    def _api_error(self, action, response):
+    def _api_error(self, action, response, authenticated=True):
         code, message = parse_error_body(response.text)
         facts = dict(status_code=response.status_code, error_code=code, request_id=response.headers.get("X-Request-Id"))
         if code in NOT_FOUND_CODES:
@@ -304,38 +396,90 @@ class ApiSession:
                 **facts,
             )
         if response.status_code == 401 and self.auth is not None:
-            message = "%s. %s" % ((message or "HTTP 401").rstrip("."), self.auth.refused_hint)
+            hint = self.auth.refused_hint if authenticated else self.auth.login_refused_hint
+            message = "%s. %s" % ((message or "HTTP 401").rstrip("."), hint)
         return CbrApiError(action, message, **facts)
 
 
-def iter_marker_pages(fetch, key, page_size=PAGE_SIZE, limit=None):
-    """Yield the items of every page; fetch(marker, size) returns one page; the marker is the last item's id.
+# Bounds of one list against a broken or hostile API; no source gives any (docs/api_notes.md §paging).
+MAX_PAGES = 1000
+MAX_ITEMS = 100000
 
-    A page shorter than asked for is the last one. With `limit`, stop after that many items.
+
+class _PageGuard:
+    """Counts the pages and items of one list, drops items already listed, and stops a list that does not end."""
+
+    def __init__(self, action, max_pages, max_items):
+        self.action = action
+        self.max_pages = max_pages
+        self.max_items = max_items
+        self.pages = 0
+        self.seen = set()
+
+    def fail(self, message):
+        raise CbrApiError(self.action, message)
+
+    def new_items(self, items, where):
+        """The items of one page not listed before (each item reported once), after the bounds are checked."""
+        self.pages += 1
+        if self.pages > self.max_pages:
+            self.fail(
+                "the API is still answering pages after %d pages; stopped (at most %d pages)"
+                % (self.max_pages, self.max_pages)
+            )
+        fresh = []
+        for item in items:
+            key = item.get("id") if isinstance(item, dict) else None
+            if key is None or key not in self.seen:
+                fresh.append(item)
+                self.seen.add(key)
+        if items and not fresh:
+            self.fail("the page %s repeats only items already listed: the API does not page forward" % where)
+        if len(self.seen) > self.max_items:
+            self.fail("the list has more than %d items; stopped (narrow the selection)" % self.max_items)
+        return fresh
+
+
+def iter_marker_pages(fetch, key, page_size=PAGE_SIZE, limit=None, action="Failed to list", bounds=None):
+    """Yield the items of every page, each once; fetch(marker, size) returns one page; the marker is the last id.
+
+    A page shorter than asked for is the last one. With `limit`, stop after that many items. A marker the API
+    sends back again, a page of items already listed and a list beyond `bounds` (pages, items; default
+    MAX_PAGES, MAX_ITEMS) raise CbrApiError(action, ...) instead of looping.
     """
-    marker, seen = None, 0
+    guard = _PageGuard(action, *(bounds or (MAX_PAGES, MAX_ITEMS)))
+    marker, markers, seen = None, set(), 0
     while True:
         size = page_size if limit is None else min(page_size, limit - seen)
         items = fetch(marker, size).get(key) or []
-        yield from items
-        seen += len(items)
-        if len(items) < size or (limit is not None and seen >= limit) or items[-1].get("id") in (None, marker):
+        fresh = guard.new_items(items, "after marker %s" % marker if marker else "first")
+        yield from fresh
+        seen += len(fresh)
+        if len(items) < size or (limit is not None and seen >= limit) or items[-1].get("id") is None:
             return
         marker = items[-1]["id"]
+        if marker in markers:
+            guard.fail("the API led back to marker %s, which was already used: the pages go round in a circle" % marker)
+        markers.add(marker)
 
 
-def iter_offset_pages(fetch, key, page_size=PAGE_SIZE, limit=None):
-    """Yield the items of every page; fetch(offset, size) returns one page.
+def iter_offset_pages(fetch, key, page_size=PAGE_SIZE, limit=None, action="Failed to list", bounds=None):
+    """Yield the items of every page, each once; fetch(offset, size) returns one page.
 
-    A page shorter than asked for is the last one. With `limit`, stop after that many items.
+    A page shorter than asked for is the last one. With `limit`, stop after that many items. A full page of items
+    already listed (an offset the API ignores) and a list beyond `bounds` (pages, items; default MAX_PAGES,
+    MAX_ITEMS) raise CbrApiError(action, ...) instead of looping.
     """
-    offset = 0
+    guard = _PageGuard(action, *(bounds or (MAX_PAGES, MAX_ITEMS)))
+    offset, seen = 0, 0
     while True:
-        size = page_size if limit is None else min(page_size, limit - offset)
+        size = page_size if limit is None else min(page_size, limit - seen)
         items = fetch(offset, size).get(key) or []
-        yield from items
+        fresh = guard.new_items(items, "at offset %d" % offset)
+        yield from fresh
+        seen += len(fresh)
         offset += len(items)
-        if len(items) < size or (limit is not None and offset >= limit):
+        if len(items) < size or (limit is not None and seen >= limit):
             return
 
 

@@ -9,23 +9,19 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._connection import connect, resolve
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    CbrApiError,
-    CbrConfigError,
-)
-from ansible_collections.cloudops.cbr.plugins.module_utils._sources import AUTH_ARGUMENT_SPEC, CbrMissingLibrary
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.cloudops.cbr.plugins.module_utils._lifecycle import run_lifecycle
+from ansible_collections.cloudops.cbr.plugins.module_utils._sources import AUTH_ARGUMENT_SPEC
 
 
 class CbrModule:
     """Subclasses set argument_spec / module_kwargs (and service, "cbr" or "vbs") and implement run(),
     filling self.result.
 
-    execute() resolves the connection options (task, cloud:, environment), hides every secret among them from
-    the output, validates them and the module's own options (validate()) before any request, connects, calls
-    run(), turns CbrApiError into fail_json and ends with exit_json. Any other exception fails the task with
+    execute() runs the lifecycle of _lifecycle.run_lifecycle: resolves the connection options (task, cloud:,
+    environment), hides every secret among them from the output, validates them and the module's own options
+    (validate()) before any request, connects, calls run(), turns CbrApiError into fail_json and ends with
+    exit_json. Any other exception fails the task with
     what the module was doing (self.doing, which run() may set to say more) and the traceback in `exception`.
     """
 
@@ -55,22 +51,6 @@ class CbrModule:
     def run(self):
         raise NotImplementedError
 
-    def resolve_connection(self):
-        """Merge the connection options from every source into self.params, their secrets hidden first."""
-        self.doing = "reading the connection options (task, cloud, environment)"
-        try:
-            self.connection = resolve(self.params)
-        except CbrMissingLibrary as error:
-            self.module.fail_json(
-                msg=missing_required_lib(error.library, reason=error.reason), exception=error.import_traceback
-            )
-        except CbrConfigError as error:
-            self.module.fail_json(msg=str(error))
-        for secret in self.connection.secrets():
-            self.module.no_log_values.add(secret)
-        # From here on, the options say what the task really uses (as invocation.module_args shows them).
-        self.params.update(self.connection.group_options())
-
     def execute(self):
         try:
             self._execute()
@@ -86,20 +66,35 @@ class CbrModule:
     def _execute(self):
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-        self.resolve_connection()
-        self.doing = "checking the options"
-        problems = self.connection.problems(self.service) + self.validate()
-        if problems:
-            self.module.fail_json(msg="; ".join(problems))
+        failure = run_lifecycle(
+            self.params,
+            self._work,
+            service=self.service,
+            pool_size=self.concurrency(),
+            hide=self.module.no_log_values.add,
+            resolved=self._resolved,
+            own_problems=self.validate,
+            checked=self._checked,
+            step=self._step,
+        )
+        if failure:
+            self.module.fail_json(**failure)
+        self.module.exit_json(**self.result)
+
+    def _resolved(self, connection):
+        self.connection = connection
+        for warning in connection.warnings:
+            self.module.warn(warning)
+        # From here on, the options say what the task really uses (as invocation.module_args shows them).
+        self.params.update(connection.group_options())
+
+    def _checked(self, _connection):
         if not self.params["validate_certs"]:
             self.module.warn("validate_certs is false: the endpoint's TLS certificate is not checked.")
-        try:
-            self.doing = "connecting to the %s service" % self.service
-            self.client = connect(self.connection, self.service, pool_size=self.concurrency())
-            self.doing = "working with the %s API" % self.service
-            self.run()
-        except CbrConfigError as error:
-            self.module.fail_json(msg=str(error))
-        except CbrApiError as error:
-            self.module.fail_json(**error.fail_kwargs())
-        self.module.exit_json(**self.result)
+
+    def _step(self, doing):
+        self.doing = doing
+
+    def _work(self, _connection, client):
+        self.client = client
+        self.run()

@@ -79,7 +79,9 @@ def members_change(members, request):
 
 
 def cap_problem(backup_id, change, option="dest_project_ids"):
-    """More than MAX_SHARE_PROJECTS members after the change (BackupService.6701), else None."""
+    """More than MAX_SHARE_PROJECTS members after the change (BackupService.6701), else None.
+
+    Counted before adding: 10 projects in total per backup (docs/api_notes.md §members.add)."""
     if len(change.after) <= MAX_SHARE_PROJECTS:
         return None
     room = max(MAX_SHARE_PROJECTS - len(change.before) + len(change.to_remove), 0)
@@ -100,7 +102,8 @@ def plan_owner_backup(request, backup_id, members, backup=None, owner_project_id
     """The OwnerPlan of one backup from its members and, when needs_backup(), the backup as read (None: not found).
 
     Refused before any write: the cap of 10 projects (6701), a backup that does not exist (6200) or is not
-    available (6702). The kind of backup (6700) and encryption (6709) are left to the API (see _plan).
+    available (6702). The kind of backup (6700) and encryption (6709) are left to the API
+    (docs/api_notes.md §members.shareable).
     """
     change, removing = members_change(members, request)
     problems, warnings, api_decides = [], [], False
@@ -119,6 +122,15 @@ def plan_owner_backup(request, backup_id, members, backup=None, owner_project_id
             warnings += backup_share_warnings(backup)
             api_decides = api_may_refuse_share(backup)
     return OwnerPlan(backup_id, list(members), change, removing, tuple(problems), tuple(warnings), api_decides)
+
+
+def removal_plan(backup_id, members, removing):
+    """The OwnerPlan that only removes members: removing is [(project_id, reason)] among the backup's members."""
+    have = sorted(m["dest_project_id"] for m in members)
+    to_remove = sorted(set(project_id for project_id, _reason in removing) & set(have))
+    change = SetPlan([], to_remove, have, [p for p in have if p not in to_remove])
+    removals = tuple(Removal(project_id, reason) for project_id, reason in removing if project_id in to_remove)
+    return OwnerPlan(backup_id, list(members), change, removals, (), (), False)
 
 
 def owner_result(plan, added, removed, members=None, check_mode=False):
@@ -140,6 +152,9 @@ def owner_result(plan, added, removed, members=None, check_mode=False):
         changed=bool(added or removed),
         added=sorted(added),
         removed=sorted(removed),
+        removals=[
+            dict(dest_project_id=r.project_id, reason=r.reason) for r in plan.removals if r.project_id in removed
+        ],
         members=members,
         diff=dict(before=dict(dest_project_ids=plan.change.before), after=dict(dest_project_ids=after)),
     )

@@ -27,7 +27,7 @@ REMOVABLE_FLAGS = ("unexpected_project", "pending_too_long", "expired")
 # A backup still being made (the SDK's BackupResp status enum has no "creating").
 BEING_MADE = ("protecting", "waiting_protect")
 
-Removal = collections.namedtuple("Removal", "backup_id project_id status created_at reasons")
+MemberRemoval = collections.namedtuple("MemberRemoval", "backup_id project_id status created_at reasons")
 Kept = collections.namedtuple("Kept", "backup_id project_id status flags why")
 
 
@@ -81,7 +81,7 @@ def describe(reasons):
 
 
 def _removal(backup_id, member, reasons):
-    return Removal(backup_id, member["dest_project_id"], member.get("status"), member.get("created_at"), reasons)
+    return MemberRemoval(backup_id, member["dest_project_id"], member.get("status"), member.get("created_at"), reasons)
 
 
 def owner_removals(backup_id, members, project_ids, in_window, expired_cutoff=None, pending_cutoff=None):

@@ -6,6 +6,7 @@ Used by cbr_backup_info and by the share_and_accept role's controller-side read.
 """
 
 import datetime
+import itertools
 import re
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
@@ -36,6 +37,7 @@ SELECTION_ARGUMENT_SPEC = dict(
     resource_type=dict(type="str", choices=["OS::Nova::Server", "OS::Cinder::Volume", "OS::Sfs::Turbo"]),
     created_after=dict(type="str"),
     created_before=dict(type="str"),
+    image_types=dict(type="list", elements="str", choices=["backup", "replication"], default=["backup"]),
     newest_per_resource=dict(type="int"),
     limit=dict(type="int"),
 )
@@ -97,6 +99,8 @@ def selection_problems(params, now):
     for name in ("limit", "newest_per_resource"):
         if params[name] is not None and params[name] < 1:
             problems.append("%s must be 1 or more, got %d" % (name, params[name]))
+    if not params["image_types"]:
+        problems.append("image_types must name backup, replication or both; it is empty")
     if params["member_status"] and params["own_type"] == "private":
         problems.append(
             "member_status needs own_type shared or all_granted: a project's own backups have "
@@ -120,7 +124,9 @@ def api_filters(params, window):
     """The query the backup list API documents (docs/api_notes.md §backups) for these options."""
     start, end = window
     resource_ids = params["resource_ids"] or []
+    image_types = params["image_types"] or []
     return {
+        "image_type": image_types[0] if len(image_types) == 1 else None,
         "own_type": params["own_type"],
         "member_status": params["member_status"],
         "vault_id": params["vault_id"],
@@ -132,12 +138,6 @@ def api_filters(params, window):
         "start_time": start.strftime(API_TIME_FORMAT) if start else None,
         "end_time": end.strftime(API_TIME_FORMAT) if end else None,
     }
-
-
-def api_limit(params):
-    """The limit to send: none when filters applied here may drop what the API returns."""
-    local_only = params["newest_per_resource"] or len(params["resource_ids"] or []) > 1
-    return None if local_only else params["limit"]
 
 
 def _matches(backup, params, window):
@@ -153,6 +153,10 @@ def _matches(backup, params, window):
     if params["status"] and backup.get("status") not in params["status"]:
         return False
     if params["resource_ids"] and backup.get("resource_id") not in params["resource_ids"]:
+        return False
+    # A replication copy (image_type replication) is no backup of this project's resources (docs/api_notes.md
+    # §backups); an entry without image_type is a backup.
+    if backup.get("image_type", "backup") not in params["image_types"]:
         return False
     if start or end:
         created = parse_created_at(backup.get("created_at"))
@@ -190,5 +194,13 @@ def selects_from_own_backups(params):
 
 
 def list_selected(client, params, window):
-    """The backups the selection options pick, read through client.list_backups."""
-    return select_backups(client.list_backups(api_filters(params, window), limit=api_limit(params)), params, window)
+    """The backups the selection options pick, read through client.iter_backups.
+
+    Every filter is checked again here, so no `limit` goes to the API (a name it matches loosely would leave fewer
+    than asked, docs/api_notes.md §backups): pages are read until `limit` backups match, or to the end.
+    """
+    backups = client.iter_backups(api_filters(params, window))
+    if params["newest_per_resource"]:
+        return select_backups(list(backups), params, window)
+    matching = (backup for backup in backups if _matches(backup, params, window))
+    return list(itertools.islice(matching, params["limit"]))

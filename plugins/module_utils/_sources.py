@@ -29,23 +29,34 @@ AUTH_ARGUMENT_SPEC = dict(
     username=dict(type="str"),
     password=dict(type="str", no_log=True),
     domain_name=dict(type="str"),
+    domain_id=dict(type="str"),
     project_id=dict(type="str"),
     project_name=dict(type="str"),
-    region=dict(type="str"),
+    # The aliases are openstack.cloud's (openstacksdk's) names for the same settings.
+    region=dict(type="str", aliases=["region_name"]),
     token=dict(type="str", no_log=True),
     access_key=dict(type="str", no_log=False),
     secret_key=dict(type="str", no_log=True),
     security_token=dict(type="str", no_log=True),
     endpoint=dict(type="str"),
     endpoints=dict(type="dict"),
-    validate_certs=dict(type="bool"),
-    ca_cert=dict(type="path"),
-    timeout=dict(type="float", default=30),
+    validate_certs=dict(type="bool", aliases=["verify"]),
+    ca_cert=dict(type="path", aliases=["cacert"]),
+    timeout=dict(type="float", default=30, aliases=["api_timeout"]),
     rate_limit=dict(type="float"),
 )
 
 # Each group is taken whole from the highest level that sets any option of it.
-IDENTITY = ("username", "password", "domain_name", "token", "access_key", "secret_key", "security_token")
+IDENTITY = (
+    "username",
+    "password",
+    "domain_name",
+    "domain_id",
+    "token",
+    "access_key",
+    "secret_key",
+    "security_token",
+)
 SCOPE = ("project_id", "project_name")
 LOCATION = ("auth_url", "region", "endpoint", "endpoints", "ca_cert", "validate_certs")
 GROUPS = (("identity", IDENTITY), ("scope", SCOPE), ("location", LOCATION))
@@ -61,6 +72,7 @@ ENVIRONMENT_FAMILIES = (
             username=("OS_USERNAME",),
             password=("OS_PASSWORD",),
             domain_name=("OS_USER_DOMAIN_NAME", "OS_DOMAIN_NAME", "OS_PROJECT_DOMAIN_NAME"),
+            domain_id=("OS_USER_DOMAIN_ID", "OS_DOMAIN_ID", "OS_PROJECT_DOMAIN_ID"),
             token=("OS_TOKEN",),
             access_key=("OS_ACCESS_KEY",),
             secret_key=("OS_SECRET_KEY",),
@@ -82,6 +94,7 @@ ENVIRONMENT_FAMILIES = (
             username=("HW_USER_NAME",),
             password=("HW_USER_PASSWORD",),
             domain_name=("HW_DOMAIN_NAME",),
+            domain_id=("HW_DOMAIN_ID",),
             token=("HW_AUTH_TOKEN",),
             access_key=("HW_ACCESS_KEY",),
             secret_key=("HW_SECRET_KEY",),
@@ -145,8 +158,11 @@ def _environment_level(family, names, environ):
     return "the environment (%s)" % family, values
 
 
-def levels(params, environ):
-    """(source, options) of every level that may give connection options, highest first. Reads clouds.yaml."""
+def levels(params, environ, warnings=None):
+    """(source, options) of every level that may give connection options, highest first. Reads clouds.yaml.
+
+    What the cloud has that is not read is added to `warnings` (a list), when one is given.
+    """
     task = dict((name, params.get(name)) for group in GROUPS for name in group[1] if params.get(name) is not None)
     found = [("the task's options", task)]
     cloud = params.get("cloud") or environ.get(CLOUD_VARIABLE)
@@ -157,6 +173,12 @@ def levels(params, environ):
             secure_file=environ.get(SECURE_FILE_VARIABLE) or None,
         )
         found.append(("cloud %r" % cloud, cloud_options(entry)))
+        unread = cloud_unread_keys(entry)
+        if unread and warnings is not None:
+            warnings.append(
+                "cloud %r: %s not read by cloudops.cbr and ignored (see the cloud option for what it reads)"
+                % (cloud, ", ".join(unread) + (" is" if len(unread) == 1 else " are"))
+            )
     found.extend(_environment_level(family, names, environ) for family, names in ENVIRONMENT_FAMILIES)
     return found
 
@@ -179,7 +201,8 @@ def merge(found):
 
 CLOUD_CONFIG_DIRS = (".", "~/.config/openstack", "/etc/openstack")
 
-# clouds.yaml key (under the cloud's auth) -> module option; the first one present wins.
+# clouds.yaml key (under the cloud's auth) -> module option; the first one present wins. openstacksdk's names, and
+# tenant_* (its older names for project_*).
 _CLOUD_AUTH_KEYS = (
     ("auth_url", "auth_url"),
     ("username", "username"),
@@ -187,8 +210,13 @@ _CLOUD_AUTH_KEYS = (
     ("user_domain_name", "domain_name"),
     ("domain_name", "domain_name"),
     ("project_domain_name", "domain_name"),
+    ("user_domain_id", "domain_id"),
+    ("domain_id", "domain_id"),
+    ("project_domain_id", "domain_id"),
     ("project_id", "project_id"),
+    ("tenant_id", "project_id"),
     ("project_name", "project_name"),
+    ("tenant_name", "project_name"),
     ("token", "token"),
     ("ak", "access_key"),
     ("access_key", "access_key"),
@@ -197,6 +225,43 @@ _CLOUD_AUTH_KEYS = (
     ("security_token", "security_token"),
 )
 _CLOUD_TOP_KEYS = (("region_name", "region"), ("verify", "validate_certs"), ("cacert", "ca_cert"))
+# Where otcextensions reads AK/SK (its get_ak_sk(): top level of the cloud, access_key or ak, secret_key or sk,
+# security_token or token). Taken only when the cloud's auth names no identity: next to a password they are the AK/SK
+# otcextensions signs OBS requests with, and the password stays the identity.
+_CLOUD_TOP_AKSK_KEYS = (
+    ("access_key", "access_key"),
+    ("ak", "access_key"),
+    ("secret_key", "secret_key"),
+    ("sk", "secret_key"),
+    ("security_token", "security_token"),
+    ("token", "security_token"),
+)
+# Vendor profiles (`profile:`) -> their regions, the first the default. otc and otc-swiss are openstacksdk's vendor
+# profiles (openstack/config/vendors); huaweicloud is this collection's name for Huawei Cloud (any region, no
+# default). A profile gives the region; IAM and every service are then at the region's presets (_endpoints.py).
+PROFILES = {"otc": ("eu-de", "eu-nl"), "otc-swiss": ("eu-ch2",), "huaweicloud": ()}
+# openstacksdk settings that mean nothing to this collection's calls: ignored without a warning.
+_CLOUD_IGNORED_KEYS = frozenset(
+    (
+        "interface",
+        "identity_interface",
+        "identity_api_version",
+        "image_api_version",
+        "image_format",
+        "volume_api_version",
+        "compute_api_version",
+        "network_api_version",
+        "block_storage_api_version",
+        "auth_type",
+        "api_timeout",
+        "vendor_hook",
+    )
+)
+_CLOUD_READ_KEYS = frozenset(
+    ["auth", "profile", "regions"]
+    + [key for key, _option in _CLOUD_TOP_KEYS + _CLOUD_TOP_AKSK_KEYS]
+    + [name for service in SERVICE_TYPES for name in endpoint_override_names(service)]
+)
 
 
 def _deep_merge(base, extra):
@@ -244,6 +309,33 @@ def load_cloud(cloud, dirs=CLOUD_CONFIG_DIRS, config_file=None, secure_file=None
     return entry
 
 
+def cloud_region(entry):
+    """The region of a cloud: region_name, else the first of its `regions`, else the default of its `profile`.
+
+    Raises CbrConfigError for an unknown profile, a profile without a default region and no region_name, or a
+    region that is not among the cloud's or the profile's regions (openstacksdk refuses those too).
+    """
+    profile = entry.get("profile")
+    if profile is not None and profile not in PROFILES:
+        raise CbrConfigError(
+            "cloud: profile %r is not one cloudops.cbr knows (%s); set auth.auth_url and region_name instead"
+            % (profile, ", ".join(sorted(PROFILES)))
+        )
+    regions = [r.get("name") if isinstance(r, dict) else r for r in entry.get("regions") or []]
+    known = regions or list(PROFILES.get(profile, ()))
+    region = entry.get("region_name")
+    if region is None:
+        if profile is not None and not known:
+            raise CbrConfigError("cloud: profile %r has no default region; set region_name" % profile)
+        return known[0] if known else None
+    if known and str(region) not in known:
+        raise CbrConfigError(
+            "cloud: region_name %r is not a region of %s (%s)"
+            % (region, "the cloud" if regions else "profile %r" % profile, ", ".join(known))
+        )
+    return region
+
+
 def cloud_options(entry):
     """Module options from one clouds.yaml cloud entry (as strings, the way Ansible would take them)."""
     options = {}
@@ -251,10 +343,17 @@ def cloud_options(entry):
     for key, option in _CLOUD_AUTH_KEYS:
         if auth.get(key) is not None and option not in options:
             options[option] = str(auth[key])
+    if not any(options.get(name) for name in ("username", "password", "token", "access_key", "secret_key")):
+        for key, option in _CLOUD_TOP_AKSK_KEYS:
+            if entry.get(key) is not None and option not in options:
+                options[option] = str(entry[key])
     for key, option in _CLOUD_TOP_KEYS:
         if entry.get(key) is not None:
             value = entry[key]
             options[option] = value if isinstance(value, bool) else str(value)
+    region = cloud_region(entry)
+    if region is not None:
+        options["region"] = str(region)
     if isinstance(options.get("validate_certs"), str):
         # openstacksdk also accepts a CA bundle path as `verify`.
         options.setdefault("ca_cert", options["validate_certs"])
@@ -264,3 +363,11 @@ def cloud_options(entry):
         if url:
             options.setdefault("endpoints", {})[service] = url
     return options
+
+
+def cloud_unread_keys(entry):
+    """The keys of a cloud entry (auth.<key> for those under auth) that are neither read nor known to be moot."""
+    auth_keys = set(key for key, _option in _CLOUD_AUTH_KEYS)
+    unread = [key for key in entry if key not in _CLOUD_READ_KEYS and key not in _CLOUD_IGNORED_KEYS]
+    unread += ["auth." + key for key in (entry.get("auth") or {}) if key not in auth_keys]
+    return sorted(unread)

@@ -15,12 +15,29 @@ without saying when to come back (docs/api_notes.md §throttling). Every worker 
 The throttle only decides; the caller sleeps, a retry's backoff first and then its turn, so that a backoff never
 holds back the turns of other requests. `clock` is replaceable so that tests can run it on fake time.
 
+Forks are separate processes, each with its own session: with a SharedPace, the throttles of every process on the
+controller that act under one identity keep one pace, in a small file per identity (named by a hash of the identity,
+holding numbers only) in a private directory, under a file lock. N forks then pace like one client with N times the
+workers. The file is read and written around each decision; a pace untouched for STALE_AFTER seconds is forgotten.
+The monotonic clock is system-wide (Linux, macOS), so its readings compare across processes.
+
 Private to this collection: the interface may change without notice.
 """
 
 import collections
+import contextlib
+import hashlib
+import json
+import os
+import stat
+import tempfile
 import threading
 import time
+
+try:
+    import fcntl
+except ImportError:  # not on a POSIX controller: every process keeps its own pace
+    fcntl = None
 
 
 class Ticket:
@@ -45,21 +62,48 @@ class Throttle:
     MIN_RATE = 1.0
     WINDOW = 1.0
 
-    def __init__(self, rate_limit=None, clock=time.monotonic):
+    # What a SharedPace keeps for all the processes of one identity.
+    SHARED_FIELDS = ("rate", "next_slot", "decreased_at", "decreases", "answers", "recent")
+
+    def __init__(self, rate_limit=None, clock=time.monotonic, shared=None):
         self.rate_limit = rate_limit
         self.rate = rate_limit
         self.clock = clock
         self.lock = threading.Lock()
+        self.shared = shared
         self.next_slot = float("-inf")
         self.decreased_at = float("-inf")
         self.decreases = 0
         self.answers = 0
         self.recent = collections.deque()
 
+    @contextlib.contextmanager
+    def _deciding(self):
+        """Hold the thread lock and, with a SharedPace, the identity's file lock with its pace loaded."""
+        with self.lock:
+            if self.shared is None:
+                yield
+                return
+            with self.shared.held(self.clock()) as saved:
+                if saved:
+                    self._load(saved)
+                yield
+                saved.clear()
+                saved.update((name, getattr(self, name)) for name in self.SHARED_FIELDS)
+                saved["recent"] = list(self.recent)
+
+    def _load(self, saved):
+        for name in self.SHARED_FIELDS:
+            setattr(self, name, saved[name])
+        self.recent = collections.deque(saved["recent"])
+        if self.rate_limit is not None:
+            # The user's quota is this process's ceiling, whatever another process learned.
+            self.rate = self.rate_limit if self.rate is None else min(self.rate, self.rate_limit)
+
     def reserve(self, now_please=False):
         """The Ticket of the next request: its turn at the pace, or right now with `now_please` (a retry at the
         server's Retry-After, which said when to come back); the turns after it keep the pace either way."""
-        with self.lock:
+        with self._deciding():
             now = slot = self.clock()
             if self.rate is not None:
                 if not now_please:
@@ -70,7 +114,7 @@ class Throttle:
     def confirm(self, ticket):
         """After sleeping ticket.wait: the same ticket, to send now, or a new one at the new pace if it dropped
         in the meantime (a turn given at the old pace would overrun the limit that was just found)."""
-        with self.lock:
+        with self._deciding():
             if ticket.decreases == self.decreases:
                 ticket.wait = 0.0
                 return ticket
@@ -78,7 +122,7 @@ class Throttle:
 
     def answered(self, ticket):
         """The request got through the gateway (any answer but 429)."""
-        with self.lock:
+        with self._deciding():
             self.answers += 1
             self.recent.append(self.clock())
             self._forget_old_answers(self.recent[-1])
@@ -89,7 +133,7 @@ class Throttle:
     def refused(self, ticket):
         """The gateway refused the request (429). Return whether other requests got answers since it was given:
         then the refusal is the shared limit's, and should not use up this request's retries."""
-        with self.lock:
+        with self._deciding():
             now = self.clock()
             # A request given its turn before the last decrease went at the old pace: its refusal is no news.
             if ticket.issued >= self.decreased_at:
@@ -106,3 +150,71 @@ class Throttle:
     def _forget_old_answers(self, now):
         while self.recent and self.recent[0] < now - self.WINDOW:
             self.recent.popleft()
+
+
+class SharedPace:
+    """The pace of one identity for every process of this user on the controller: one small JSON file, locked
+    while a throttle decides. The file name is a hash of the identity; the file holds the pace's numbers only.
+
+    `identity` is what the gateway counts a limit by (a user, an access key); never pass a secret as it is.
+    """
+
+    STALE_AFTER = 60.0
+
+    def __init__(self, identity, directory=None):
+        digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()
+        self.path = os.path.join(directory or private_directory(), "pace-%s.json" % digest)
+
+    @contextlib.contextmanager
+    def held(self, now):
+        """The saved pace (a dict, empty when there is none or it is stale) under the file's lock; what the caller
+        leaves in it is saved."""
+        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(descriptor, "r+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                saved = self._read(handle, now)
+                yield saved
+                if saved:
+                    handle.seek(0)
+                    handle.truncate()
+                    json.dump(dict(saved, updated=now), handle)
+                    handle.flush()
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _read(self, handle, now):
+        try:
+            saved = json.loads(handle.read() or "{}")
+        except ValueError:
+            return {}
+        updated = saved.pop("updated", None)
+        # Older than STALE_AFTER, or from before a reboot (the monotonic clock started again): forget it.
+        if not isinstance(updated, (int, float)) or not 0 <= now - updated <= self.STALE_AFTER:
+            return {}
+        return saved
+
+
+def private_directory():
+    """The directory of this user's shared paces (mode 0700), made on first use. Raises OSError when it is not
+    a directory of this user's that only this user can open."""
+    path = os.path.join(tempfile.gettempdir(), "cloudops.cbr-pace-%d" % os.getuid())
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
+    found = os.lstat(path)
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid() or found.st_mode & 0o077:
+        raise OSError("%s is not a private directory of this user" % path)
+    return path
+
+
+def shared_pace(identity, directory=None):
+    """A SharedPace for the identity, or None where processes cannot share one (no file locks, no private
+    directory): then each process keeps its own pace, as before."""
+    if fcntl is None:
+        return None
+    try:
+        return SharedPace(identity, directory)
+    except OSError:
+        return None

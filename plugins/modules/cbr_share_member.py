@@ -92,7 +92,7 @@ options:
       - When omitted, the module chooses a vault per backup among the caller's vaults (the fitting vault with the
         most room, largest backups first), adding up what it places into each vault.
       - The vault must be V(available), not locked, a backup vault (not a replication vault), hold the backup's
-        type (server backups go to server vaults) and have room for the backup (see O(capacity_check)): the rules of
+        type (server backups go to server vaults) and have room for the backup (see O(capacity_check)), by the rules of
         M(cloudops.cbr.cbr_vault_info). A O(vault_id) that cannot take a backup fails the task before any write.
       - A share already accepted counts as done when O(vault_id) is omitted. With O(vault_id), one accepted into
         another of the caller's vaults is accepted again into O(vault_id).
@@ -225,9 +225,9 @@ backups:
   description:
     - One entry per backup, in the order given (O(owner_project_ids) - by backup ID), with what this run did to it,
       also when the task failed after some writes.
-    - Owner side entries have C(backup_id), C(changed), C(added), C(removed), C(members), C(diff) and, with
-      O(wait=true), C(pending). Receiving side entries have C(backup_id), C(changed), C(member), C(diff) and, with
-      O(status=accepted), C(vault_id).
+    - Owner side entries have C(backup_id), C(changed), C(added), C(removed), C(removals), C(members), C(diff)
+      and, with O(wait=true), C(pending). Receiving side entries have C(backup_id), C(changed), C(member),
+      C(diff) and, with O(status=accepted), C(vault_id).
   returned: always
   type: list
   elements: dict
@@ -305,6 +305,21 @@ removed:
   type: list
   elements: str
   sample: []
+removals:
+  description:
+    - Owner side. Why each project in RV(removed) was removed, one entry per project.
+  returned: owner side with O(backup_id)
+  type: list
+  elements: dict
+  version_added: 1.1.0
+  sample: [{"dest_project_id": "0761a1f0e5b34c9b8c2f0f0a7d1e0004", "reason": "not in dest_project_ids (purge)"}]
+  contains:
+    dest_project_id:
+      description: The project removed.
+      type: str
+    reason:
+      description: Why, in words.
+      type: str
 member:
   description:
     - Receiving side. The caller's membership after the change (in check mode, as it is now).

@@ -213,32 +213,19 @@ summary:
 """
 
 import datetime
-import re
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
-    list_problems,
-    project_id_problem,
-    shown,
-    uuid_problem,
+from ansible_collections.cloudops.cbr.plugins.module_utils._audit import (
+    AUDIT_ARGUMENT_SPEC,
+    BACKUP_FIELDS,
+    audit_own_backups,
+    audit_problems,
+    parse_duration,  # noqa: F401  (its unit tests import it from here)
 )
 from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import iam_tokens_url
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrNotFound, map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
-from ansible_collections.cloudops.cbr.plugins.module_utils._removals import age_cutoffs, member_flags
-from ansible_collections.cloudops.cbr.plugins.module_utils._select import time_option_problem, utc_now
+from ansible_collections.cloudops.cbr.plugins.module_utils._removals import member_flags  # noqa: F401  (idem)
 
-DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$")
-SECONDS_PER_UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 STATUSES = ("pending", "accepted", "rejected")
-BACKUP_FIELDS = ("id", "name", "project_id", "vault_id", "resource_type", "status")
-
-
-def parse_duration(text):
-    """Seconds in '90', '15m', '12h', '7d' or '2w', or None when it is not such a duration."""
-    match = DURATION_RE.match(text or "")
-    if not match:
-        return None
-    return int(match.group(1)) * SECONDS_PER_UNIT[match.group(2)]
 
 
 def parse_timestamp(text):
@@ -298,41 +285,23 @@ def summarize(backups, owner_view, vanished=0):
 
 class SharedBackupInfo(CbrModule):
     argument_spec = dict(
+        AUDIT_ARGUMENT_SPEC,
         shared_with_me=dict(type="bool", default=False),
-        vault_id=dict(type="str"),
-        name=dict(type="str"),
         member_status=dict(type="str", choices=list(STATUSES)),
-        expected_projects=dict(type="list", elements="str"),
-        pending_older_than=dict(type="str"),
-        older_than=dict(type="str"),
         on_read_error=dict(type="str", default="fail", choices=["fail", "report"]),
-        workers=dict(type="int", default=8),
         names=dict(type="bool", default=True),
     )
     module_kwargs = dict(supports_check_mode=True)
 
     def validate(self):
-        params = self.params
-        problems = [uuid_problem("vault_id", params["vault_id"]) if params["vault_id"] is not None else None]
-        problems += list_problems(
-            "expected_projects", params["expected_projects"], project_id_problem, may_be_empty=True
-        )
-        if params["pending_older_than"] is not None:
-            if parse_duration(params["pending_older_than"]) is None:
-                problems.append(
-                    "pending_older_than must be a number of seconds or a number with s, m, h, d or w "
-                    "(for example 7d), got %s" % shown(params["pending_older_than"])
-                )
-            if params["shared_with_me"]:
-                problems.append(
-                    "pending_older_than needs the owner view: the list of backups shared with me has no share date"
-                )
-        problems.append(time_option_problem("older_than", params["older_than"], utc_now()))
-        if params["older_than"] is not None and params["shared_with_me"]:
-            problems.append("older_than needs the owner view: the list of backups shared with me has no share date")
-        if not 1 <= params["workers"] <= 64:
-            problems.append("workers must be from 1 to 64, got %d" % params["workers"])
-        return [p for p in problems if p]
+        problems = audit_problems(self.params)
+        if self.params["shared_with_me"]:
+            problems += [
+                "%s needs the owner view: the list of backups shared with me has no share date" % name
+                for name in ("pending_older_than", "older_than")
+                if self.params[name] is not None
+            ]
+        return problems
 
     def concurrency(self):
         return self.params["workers"]
@@ -347,45 +316,9 @@ class SharedBackupInfo(CbrModule):
         if params["shared_with_me"]:
             backups = self.shared_with_me(expected)
         else:
-            backups, vanished = self.own_backups(expected)
+            backups, vanished = audit_own_backups(self.client, params, params["member_status"], params["on_read_error"])
         backups.sort(key=lambda backup: (backup.get("name") or "", backup["id"]))
         self.result.update(backups=backups, summary=summarize(backups, not params["shared_with_me"], vanished))
-
-    def own_backups(self, expected):
-        params, client = self.params, self.client
-        cutoff = None
-        if params["pending_older_than"] is not None:
-            cutoff = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(
-                seconds=parse_duration(params["pending_older_than"])
-            )
-        expired_cutoff = age_cutoffs(params["older_than"], None, utc_now())[0]
-        backups = [
-            dict((k, b.get(k)) for k in BACKUP_FIELDS)
-            for b in client.list_backups({"vault_id": params["vault_id"], "name": params["name"]})
-        ]
-
-        def read_members(backup):
-            try:
-                return client.list_members(backup["id"], {"status": params["member_status"]}), None
-            except CbrNotFound:
-                return None, None  # deleted since the backup list was read: not there, so not audited
-            except CbrApiError as error:
-                if params["on_read_error"] == "fail":
-                    raise
-                return [], str(error)
-
-        audited, vanished = [], 0
-        for backup, (members, error) in zip(backups, map_concurrently(read_members, backups, params["workers"])):
-            if members is None:
-                vanished += 1
-                continue
-            for member in members:
-                member["flags"] = member_flags(member, expected, cutoff, expired_cutoff)
-            backup["members"] = sorted(members, key=lambda member: member["dest_project_id"])
-            if error:
-                backup["error"] = error
-            audited.append(backup)
-        return audited, vanished
 
     def shared_with_me(self, expected):
         params, client = self.params, self.client

@@ -10,9 +10,10 @@ version_added: 1.0.0
 description:
   - Used by the P(cloudops.cbr.share_and_accept#role) role; playbooks should use the public modules. Documented
     here because it is an action plugin of the collection.
-  - For one credential set, logs in once (password credentials, from the task, C(cloud) or the environment,
-    by the collection's rule) and reads, without writing, what the role plans from - the owner's backups and
-    their members, or a recipient's vaults.
+  - For one credential set (O(auth)), or for every receiving project at once (O(recipients), concurrently, each
+    with its own credentials), logs in once per project (password credentials, from the task, C(cloud) or the
+    environment, by the collection's rule) and reads, without writing, what the role plans from - the owner's
+    backups and their members, or the recipients' vaults.
   - Runs on the controller; the environment it takes credentials from is the controller's.
 author:
   - cloudops.cbr maintainers (@cloudops)
@@ -23,6 +24,14 @@ options:
         from the environment or C(OS_CLOUD).
     type: dict
     default: {}
+  recipients:
+    description:
+      - Read these projects instead of O(auth)'s, concurrently (at most O(workers) at once), each with its own
+        C(auth) (a dict of the collection's auth options); each entry also has C(project_id), the project it is
+        meant to act in. The results are in RV(recipients). Only O(vaults) and O(workers) apply.
+      - When any recipient cannot be read, the task fails naming every such recipient.
+    type: list
+    elements: dict
   backup_ids:
     description: Backups of this project to read, with RV(backups).
     type: list
@@ -40,7 +49,7 @@ options:
     type: bool
     default: false
   workers:
-    description: How many member lists are read at once, 1 to 64.
+    description: How many member lists (or recipients, with O(recipients)) are read at once, 1 to 64.
     type: int
     default: 8
 extends_documentation_fragment:
@@ -51,6 +60,13 @@ notes:
 """
 
 EXAMPLES = r"""
+- name: Log in once as each receiving project and read its vaults, all in one task
+  cloudops.cbr.share_and_accept_read:
+    recipients: "{{ receiving_projects }}"
+    vaults: true
+  register: reads
+  no_log: true
+
 - name: Log in once as the DR project and read its vaults
   cloudops.cbr.share_and_accept_read:
     auth: "{{ dr_credentials }}"
@@ -86,4 +102,23 @@ vaults:
   returned: with O(vaults=true)
   type: list
   elements: dict
+recipients:
+  description: One entry per O(recipients) entry, in the order given.
+  returned: with O(recipients)
+  type: list
+  elements: dict
+  contains:
+    item:
+      description: The recipient read, as C(project_id) only (its credentials are not repeated).
+      type: dict
+    project_id:
+      description: The project the recipient's credentials act in.
+      type: str
+    auth:
+      description: What later tasks of this recipient pass to C(module_defaults), as RV(auth).
+      type: dict
+    vaults:
+      description: The recipient's vaults, with O(vaults=true).
+      type: list
+      elements: dict
 """

@@ -31,12 +31,14 @@ Where things are (tests/emulator/README.md says more):
   cbr_emu/emulator.py  Emulator: state, profile, rate limit, routing (@route in cbr_emu/wire.py)
   cbr_emu/state.py     State, FaultRule, RateLimiter
   cbr_emu/server.py    the two listeners, make_server, the command line
+  cbr_emu/estate.py    make_estate: a fixture for a large estate (benchmarks)
 """
 
 import sys
 
 from cbr_emu.control import CONTROL_ENDPOINTS
 from cbr_emu.emulator import Emulator
+from cbr_emu.estate import make_estate
 from cbr_emu.profiles import LENIENT, PROFILES, STRICT, SWITCHES, UNCONFIRMED, Unconfirmed
 from cbr_emu.server import load_fixture, main, make_server
 from cbr_emu.state import FaultRule, RateLimiter, State
@@ -59,6 +61,7 @@ __all__ = [
     "Unconfirmed",
     "load_fixture",
     "main",
+    "make_estate",
     "make_server",
 ]
 

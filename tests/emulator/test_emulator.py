@@ -127,15 +127,17 @@ def test_scope_by_project_name_needs_the_domain_in_strict(emulator):
     assert login(emulator, DR, scope={"name": "eu-de_dr"}).status_code == 201
 
 
-def test_auth_projects_takes_a_token_and_aksk_only_when_lenient(emulator, owner):
+def test_auth_projects_takes_a_token_and_aksk_as_the_sdk_sends_it(emulator, owner):
+    """The SDK signs KeystoneListAuthProjects with AK/SK (UNCONFIRMED["auth_projects_token_only"]): a project's
+    own key lists that project; an unsigned request is refused."""
     path = "/v3/auth/projects"
     listed = owner("GET", emulator.url + path).json()["projects"]
     assert [p["id"] for p in listed] == [OWNER]
     url, headers = _sdk_signed(emulator, "GET", path, "AKSOURCE0000000000001", "source-secret-key-0001")
-    assert requests.get(url, headers=headers, timeout=5).status_code == 401
-    emulator.set_profile("lenient")
-    url, headers = _sdk_signed(emulator, "GET", path, "AKSOURCE0000000000001", "source-secret-key-0001")
     assert [p["id"] for p in requests.get(url, headers=headers, timeout=5).json()["projects"]] == [OWNER]
+    url, headers = _sdk_signed(emulator, "GET", path, "AKSOURCE0000000000001", "a-wrong-secret")
+    assert requests.get(url, headers=headers, timeout=5).status_code == 401
+    assert requests.get(emulator.url + path, timeout=5).status_code == 401
 
 
 def test_wrong_password_is_401(emulator):
@@ -651,6 +653,7 @@ def test_request_log_records_method_path_query_status_and_project(emulator, owne
             "identity": "ops-source",
             "scope_project": OWNER,
             "listener": "main",
+            "region": "eu-de",
         }
     ]
 

@@ -108,6 +108,21 @@ def test_list_backups_parses_every_backup_field(owner_sdk):
     assert backup.vault_id and backup.project_id == OWNER and backup.id in (WEB, DB)
 
 
+def test_list_backups_takes_the_sort_marker_and_image_type_the_client_sends(emulator, owner_sdk):
+    """The parameters cbr_backup_info sends (sort, marker, image_type) as the SDK's ListBackupsRequest names them."""
+    emulator.state.backups[WEB]["image_type"] = "replication"
+    order = "created_at:asc,id:asc"
+    first = owner_sdk.list_backups(cbr_sdk.ListBackupsRequest(limit=2, sort=order, image_type="backup"))
+    rest = owner_sdk.list_backups(
+        cbr_sdk.ListBackupsRequest(limit=1000, sort=order, image_type="backup", marker=first.backups[-1].id)
+    )
+    ids = [b.id for b in first.backups + rest.backups]
+    assert len(ids) == len(set(ids)) == 4 and WEB not in ids
+    assert all(b.image_type == "backup" for b in first.backups + rest.backups)
+    queries = [e["query"] for e in emulator.requests()]
+    assert queries[1] == {"limit": "1000", "sort": order, "image_type": "backup", "marker": first.backups[-1].id}
+
+
 @pytest.mark.parametrize(
     "recipient_lists, status, code",
     [

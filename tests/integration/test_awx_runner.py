@@ -7,9 +7,6 @@ import copy
 import json
 import os
 import re
-import shutil
-import subprocess
-import sys
 
 import awx_job  # pylint: disable=import-error
 import pytest
@@ -30,6 +27,8 @@ from demo_ids import (  # pylint: disable=import-error
 )
 
 CREDENTIAL_TYPE = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "cbr_credential_type.yml"))
+RECIPIENTS_TYPE = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "cbr_recipients_credential_type.yml"))
+RECIPIENTS_CREDENTIAL = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "share_and_accept_recipients_credential.yml"))
 EXTRA_VARS = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "share_and_accept_extra_vars.yml"))
 SURVEY = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "share_and_accept_survey.yml"))
 ROLE_OPTIONS = awx_job.load_yaml(os.path.join(awx_job.REPO, "roles", "share_and_accept", "meta", "argument_specs.yml"))[
@@ -37,7 +36,7 @@ ROLE_OPTIONS = awx_job.load_yaml(os.path.join(awx_job.REPO, "roles", "share_and_
 ]["main"]["options"]
 WRAPPER_VARS = awx_job.load_yaml(os.path.join(awx_job.AWX_DIR, "project", "share_and_accept.yml"))[0]["vars"]
 RST = awx_job.rst_code_blocks(os.path.join(awx_job.REPO, "docs", "docsite", "rst", "awx.rst"))
-SETUP_CAPTION, OUTPUT_CAPTION = "Set up AWX with awx.awx", "Job output (excerpt)"
+OUTPUT_CAPTION = "Job output (excerpt)"
 OPENSTACK_CAPTION = "Extra vars with AWX's OpenStack credential"
 SECRETS, GOLDEN_AK, SOURCE_AK, SOURCE_SK = awx_job.DEMO_SECRETS, awx_job.GOLDEN_AK, awx_job.SOURCE_AK, awx_job.SOURCE_SK
 
@@ -50,14 +49,15 @@ def awx_collections(tmp_path_factory):
 
 @pytest.fixture
 def awx(tmp_path, awx_collections):
-    """awx(playbook, credential_inputs, extra_vars, openstack_inputs=None) -> an AwxJob in a new private data dir.
+    """awx(playbook, credential_inputs, extra_vars, openstack_inputs=None, recipients_inputs=None) -> an AwxJob in a
+    new private data dir.
 
     credential_inputs: a CBR credential's inputs (None: no CBR credential attached); openstack_inputs: an
-    OpenStack credential's, when one is attached too.
+    OpenStack credential's, recipients_inputs: a CBR recipients credential's, when one is attached too.
     """
     count = []
 
-    def make(playbook, credential_inputs, extra_vars, openstack_inputs=None):
+    def make(playbook, credential_inputs, extra_vars, openstack_inputs=None, recipients_inputs=None):
         count.append(1)
         root = tmp_path / ("job%d" % len(count))
         root.mkdir()
@@ -66,6 +66,8 @@ def awx(tmp_path, awx_collections):
             envvars.update(awx_job.render_injectors(CREDENTIAL_TYPE, credential_inputs, str(root)))
         if openstack_inputs is not None:
             envvars.update(awx_job.openstack_credential_env(openstack_inputs, str(root)))
+        if recipients_inputs is not None:
+            envvars.update(awx_job.render_injectors(RECIPIENTS_TYPE, recipients_inputs, str(root)))
         return awx_job.AwxJob(root, awx_collections, playbook, envvars, extra_vars)
 
     return make
@@ -210,8 +212,13 @@ def pointed_at(emulator, data):
     return yaml.safe_load(text)
 
 
+def recipients_credential(emulator):
+    """The CBR recipients credential's inputs as shipped, pointed at the emulator."""
+    return pointed_at(emulator, RECIPIENTS_CREDENTIAL)
+
+
 def share_vars(emulator, **answers):
-    """The job template's extra vars as shipped (recipients with their own credentials) and the survey's answers."""
+    """The job template's extra vars as shipped (recipients without secrets) and the survey's answers."""
     extra_vars = pointed_at(emulator, EXTRA_VARS)
     answers.setdefault("cbr_backup_ids", "%s, %s" % (WEB, DB))
     extra_vars.update(awx_job.survey_answers_to_extra_vars(SURVEY, answers))
@@ -221,9 +228,19 @@ def share_vars(emulator, **answers):
 SHARE_IDENTITIES = {OWNER: USERS[OWNER][0], DR: USERS[DR][0], GOLDEN: GOLDEN_AK, CUSTOMER: USERS[CUSTOMER][0]}
 
 
-def test_share_and_accept_with_the_owner_injected_and_recipients_in_extra_vars(emulator, awx):
+def test_share_and_accept_with_the_owner_and_the_recipients_injected_by_their_credentials(emulator, awx):
     """The check job of the same job template (at -vvv) runs in the test of AWX's OpenStack credential below."""
-    job = awx("share_and_accept.yml", owner_password_credential(emulator), share_vars(emulator))
+    shipped = json.dumps(EXTRA_VARS)
+    assert EXTRA_VARS["share_and_accept_owner_auth"] == {} and all(
+        "auth" not in r for r in EXTRA_VARS["cbr_recipients"]
+    )
+    assert not [secret for secret in awx_job.DEMO_SECRETS if secret in shipped]
+    job = awx(
+        "share_and_accept.yml",
+        owner_password_credential(emulator),
+        share_vars(emulator),
+        recipients_inputs=recipients_credential(emulator),
+    )
     real = job.run(diff=True)
     output = real.stdout.read()
     assert (real.rc, real.status) == (0, "successful"), output
@@ -284,7 +301,13 @@ def test_awx_builtin_openstack_credential_as_the_owner(emulator, awx):
     assert {e["identity"] for e in emulator.requests(api_only=False)} == {user}
     assert_no_secret(audit_job)
 
-    share_job = awx("share_and_accept.yml", None, dict(share_vars(emulator), **snippet), openstack_inputs=openstack)
+    share_job = awx(
+        "share_and_accept.yml",
+        None,
+        dict(share_vars(emulator), **snippet),
+        openstack_inputs=openstack,
+        recipients_inputs=recipients_credential(emulator),
+    )
     check = share_job.run(check=True, diff=True, verbosity=3)
     output = check.stdout.read()
     assert (check.rc, check.status) == (0, "successful"), output
@@ -302,56 +325,27 @@ def test_every_file_awx_rst_shows_is_the_shipped_file_and_every_other_snippet_is
     for caption in files:
         with open(os.path.join(awx_job.REPO, caption), encoding="utf-8") as handle:
             assert RST[caption] == handle.read(), caption
-    assert len(files) == len(os.listdir(os.path.join(awx_job.AWX_DIR, "project"))) + 3
-    assert set(RST) - set(files) == {SETUP_CAPTION, OUTPUT_CAPTION, OPENSTACK_CAPTION}
+    shown_outside_the_project = [caption for caption in files if not caption.startswith("extensions/awx/project/")]
+    assert sorted(shown_outside_the_project) == sorted(
+        "extensions/awx/" + name for name in os.listdir(awx_job.AWX_DIR) if name.endswith(".yml")
+    )
+    assert len(files) == len(os.listdir(os.path.join(awx_job.AWX_DIR, "project"))) + len(shown_outside_the_project)
+    assert set(RST) - set(files) == {OUTPUT_CAPTION, OPENSTACK_CAPTION}
 
 
-def test_the_awx_setup_snippet_gives_awx_the_shipped_files(tmp_path):
-    """The awx.awx play of awx.rst, run from a copy of extensions/awx/ with each awx.awx task turned into a
-    set_fact of its arguments: what each module would be given (the AWX API itself is not reachable here)."""
-    for name in os.listdir(awx_job.AWX_DIR):
-        source = os.path.join(awx_job.AWX_DIR, name)
-        if os.path.isfile(source):
-            shutil.copy(source, str(tmp_path))
-    [play] = yaml.safe_load(RST[SETUP_CAPTION])
-    modules = []
-    for task in play["tasks"]:
-        [module] = [key for key in task if key.startswith("awx.awx.")]
-        modules.append(module.split(".")[-1])
-        task["ansible.builtin.set_fact"] = {"awx_" + modules[-1]: task.pop(module)}
-    dump = "{{ {%s} | to_json }}" % ", ".join("'%s': awx_%s" % (name, name) for name in modules)
-    play["tasks"].append(
-        {"name": "Dump", "ansible.builtin.copy": {"content": dump, "dest": str(tmp_path / "out.json")}}
+def test_a_recipient_the_recipients_credential_does_not_hold_stops_the_job_before_any_request(emulator, awx):
+    inputs = recipients_credential(emulator)
+    auths = yaml.safe_load(inputs["recipients"])
+    del auths[GOLDEN]
+    job = awx(
+        "share_and_accept.yml",
+        owner_password_credential(emulator),
+        share_vars(emulator),
+        recipients_inputs={"recipients": yaml.safe_dump(auths)},
     )
-    (tmp_path / "setup.yml").write_text(yaml.safe_dump([play]))
-    process = subprocess.run(
-        [
-            os.path.join(awx_job.BIN, "ansible-playbook"),
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            "setup.yml",
-            "-e",
-            "source_password=not-a-real-password",
-            "-e",
-            "ansible_python_interpreter=" + sys.executable,
-        ],
-        cwd=str(tmp_path),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert process.returncode == 0, process.stdout + process.stderr
-    given = json.loads((tmp_path / "out.json").read_text())
-    assert {key: given["credential_type"][key] for key in ("name", "kind", "inputs", "injectors")} == {
-        key: CREDENTIAL_TYPE[key] for key in ("name", "kind", "inputs", "injectors")
-    }
-    fields = {field["id"] for field in CREDENTIAL_TYPE["inputs"]["fields"]}
-    assert set(given["credential"]["inputs"]) <= fields
-    assert given["credential"]["credential_type"] == CREDENTIAL_TYPE["name"]
-    template = given["job_template"]
-    assert template["survey_spec"] == SURVEY and template["extra_vars"] == EXTRA_VARS
-    assert template["credentials"] == [given["credential"]["name"]] and template["ask_job_type_on_launch"] is True
-    assert os.path.isfile(os.path.join(awx_job.AWX_DIR, "project", template["playbook"]))
+    run = job.run()
+    output = run.stdout.read()
+    assert (run.rc, run.status) == (2, "failed"), output
+    assert "The CBR recipients credential has no entry for project %s" % GOLDEN in output
+    assert emulator.requests(api_only=False) == []
+    assert_no_secret(job)

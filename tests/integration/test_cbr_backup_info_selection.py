@@ -102,7 +102,14 @@ def test_newest_available_backup_per_server_in_a_vault(select):
     assert result["backup_ids"] == [backup_id(WEB, 0), backup_id(DB, 1)]
     assert [b["id"] for b in result["backups"]] == result["backup_ids"] and result["count"] == 2
     assert queries == [
-        {"own_type": "private", "vault_id": VAULT_A, "status": "available", "limit": "1000", "offset": "0"}
+        {
+            "own_type": "private",
+            "vault_id": VAULT_A,
+            "status": "available",
+            "image_type": "backup",
+            "limit": "1000",
+            "sort": "created_at:asc,id:asc",
+        }
     ]
 
 
@@ -157,6 +164,48 @@ def test_limit_is_applied_after_the_selection(select):
     assert result["count"] == 1 and queries[0]["limit"] == "1000"
 
 
+def test_a_limit_with_a_filter_the_api_matches_loosely_still_returns_as_many_as_asked(select, selection_emulator):
+    # The emulator's name filter is a substring match: "db-01-" also matches older days. Sending limit=1 with it
+    # would bring back day 0 (status error, dropped here) and nothing else.
+    result, queries = select(name="db-01-%s" % (NOW - datetime.timedelta(days=1, hours=1)).strftime("%Y%m%d"), limit=1)
+    assert result["backup_ids"] == [backup_id(DB, 1)]
+    result, queries = select(resource_name="db-01", status=["available"], limit=2)
+    assert sorted(result["backup_ids"]) == sorted([backup_id(DB, 1), backup_id(DB, 2)])
+    assert all(q["limit"] == "1000" for q in queries)  # the page size, never the user's limit
+
+
+def test_replication_copies_are_left_out_unless_asked_for(select, selection_emulator):
+    copy_id = backup_id(WEB, 1)
+    selection_emulator.state.backups[copy_id]["image_type"] = "replication"
+    try:
+        backups, queries = select(resource_name="web-01")
+        both, both_queries = select(resource_name="web-01", image_types=["backup", "replication"])
+    finally:
+        selection_emulator.state.reset()
+    assert copy_id not in backups["backup_ids"] and len(backups["backup_ids"]) == 2
+    assert queries[0]["image_type"] == "backup"
+    assert copy_id in both["backup_ids"] and "image_type" not in both_queries[0]
+
+
+def test_empty_image_types_is_refused_before_any_request(select):
+    result, queries = select(image_types=[])
+    assert result["failed"] is True and "image_types must name backup, replication or both" in result["msg"]
+    assert queries == []
+
+
+def test_by_id_the_receiving_project_finds_a_pending_share_in_the_shared_list(select, selection_emulator):
+    selection_emulator.seed_member(backup_id(WEB, 0), DR)
+    try:
+        result, queries = select(project=DR, backup_id=backup_id(WEB, 0))
+        paths = [e["path"] for e in selection_emulator.requests()]
+    finally:
+        selection_emulator.state.reset()
+    assert result["backup_ids"] == [backup_id(WEB, 0)] and result["backups"][0]["project_id"] == OWNER
+    # The by-id read answers 404 to a recipient that has not accepted (strict); the documented list has it.
+    assert paths == ["/v3/%s/backups/%s" % (DR, backup_id(WEB, 0)), "/v3/%s/backups" % DR]
+    assert queries == [{"own_type": "shared", "limit": "1000", "sort": "created_at:asc,id:asc"}]
+
+
 def test_shared_backups_pending_for_the_recipient(select, selection_emulator):
     selection_emulator.seed_member(backup_id(WEB, 0), DR)
     selection_emulator.seed_member(backup_id(WEB, 1), DR, status="rejected")
@@ -165,7 +214,15 @@ def test_shared_backups_pending_for_the_recipient(select, selection_emulator):
     finally:
         selection_emulator.state.reset()
     assert result["backup_ids"] == [backup_id(WEB, 0)]
-    assert queries == [{"own_type": "shared", "member_status": "pending", "limit": "1000", "offset": "0"}]
+    assert queries == [
+        {
+            "own_type": "shared",
+            "member_status": "pending",
+            "image_type": "backup",
+            "limit": "1000",
+            "sort": "created_at:asc,id:asc",
+        }
+    ]
 
 
 @pytest.mark.parametrize(

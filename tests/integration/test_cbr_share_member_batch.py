@@ -201,3 +201,29 @@ def test_reads_and_writes_run_concurrently_within_the_worker_bound(many_backups,
     assert 2 <= peak[0] <= 4
     assert sorted(per_backup(emulator.requests())) == sorted(backup_ids)
     assert all(sorted(m) == ["GET", "GET", "POST"] for m in per_backup(emulator.requests()).values())
+
+
+# -- the member_status filter is cross-checked (issue 21): a loose filter never re-answers a share
+
+
+def test_a_loose_member_status_filter_stops_the_receiver_naming_the_backups(emulator, share):
+    emulator.seed_member(WEB, DR)
+    emulator.seed_member(DB, DR, status="rejected")
+    emulator.set_switches(loose_member_status=True)
+    every_pending = share(DR, owner_project_ids=[OWNER], status="accepted", vault_id=DR_VAULT)
+    named = share(DR, backup_ids=[WEB], status="accepted", vault_id=DR_VAULT)
+    for result in (every_pending, named):
+        assert result["failed"] is True and "member_status filter contradicts itself" in result["msg"]
+        assert "backup %s is listed as pending and accepted and rejected" % WEB in result["msg"]
+    assert DB in every_pending["msg"]
+    assert emulator.writes() == []
+    assert emulator.state.members[DB][DR]["status"] == "rejected"
+
+
+def test_every_pending_share_leaves_rejected_and_accepted_shares_alone(emulator, share):
+    emulator.seed_member(WEB, DR)
+    emulator.seed_member(DB, DR, status="rejected")
+    result = share(DR, owner_project_ids=[OWNER], status="accepted", vault_id=DR_VAULT)
+    assert [b["backup_id"] for b in result["backups"]] == [WEB]
+    assert [(e["method"], e["path"].rsplit("/", 3)[-3]) for e in emulator.writes()] == [("PUT", WEB)]
+    assert emulator.state.members[DB][DR]["status"] == "rejected"

@@ -131,6 +131,44 @@ def test_paging_with_a_small_page_collects_every_member(emulator):
     assert [p["marker"] for p in pages[1:]] == [m["id"] for m in members]
 
 
+def test_backups_created_while_the_list_is_paged_neither_shift_nor_repeat_it(emulator):
+    emulator.set_switches(backup_created_per_page=True)  # a policy adds a backup after every page
+    client = connect(aksk_params(emulator))
+    before = set(emulator.state.backups)
+    backups = client.list_backups(page_size=2)
+    ids = [b["id"] for b in backups]
+    assert len(ids) == len(set(ids)) and before <= set(ids)  # every backup there at the start, each once
+    pages = [e["query"] for e in emulator.requests()]
+    assert {p["sort"] for p in pages} == {"created_at:asc,id:asc"} and "offset" not in pages[0]
+    assert [p.get("marker") for p in pages[1:]] == [ids[n] for n in range(1, 2 * len(pages) - 2, 2)]
+
+
+def test_a_list_whose_offset_is_ignored_fails_instead_of_looping(emulator):
+    for vault_number in range(3):
+        emulator.state.vaults["3a1f0c1e-0000-4000-8000-0000000001%02d" % vault_number] = dict(
+            id="3a1f0c1e-0000-4000-8000-0000000001%02d" % vault_number, project_id=OWNER, name="v%d" % vault_number
+        )
+    handler = emulator.emulator.list_vaults
+
+    def offset_ignored(request, pid):
+        request.query.pop("offset", None)
+        return handler(request, pid)
+
+    routes = emulator.emulator.routes
+    index = next(n for n, route in enumerate(routes) if route[2] == handler)
+    routes[index] = (routes[index][0], routes[index][1], offset_ignored)
+    try:
+        with pytest.raises(CbrApiError) as failure:
+            connect(aksk_params(emulator)).list_vaults(page_size=2)
+    finally:
+        routes[index] = (routes[index][0], routes[index][1], handler)
+    assert str(failure.value) == (
+        "Failed to list vaults of project %s: the page at offset 2 repeats only items already listed: "
+        "the API does not page forward" % OWNER
+    )
+    assert len(emulator.requests()) == 2
+
+
 def test_filters_are_sent_to_the_api(emulator):
     share_with(emulator, DR, GOLDEN)
     emulator.state.members[WEB][GOLDEN]["status"] = "accepted"

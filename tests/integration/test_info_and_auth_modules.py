@@ -169,7 +169,7 @@ def test_cbr_vault_info_says_which_vaults_fit_and_why_not(emulator, play):
     backup = {"resource_type": "OS::Nova::Server", "resource_size": 40}
     result = play(
         [
-            {"cloudops.cbr.cbr_vault_info": {"backup": backup}},
+            {"cloudops.cbr.cbr_vault_info": {"backup": backup, "capacity_check": "fail"}},
             {"cloudops.cbr.cbr_vault_info": {"object_type": "disk"}},
             {"cloudops.cbr.cbr_vault_info": {"vault_id": "3a1f0c1e-0000-4000-8000-0000000000ff"}},
         ],

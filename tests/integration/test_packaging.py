@@ -54,6 +54,8 @@ def test_the_tarball_installs_offline_and_leaves_dev_files_out(tarball, tmp_path
     assert not (installed / ".ci").exists() and not (installed / "Makefile").exists()
     assert not (installed / "docs" / "sphinx").exists()
     assert (installed / "docs" / "docsite" / "extra-docs.yml").is_file()
+    assert (installed / "extensions" / "awx" / "cbr_recipients_credential_type.yml").is_file()
+    assert not (installed / "extensions" / "awx" / "configure_awx.yml").exists()  # needs awx.awx: run from the repo
 
 
 def test_ansible_builder_sees_the_python_dependency(tarball, tmp_path):
@@ -137,3 +139,68 @@ def test_pre_commit_runs_the_ruff_version_that_make_lint_installs():
     assert len(pinned) == 1 and hooks
     for hook in hooks:
         assert hook["additional_dependencies"] == pinned, hook["id"]
+
+
+def galaxy_import(tmp_path, *flags):
+    """.ci/galaxy-import with the project's importer config less ansible-doc and ansible-lint (make test runs those)."""
+    config = tmp_path / "importer.cfg"
+    with open(os.path.join(REPO, ".ci", "galaxy-importer.cfg"), encoding="utf-8") as handle:
+        text = handle.read()
+    config.write_text(
+        text.replace("run_ansible_doc = true", "run_ansible_doc = false").replace(
+            "run_ansible_lint = true", "run_ansible_lint = false"
+        )
+    )
+    assert "run_ansible_doc = false" in config.read_text() and "run_ansible_lint = false" in config.read_text()
+    env = dict(os.environ, PATH=BIN + os.pathsep + os.environ.get("PATH", ""), GALAXY_IMPORTER_CONFIG=str(config))
+    command = [os.path.join(REPO, ".ci", "galaxy-import"), *flags]
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=False, timeout=300)
+
+
+def test_galaxy_import_refuses_the_real_tarball_while_galaxy_yml_names_no_repository(tmp_path):
+    with open(os.path.join(REPO, "galaxy.yml"), encoding="utf-8") as handle:
+        assert "repository" not in yaml.safe_load(handle)
+    process = galaxy_import(tmp_path)
+    assert process.returncode == 1, process.stdout + process.stderr
+    assert "'repository' is required" in process.stdout
+    assert "the real tarball" in process.stderr and "--pre-publication" in process.stderr
+    assert "imports with no warning" not in process.stdout + process.stderr
+
+
+def test_galaxy_import_checks_a_stand_in_copy_only_when_asked_and_says_so(tmp_path):
+    process = galaxy_import(tmp_path, "--pre-publication")
+    assert process.returncode == 0, process.stdout + process.stderr
+    lines = process.stdout.splitlines()
+    assert lines[0].startswith("galaxy-import: PRE-PUBLICATION MODE, asked for with --pre-publication")
+    assert lines[-1].startswith("galaxy-import: PRE-PUBLICATION: cloudops-cbr-%s.tar.gz imports" % VERSION)
+    assert "the real tarball does not import" in lines[-1]
+    with open(os.path.join(REPO, "Makefile"), encoding="utf-8") as handle:
+        makefile = handle.read()
+    assert re.search(r"^test: .*\bgalaxy-import-pre-publication\b", makefile, re.M)
+    assert ".ci/galaxy-import --pre-publication" in makefile
+
+
+def test_the_docs_site_defines_every_environment_variable_the_modules_read():
+    from ansible_collections.cloudops.cbr.plugins.module_utils import _sources
+
+    read = [_sources.CLOUD_VARIABLE, _sources.CLOUD_FILE_VARIABLE, _sources.SECURE_FILE_VARIABLE] + [
+        name for _family, names in _sources.ENVIRONMENT_FAMILIES for variables in names.values() for name in variables
+    ]
+    with open(os.path.join(REPO, "docs", "docsite", "config.yml"), encoding="utf-8") as handle:
+        config = yaml.safe_load(handle)
+    with open(os.path.join(REPO, "docs", "docsite", "rst", "environment_variables.rst"), encoding="utf-8") as handle:
+        defined = re.findall(r"^\.\. envvar:: (\S+)$", handle.read(), re.M)
+    assert len(read) == len(set(read)) >= 41
+    assert defined == config["envvar_directives"] == read
+    assert config["changelog"] == {"write_changelog": True}
+
+
+def test_galaxy_s_docs_reach_every_guide_of_the_docs_site():
+    """Galaxy renders the Markdown files of docs/; docs/guides.md names every guide extra-docs.yml puts on the site."""
+    with open(os.path.join(REPO, "docs", "docsite", "extra-docs.yml"), encoding="utf-8") as handle:
+        guides = [name for section in yaml.safe_load(handle)["sections"] for name in section["toctree"]]
+    rst = sorted(name[:-4] for name in os.listdir(os.path.join(REPO, "docs", "docsite", "rst")))
+    assert sorted(guides) == rst
+    with open(os.path.join(REPO, "docs", "guides.md"), encoding="utf-8") as handle:
+        listed = re.findall(r"`docs/docsite/rst/(\w+)\.rst`", handle.read())
+    assert listed == guides

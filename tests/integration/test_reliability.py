@@ -123,12 +123,14 @@ def test_twenty_forks_share_and_accept_in_parallel(emulator, tmp_path):
     """20 hosts share one backup with overlapping project sets and accept in parallel; the result is the union."""
     extra = ["%032x" % n for n in range(1, 7)]
     for project_id in extra:
-        emulator.state.projects[project_id] = {
-            "id": project_id,
-            "name": "p%s" % project_id[-2:],
-            "domain": "acme",
-            "users": [{"name": "u" + project_id[-2:], "password": "pw"}],
-        }
+        emulator.state.add_project(
+            {
+                "id": project_id,
+                "name": "eu-de_p%s" % project_id[-2:],
+                "domain": "acme",
+                "users": [{"name": "u" + project_id[-2:], "password": "pw"}],
+            }
+        )
         vault = {
             "id": "3a1f0c1e-0000-4000-8000-0000000001%s" % project_id[-2:],
             "project_id": project_id,

@@ -304,11 +304,28 @@ def test_backups_selected_like_cbr_backup_info(emulator, run_role):
     [
         ({"share_and_accept_backup_ids": []}, "share_and_accept_backup_ids or share_and_accept_backup_selection"),
         ({"share_and_accept_reject": [OWNER]}, "share_and_accept_reject names"),
+        # Issue 25: a misspelt variable never falls back to the default (reject -> accept, purge -> nothing).
+        ({"share_and_accept_rejects": [DR]}, "did you mean share_and_accept_reject?"),
+        ({"share_and_accept_purg": True}, "did you mean share_and_accept_purge?"),
+        ({"share_and_accept_backup_ids": [WEB, WEB]}, "share_and_accept_backup_ids lists"),
+        ({"share_and_accept_backup_selection": {"resource_ids": []}}, "resource_ids must not be empty"),
+        ({"share_and_accept_backup_selection": {"resource_ids": ["web-01"]}}, "'web-01'"),
     ],
 )
 def test_input_mistakes_fail_before_any_request(emulator, run_role, change, message):
     rc, report, output = run_role(role_vars(emulator, **change))
     assert rc != 0 and message in output
+    assert emulator.requests(api_only=False) == []
+
+
+def test_a_recipients_auth_typo_fails_before_the_owners_reads_naming_the_recipient(emulator, run_role):
+    variables = role_vars(emulator)
+    auth = variables["share_and_accept_recipients"][1]["auth"]
+    auth["usrname"] = auth.pop("username")
+    rc, _report, output = run_role(variables)
+    assert rc != 0
+    assert "share_and_accept_recipients[1].auth (project %s): option usrname is not known" % GOLDEN in output
+    assert "did you mean username?" in output
     assert emulator.requests(api_only=False) == []
 
 

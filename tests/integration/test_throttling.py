@@ -3,8 +3,13 @@
 """A task under the API gateway's sustained per-user rate limit (docs/api_notes.md §throttling): the emulator refuses
 the excess with 429 APIG.0308, the task's workers slow down together and finish with few refusals."""
 
+import multiprocessing
+import os
+import tempfile
+
 import pytest
 
+from ansible_collections.cloudops.cbr.plugins.module_utils._connection import connect
 from demo_ids import CUSTOMER, DR, GOLDEN, OWNER, USERS, password_auth  # pylint: disable=import-error
 
 RECIPIENTS = [DR, GOLDEN, CUSTOMER]
@@ -13,6 +18,7 @@ VAULT = "3a1f0c1e-0000-4000-8000-000000000001"
 BACKUPS = 120
 LIMIT = 20
 MODULE = "cbr_shared_backup_info"
+ACCESS_KEY, SECRET_KEY = "AKSOURCE0000000000001", "source-secret-key-0001"
 
 
 def backup_id(number):
@@ -30,6 +36,7 @@ def limited(start_emulator):
         "name": "eu-de_source",
         "domain": "acme",
         "users": [{"name": USERS[OWNER][0], "password": USERS[OWNER][1]}],
+        "credentials": [{"access_key": ACCESS_KEY, "secret_key": SECRET_KEY}],
         "vaults": [{"id": VAULT, "name": "vault", "object_type": "server", "size_gb": 10000}],
         "backups": backups,
     }
@@ -103,3 +110,53 @@ def test_sharing_many_backups_under_the_limit_writes_each_once(run_module, emula
     assert sorted(e["status"] for e in posts) == [200] * len(shared) + [429] * 3
     statuses = [e["status"] for e in emulator.requests()]
     assert statuses.count(429) <= 0.1 * len(statuses) + 8  # one round of the 8 workers before the pace is known
+
+
+# -- forks: separate processes under one identity share its pace on the controller (_throttle.SharedPace)
+
+FORKS = 4
+READS_PER_FORK = 12
+
+
+def fork_reads(url, pace_directory, results):
+    """One fork: its own connection (its own session and throttle), READS_PER_FORK reads one after the other."""
+    tempfile.tempdir = pace_directory
+    client = connect(
+        {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "project_id": OWNER, "endpoint": url, "rate_limit": LIMIT}
+    )
+    for _read in range(READS_PER_FORK):
+        client.list_members(backup_id(0))
+    results.put("done")
+
+
+def run_forks(emulator, pace_directory):
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    forks = [context.Process(target=fork_reads, args=(emulator.url, pace_directory, results)) for _n in range(FORKS)]
+    for fork in forks:
+        fork.start()
+    for fork in forks:
+        fork.join(120)
+    finished = [results.get(timeout=1) for _fork in forks]
+    reads = member_reads(emulator)
+    return finished, [e["status"] for e in reads]
+
+
+def test_forks_of_one_identity_at_its_quota_pace_like_one_client(emulator, tmp_path):
+    """4 forks with rate_limit at the quota: together they keep the quota, so the gateway refuses nothing."""
+    emulator.emulator.latency_ms = 0
+    finished, statuses = run_forks(emulator, str(tmp_path))
+    assert finished == ["done"] * FORKS
+    assert statuses.count(200) == FORKS * READS_PER_FORK and 429 not in statuses
+
+
+def test_forks_that_cannot_share_a_pace_each_take_the_whole_quota(emulator, tmp_path):
+    """The same forks where the pace directory is open to others (so not shared): each goes at the quota, the
+    gateway refuses the excess (what the shared pace prevents)."""
+    emulator.emulator.latency_ms = 0
+    os.chmod(str(tmp_path), 0o777)
+    os.mkdir(str(tmp_path / ("cloudops.cbr-pace-%d" % os.getuid())), 0o777)
+    os.chmod(str(tmp_path / ("cloudops.cbr-pace-%d" % os.getuid())), 0o777)
+    finished, statuses = run_forks(emulator, str(tmp_path))
+    assert finished == ["done"] * FORKS and statuses.count(200) == FORKS * READS_PER_FORK
+    assert statuses.count(429) > 0

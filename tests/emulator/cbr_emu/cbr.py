@@ -282,7 +282,13 @@ class CbrMixin:
                 raise cbr_error("6712")
             current = self.state.members.setdefault(bid, {})
             for dest in wanted:
-                if dest == pid or not PROJECT_ID_RE.match(dest) or dest not in self.state.projects:
+                # A backup is shared within its region (docs/api_notes.md §members.add).
+                if (
+                    dest == pid
+                    or not PROJECT_ID_RE.match(dest)
+                    or dest not in self.state.projects
+                    or self.state.region_of(dest) != self.state.region_of(pid)
+                ):
                     raise cbr_error("6704", "Project ID: %s." % dest)
             if len(set(wanted)) != len(wanted):
                 raise cbr_error("9900", "members contains duplicates.")

@@ -46,6 +46,21 @@ class Emulator(IamMixin, CbrMixin, VbsMixin, ControlMixin):
                     routes.append((method, re.compile("^" + path + "/?$"), getattr(self, name)))
         return routes
 
+    # -- regions: each has its own address, the base URL with the region's name as a path prefix
+
+    def url_of(self, region, listener):
+        """The address of a region on a listener (MAIN or VBS): the home region (the fixture's `region`, the
+        first) at the listener's base URL, every region also at base/<region>."""
+        base = self.base_url if listener == MAIN else self.vbs_url
+        return base if region == self.state.region else "%s/%s" % (base, region)
+
+    def split_region(self, path):
+        """(region, path without the region's prefix) of a requested path."""
+        first, _slash, rest = path.lstrip("/").partition("/")
+        if first in self.state.regions:
+            return first, "/" + rest
+        return self.state.region, path
+
     # -- profile (UNCONFIRMED)
 
     def set_profile(self, name):
@@ -103,7 +118,8 @@ class Emulator(IamMixin, CbrMixin, VbsMixin, ControlMixin):
 
     def record(self, request, status):
         """Append to the request log. identity is the user name or access key id, never a secret;
-        scope_project (also under project_id) is the project the credential is scoped to."""
+        scope_project (also under project_id) is the project the credential acts in (None for a domain token);
+        region is the region whose address was called."""
         with self.state.lock:
             self.state.log.append(
                 {
@@ -116,5 +132,6 @@ class Emulator(IamMixin, CbrMixin, VbsMixin, ControlMixin):
                     "identity": request.identity,
                     "scope_project": request.project_id,
                     "listener": request.listener,
+                    "region": request.region,
                 }
             )

@@ -146,10 +146,19 @@ UNCONFIRMED = {
     ),
     "auth_projects_token_only": Unconfirmed(
         "§iam.projects",
-        strict=True,
+        strict=False,
         lenient=False,
-        reading="strict: GET /v3/auth/projects takes X-Auth-Token only (the only header the reference names); "
-        "an AK/SK-signed request answers 401. lenient: AK/SK too.",
+        reading="both: GET /v3/auth/projects takes a token or an AK/SK signature. The reference names only "
+        "X-Auth-Token, but the official SDK signs its IAM Keystone calls with AK/SK (huaweicloudsdkiam "
+        "KeystoneListAuthProjects with GlobalCredentials; huaweicloudsdkcore IamHelper lists /v3/projects and "
+        "/v3/auth/domains so), and a source outweighs the strictest reading. True refuses AK/SK with 401.",
+    ),
+    "other_region": Unconfirmed(
+        "§iam.regions",
+        strict=401,
+        lenient=401,
+        reading="both: a token used in another region than the one whose IAM issued it, or a request for a project "
+        "of another region, answers 401 APIG.0301 (the constraint is documented, the answer is the emulator's).",
     ),
     "add_member_batch": Unconfirmed(
         "§members.add",

@@ -71,8 +71,9 @@ class Handler(BaseHTTPRequestHandler):
             status, answer = emulator.control(self.command, split.path[len(CONTROL_PREFIX) :], parsed)
             return self._send(status, {}, answer)
         headers = {k.lower(): v for k, v in self.headers.items()}
-        request = Request(self.command, split.path, parse_qsl(split.query, keep_blank_values=True), headers, body)
-        request.listener = self.listener
+        region, path = emulator.split_region(split.path)
+        request = Request(self.command, path, parse_qsl(split.query, keep_blank_values=True), headers, body)
+        request.raw_path, request.region, request.listener = split.path, region, self.listener
         if emulator.latency_ms:
             time.sleep(emulator.latency_ms / 1000.0)
         request_id = uuid.uuid4().hex
@@ -80,7 +81,7 @@ class Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.expire_tokens:
             emulator.revoke_tokens({})
             fault = None
-        if fault is not None and not fault.after_apply:
+        if fault is not None and not (fault.after_apply or fault.answer_fault):
             emulator.record(request, "dropped" if fault.drop else fault.status)
             return self._fault(fault, request_id)
         try:
@@ -93,12 +94,51 @@ class Handler(BaseHTTPRequestHandler):
                 {},
                 {"error_code": "BackupService.9910", "error_msg": "Unknown error: %s" % error},
             )
+        if fault is not None and fault.answer_fault:
+            emulator.record(request, fault.answer_fault)
+            extra_headers["X-Request-Id"] = request_id
+            return self._mangled(fault, status, extra_headers, answer)
         if fault is not None:
             emulator.record(request, "dropped" if fault.drop else fault.status)
             return self._fault(fault, request_id)
         emulator.record(request, status)
         extra_headers["X-Request-Id"] = request_id
         return self._send(status, extra_headers, answer)
+
+    def _mangled(self, fault, status, headers, answer):
+        """The answer cut short, sent slowly, or replaced by a huge one (FaultRule's faults of the answer)."""
+        self.close_connection = True
+        payload = b"" if answer is None else json.dumps(answer).encode("utf-8")
+        if fault.huge_body_mb:
+            status, size = 200, fault.huge_body_mb * 1024 * 1024
+            headers = dict(headers, **({"Content-Length": str(size)} if fault.length_header else {}))
+        self.send_response(status)
+        for name, value in dict(headers, **{"Content-Type": "application/json;charset=UTF-8"}).items():
+            self.send_header(name, value)
+        try:
+            if fault.cut_body:
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                half = payload[: max(1, len(payload) // 2)]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(half), half))
+                self.wfile.flush()
+                return self._drop()
+            if fault.huge_body_mb:
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(b'{"padding": "')
+                block = b"x" * 65536
+                for _ in range(size // len(block)):
+                    self.wfile.write(block)
+                return self.wfile.write(b'"}')
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            for byte in range(len(payload)):
+                self.wfile.write(payload[byte : byte + 1])
+                self.wfile.flush()
+                time.sleep(fault.slow_body)
+        except OSError:
+            pass  # the client gave up: what these faults are for
 
     def _fault(self, fault, request_id):
         if fault.drop:

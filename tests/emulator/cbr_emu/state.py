@@ -4,6 +4,7 @@
 
 import copy
 import datetime
+import hashlib
 import re
 import threading
 import time
@@ -26,20 +27,21 @@ class State:
     def reset(self):
         with self.lock:
             fixture = copy.deepcopy(self.fixture)
-            self.region = fixture.get("region", "eu-de")
+            self.region = fixture.get("region") or (fixture.get("regions") or ["eu-de"])[0]
+            self.regions = list(dict.fromkeys([self.region] + list(fixture.get("regions") or [])))
             self.projects = {}
             self.backups = {}
             self.vaults = {}
             self.access_keys = {}
+            self.domains = {}
+            self.users = {}
+            for account in fixture.get("accounts", []):
+                self._add_domain(account["name"], account.get("id"))
             for project in fixture.get("projects", []):
-                pid = project["id"]
-                self.projects[pid] = project
-                for vault in project.get("vaults", []):
-                    self.vaults[vault["id"]] = dict(vault, project_id=pid)
-                for backup in project.get("backups", []):
-                    self.backups[backup["id"]] = dict(backup, project_id=pid)
-                for cred in project.get("credentials", []):
-                    self.access_keys[cred["access_key"]] = dict(cred, project_id=pid)
+                self.add_project(project)
+            for account in fixture.get("accounts", []):
+                for user in account.get("users", []):
+                    self._add_account_user(account["name"], user)
             self.deleted_backups = set()
             self.members = {}
             self.sequence = 0
@@ -51,6 +53,77 @@ class State:
             self.log = []
             self.faults = []
             self.switches = {}
+
+    # -- IAM: domains (accounts), users with roles in projects, access keys of users or of one project
+
+    def _add_domain(self, name, domain_id=None):
+        """A domain by name; its id is the fixture's or one derived from the name (32 hex, like the real ones)."""
+        if name not in self.domains:
+            self.domains[name] = {"name": name, "id": domain_id or hashlib.md5(name.encode("utf-8")).hexdigest()}
+        elif domain_id and self.domains[name]["id"] != domain_id:
+            raise ValueError("fixture: domain %s has two ids" % name)
+        return self.domains[name]
+
+    def add_project(self, project):
+        """A project as the fixture gives it (also for a test that adds one later). Its region is the part of its
+        name before '_' unless it says its own (on Huawei Cloud and OTC a project is named after its region:
+        eu-de, eu-de_dr)."""
+        pid = project["id"]
+        self.lock.acquire()  # reentrant: reset() holds it already
+        try:
+            self._add_project(pid, project)
+        finally:
+            self.lock.release()
+
+    def _add_project(self, pid, project):
+        domain = self._add_domain(project.get("domain", "default"), project.get("domain_id"))
+        project["domain"], project["domain_id"] = domain["name"], domain["id"]
+        project.setdefault("region", project["name"].split("_")[0])
+        if project["region"] not in self.regions:
+            raise ValueError(
+                "fixture: project %s is in region %s, not one of %s" % (pid, project["region"], self.regions)
+            )
+        self.projects[pid] = project
+        for vault in project.get("vaults", []):
+            self.vaults[vault["id"]] = dict(vault, project_id=pid)
+        for backup in project.get("backups", []):
+            self.backups[backup["id"]] = dict(backup, project_id=pid)
+        # A project's own users and keys (the first fixture format): a user of that name has a role in the
+        # project; the key works for this project only.
+        for user in project.get("users", []):
+            self._user(domain["name"], user["name"], user.get("password"))["projects"].add(pid)
+        for cred in project.get("credentials", []):
+            self.access_keys[cred["access_key"]] = dict(cred, project_id=pid, user=None)
+
+    def _user(self, domain_name, name, password=None):
+        user = self.users.setdefault(
+            (domain_name, name), {"name": name, "domain": domain_name, "passwords": set(), "projects": set()}
+        )
+        if password:
+            user["passwords"].add(password)
+        return user
+
+    def _add_account_user(self, domain_name, spec):
+        """A user of an account: a password and/or access keys, and a role in the projects it names (by id or
+        name, `"*"` for every project of the account). Its keys reach every project it has a role in."""
+        user = self._user(domain_name, spec["name"], spec.get("password"))
+        wanted = spec.get("projects", [])
+        for project in self.projects.values():
+            if project["domain"] == domain_name and (
+                wanted == "*" or project["id"] in wanted or project["name"] in wanted
+            ):
+                user["projects"].add(project["id"])
+        for cred in spec.get("access_keys", []):
+            self.access_keys[cred["access_key"]] = dict(cred, project_id=None, user=(domain_name, spec["name"]))
+
+    def region_of(self, project_id):
+        """The region of a project (the home region for a project a test put into `projects` by hand)."""
+        return self.projects[project_id].get("region", self.region)
+
+    def projects_of(self, user_key):
+        """The projects the user (domain name, user name) has a role in, in fixture order."""
+        user = self.users.get(user_key)
+        return [p for p in self.projects.values() if user and p["id"] in user["projects"]]
 
     def next_sequence(self):
         self.sequence += 1
@@ -127,6 +200,12 @@ class FaultRule:
     after_apply: let the request take effect first, then fail (the ambiguous write);
     expire_tokens: every token issued so far expires just before this request is handled;
     redirect: answer a redirect (status default 307) whose Location is this URL.
+
+    Faults of the answer (the request takes effect, its answer is mangled; logged as the fault's name):
+    cut_body: the headers and half the body (chunked), then the connection closes ("cut");
+    slow_body: seconds between two bytes of the body ("slow");
+    huge_body_mb: a 200 with a JSON object of that many MiB instead of the answer, without Content-Length
+    unless length_header ("huge").
     """
 
     def __init__(self, spec):
@@ -140,6 +219,18 @@ class FaultRule:
         self.after_apply = bool(spec.get("after_apply", False))
         self.expire_tokens = bool(spec.get("expire_tokens", False))
         self.body = spec.get("body") or (None if self.redirect else self._default_body())
+        self.cut_body = bool(spec.get("cut_body", False))
+        self.slow_body = float(spec.get("slow_body") or 0)
+        self.huge_body_mb = int(spec.get("huge_body_mb") or 0)
+        self.length_header = bool(spec.get("length_header", False))
+
+    @property
+    def answer_fault(self):
+        """The log name of a fault of the answer, or None."""
+        for name, on in (("cut", self.cut_body), ("slow", self.slow_body), ("huge", self.huge_body_mb)):
+            if on:
+                return name
+        return None
 
     def _default_body(self):
         if self.status == 429:

@@ -41,7 +41,9 @@ class VbsMixin:
                 "status": backup.get("status", "available"),
                 "volume_id": backup.get("resource_id"),
                 "size": backup.get("resource_size_gb", 0),
-                "availability_zone": backup.get("availability_zone", self.state.region + "-01"),
+                "availability_zone": backup.get(
+                    "availability_zone", self.state.region_of(backup["project_id"]) + "-01"
+                ),
             }
         return view
 

@@ -111,10 +111,13 @@ class Request:
             self.query.setdefault(key, []).append(value)
         self.headers = headers
         self.raw_body = body
+        self.raw_path = path  # as sent, with the region's prefix: what an AK/SK signature covers
         self.project_id = None
         self.auth_type = None
         self.identity = None
+        self.user_key = None  # (domain name, user name) of a user's token or key; None for a project's own key
         self.listener = MAIN
+        self.region = None  # the region whose address was called
 
     def arg(self, name, default=None):
         values = self.query.get(name)

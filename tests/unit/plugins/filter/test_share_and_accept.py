@@ -2,9 +2,13 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The share_and_accept role's planner: input checks, who is read, the plan, the report."""
 
+import pathlib
+
 import pytest
+import yaml
 
 from ansible_collections.cloudops.cbr.plugins.filter.share_and_accept import (
+    ROLE_VARIABLES,
     input_problems,
     plan,
     recipients_to_read,
@@ -15,6 +19,7 @@ OWNER, DR, GOLDEN, OTHER = "0" * 31 + "1", "0" * 31 + "2", "0" * 31 + "3", "0" *
 B1, B2 = "a5200000-0000-4000-8000-000000000001", "a5200000-0000-4000-8000-000000000002"
 DR_VAULT, DR_DISKS, GOLDEN_VAULT = ("3a1f0c1e-0000-4000-8000-00000000000%d" % n for n in (2, 4, 3))
 AUTH = {"username": "u", "password": "p"}
+ARGUMENT_SPECS = pathlib.Path(__file__).parents[4] / "roles" / "share_and_accept" / "meta" / "argument_specs.yml"
 
 
 def backup(backup_id, size=40, members=()):
@@ -94,6 +99,45 @@ def owner(*backups):
 def test_each_input_mistake_has_its_own_message(args, message):
     problems = input_problems(**args)
     assert len(problems) == 1 and message in problems[0], problems
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            dict(variable_names=["share_and_accept_recipients", "share_and_accept_rejects"]),
+            "variable share_and_accept_rejects is not known (did you mean share_and_accept_reject?)",
+        ),
+        (
+            dict(variable_names=["share_and_accept_purg", "share_and_accept__plan"]),
+            "variable share_and_accept_purg is not known (did you mean share_and_accept_purge?)",
+        ),
+        (
+            dict(recipients=[recipient(DR), {"project_id": GOLDEN, "auth": {"usrname": "u", "password": "p"}}]),
+            "share_and_accept_recipients[1].auth (project %s): option usrname is not known (did you mean username?)"
+            % GOLDEN,
+        ),
+        (
+            dict(owner_auth={"acess_key": "AK", "secret_key": "SK"}),
+            "share_and_accept_owner_auth: option acess_key is not known (did you mean access_key?)",
+        ),
+        (dict(backup_ids=[B1, B1]), "share_and_accept_backup_ids lists '%s' more than once" % B1),
+        (dict(reject=[DR, DR]), "share_and_accept_reject lists '%s' more than once" % DR),
+        (
+            dict(backup_ids=[], selection={"vault": DR_VAULT}),
+            "share_and_accept_backup_selection: option vault is not known (did you mean vault_id?)",
+        ),
+    ],
+)
+def test_misspelt_names_and_duplicates_are_refused(args, message):
+    problems = input_problems(**dict(dict(recipients=[recipient(DR)], backup_ids=[B1]), **args))
+    assert len(problems) == 1 and message in problems[0], problems
+    assert "'p'" not in problems[0] and "SK" not in problems[0]
+
+
+def test_the_known_variables_are_the_role_options_and_its_report():
+    specs = yaml.safe_load(ARGUMENT_SPECS.read_text())["argument_specs"]["main"]["options"]
+    assert sorted(ROLE_VARIABLES) == sorted(list(specs) + ["share_and_accept_report"])
 
 
 def test_several_mistakes_give_several_messages():

@@ -8,6 +8,7 @@ import pytest
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import AkSkAuth, canonical_query
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
+    CbrApiError,
     RetryPolicy,
     iter_marker_pages,
     iter_offset_pages,
@@ -111,6 +112,45 @@ def test_paging_stops_at_the_limit():
     assert list(iter_marker_pages(by_marker, "members", page_size=3, limit=4)) == ITEMS[:4]
     assert list(iter_offset_pages(by_offset, "members", page_size=3, limit=5)) == ITEMS[:5]
     assert calls == [(None, 3), ("id-02", 1), (0, 3), (3, 2)]
+
+
+def test_an_item_on_two_pages_is_reported_once():
+    pages = {0: ITEMS[0:3], 3: ITEMS[2:5], 6: ITEMS[5:7]}  # id-02 again: a backup created in front shifted the list
+    assert list(iter_offset_pages(lambda offset, size: {"members": pages[offset]}, "members", page_size=3)) == ITEMS
+
+
+def test_an_ignored_offset_is_an_error_not_a_loop():
+    calls = []
+
+    def same_page(offset, size):
+        calls.append(offset)
+        return {"backups": ITEMS[:3]}
+
+    with pytest.raises(CbrApiError) as raised:
+        list(iter_offset_pages(same_page, "backups", page_size=3, action="Failed to list backups"))
+    assert calls == [0, 3]
+    assert str(raised.value) == (
+        "Failed to list backups: the page at offset 3 repeats only items already listed: the API does not page forward"
+    )
+
+
+def test_a_marker_that_comes_back_is_an_error_not_a_loop():
+    cycle = {None: ITEMS[0:3], "id-02": ITEMS[3:6], "id-05": [ITEMS[6], ITEMS[0], ITEMS[2]]}
+    with pytest.raises(CbrApiError) as raised:
+        list(iter_marker_pages(lambda marker, size: {"members": cycle[marker]}, "members", page_size=3))
+    assert "led back to marker id-02, which was already used" in str(raised.value)
+
+
+def test_endless_pages_stop_at_the_page_and_item_bounds():
+    def endless(offset, size):
+        return {"backups": [{"id": "id-%d" % n} for n in range(offset, offset + size)]}
+
+    with pytest.raises(CbrApiError) as pages:
+        list(iter_offset_pages(endless, "backups", page_size=2, bounds=(5, 1000)))
+    with pytest.raises(CbrApiError) as items:
+        list(iter_offset_pages(endless, "backups", page_size=2, bounds=(1000, 7)))
+    assert "still answering pages after 5 pages" in str(pages.value)
+    assert "more than 7 items" in str(items.value)
 
 
 @pytest.mark.parametrize(

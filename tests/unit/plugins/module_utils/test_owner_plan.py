@@ -13,6 +13,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._owner_plan import (
     pending_projects,
     plan_owner_backup,
     planned_result,
+    removal_plan,
     removals,
     write_order,
 )
@@ -135,6 +136,7 @@ def test_the_check_mode_result_is_the_plan():
         changed=True,
         added=[DR],
         removed=[OTHER],
+        removals=[dict(dest_project_id=OTHER, reason="not in dest_project_ids (purge)")],
         members=[member(OTHER)],
         diff=dict(before=dict(dest_project_ids=[OTHER]), after=dict(dest_project_ids=[DR])),
     )
@@ -156,3 +158,9 @@ def test_a_result_without_writes_is_unchanged():
 def test_pending_counts_only_the_listed_projects():
     members = [member(DR), member(GOLDEN, "accepted"), member(OTHER)]
     assert pending_projects(members, request(DR, GOLDEN)) == [DR]
+
+
+def test_a_removal_plan_removes_only_present_members_with_their_reasons():
+    plan = removal_plan("b1", [member(DR), member(OTHER)], [(OTHER, "expired"), (GOLDEN, "expired")])
+    assert plan.change.to_remove == [OTHER] and plan.change.to_add == [] and plan.change.after == [DR]
+    assert planned_result(plan)["removals"] == [dict(dest_project_id=OTHER, reason="expired")]

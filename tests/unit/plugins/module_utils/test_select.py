@@ -7,6 +7,8 @@ import datetime
 import pytest
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._select import (
+    SELECTION_ARGUMENT_SPEC,
+    list_selected,
     newest_per_resource,
     parse_created_at,
     parse_time_option,
@@ -68,3 +70,40 @@ def test_backups_without_a_resource_id_are_not_lumped_together():
         {"id": "a1", "resource_id": "a", "created_at": "2026-11-23T01:00:00.000+00:00"},
     ]
     assert [b["id"] for b in newest_per_resource(backups, 1)] == ["x1", "x2", "a1"]
+
+
+class ListingClient:
+    """iter_backups as a generator that records how many entries were taken from it."""
+
+    def __init__(self, backups):
+        self.backups, self.taken = backups, 0
+
+    def iter_backups(self, filters):
+        self.filters = filters
+        for backup in self.backups:
+            self.taken += 1
+            yield backup
+
+
+def selection(**values):
+    params = dict((name, spec.get("default")) for name, spec in SELECTION_ARGUMENT_SPEC.items())
+    params.update(values)
+    return params
+
+
+def test_the_listing_stops_once_limit_backups_match_and_replication_copies_do_not_count():
+    backups = [
+        {"id": "r1", "image_type": "replication", "name": "web"},
+        {"id": "b1", "name": "web-old"},  # a loose name match the API returned
+        {"id": "b2", "image_type": "backup", "name": "web"},
+        {"id": "b3", "image_type": "backup", "name": "web"},
+        {"id": "b4", "image_type": "backup", "name": "web"},
+    ]
+    client = ListingClient(backups)
+    chosen = list_selected(client, selection(name="web", limit=2), (None, None))
+    assert [b["id"] for b in chosen] == ["b2", "b3"] and client.taken == 4
+    assert client.filters["image_type"] == "backup" and "limit" not in client.filters
+    both = list_selected(
+        ListingClient(backups), selection(name="web", image_types=["backup", "replication"]), (None, None)
+    )
+    assert [b["id"] for b in both] == ["r1", "b2", "b3", "b4"]

@@ -2,13 +2,15 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The throttle on fake time, and ApiSession's use of it with fake answers (no network, no real sleep)."""
 
+import json
+import os
 import threading
 
 import pytest
 
-from ansible_collections.cloudops.cbr.plugins.module_utils import _http
+from ansible_collections.cloudops.cbr.plugins.module_utils import _http, _throttle
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import ApiSession, CbrApiError, map_concurrently
-from ansible_collections.cloudops.cbr.plugins.module_utils._throttle import Throttle
+from ansible_collections.cloudops.cbr.plugins.module_utils._throttle import SharedPace, Throttle, shared_pace
 
 
 class FakeClock:
@@ -173,12 +175,24 @@ def test_threads_sharing_a_throttle_never_take_the_same_turn():
 # -- ApiSession with the throttle: answers from a script, sleeps on the fake clock
 
 
+class FakeBody:
+    """The streamed body of a FakeResponse, as ApiSession reads it (read1)."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def read1(self, size):
+        chunk, self.data = self.data[:size], self.data[size:]
+        return chunk
+
+
 class FakeResponse:
     def __init__(self, status, headers=None):
         self.status_code = status
         self.headers = headers or {}
         self.text = '{"error_code": "APIG.0308", "error_msg": "throttled"}' if status == 429 else "{}"
         self.content = self.text.encode()
+        self.raw = FakeBody(self.content)
 
 
 class ScriptedHttp:
@@ -278,3 +292,73 @@ def test_map_concurrently_drops_the_calls_not_started_after_a_failure():
     with pytest.raises(ValueError):
         map_concurrently(work, list(range(100)), workers=4)
     assert len(started) < 100
+
+
+# -- one pace for the processes of one identity (SharedPace): two throttles stand for two forks
+
+
+def forks(clock, tmp_path, count=2, rate_limit=None, identity="AKSHARED"):
+    return [
+        Throttle(rate_limit=rate_limit, clock=clock, shared=SharedPace(identity, str(tmp_path))) for _n in range(count)
+    ]
+
+
+def test_forks_of_one_identity_take_turns_at_one_pace(clock, tmp_path):
+    first, second = forks(clock, tmp_path, rate_limit=4.0)
+    starts = []
+    for _round in range(3):
+        for throttle in (first, second):
+            go(throttle, clock)
+            starts.append(clock.now - 1000.0)
+    assert starts == [0.0, 0.25, 0.5, 0.75, 1.0, 1.25]
+
+
+def test_a_429_in_one_fork_slows_the_other(clock, tmp_path):
+    first, second = forks(clock, tmp_path)
+    for _round in range(10):
+        clock.sleep(0.05)
+        ticket, _waited = go(second, clock)
+        second.answered(ticket)
+    ticket, _waited = go(first, clock)
+    first.refused(ticket)
+    assert first.rate == pytest.approx(0.7 * 10)
+    _ticket, waited = go(second, clock)
+    assert second.rate == first.rate and waited == pytest.approx(1 / first.rate)
+
+
+def test_another_identity_keeps_its_own_pace(clock, tmp_path):
+    (limited,) = forks(clock, tmp_path, count=1, identity="AKONE")
+    (other,) = forks(clock, tmp_path, count=1, identity="AKTWO")
+    go(limited, clock)
+    limited.refused(limited.reserve())
+    assert limited.rate is not None and go(other, clock)[1] == 0 and other.rate is None
+
+
+def test_the_shared_file_holds_numbers_only_under_a_hash_of_the_identity(clock, tmp_path):
+    (throttle,) = forks(clock, tmp_path, count=1, rate_limit=5.0, identity="estate-ops@acme")
+    ticket, _waited = go(throttle, clock)
+    throttle.answered(ticket)
+    (path,) = tmp_path.iterdir()
+    text = path.read_text()
+    assert "estate-ops" not in path.name and "estate-ops" not in text and "acme" not in text
+    saved = json.loads(text)
+    assert set(saved) == set(Throttle.SHARED_FIELDS) | {"updated"} and saved["rate"] == 5.0
+    assert oct(path.stat().st_mode & 0o777) == oct(0o600)
+
+
+def test_a_pace_untouched_for_a_minute_is_forgotten(clock, tmp_path):
+    first, second = forks(clock, tmp_path)
+    for _round in range(10):
+        clock.sleep(0.05)
+        ticket, _waited = go(first, clock)
+        first.answered(ticket)
+    first.refused(first.reserve())
+    clock.sleep(SharedPace.STALE_AFTER + 1)
+    assert go(second, clock)[1] == 0 and second.rate is None
+
+
+def test_no_shared_pace_in_a_directory_others_can_open(tmp_path, monkeypatch):
+    monkeypatch.setattr(_throttle.tempfile, "gettempdir", lambda: str(tmp_path))
+    assert shared_pace("AK") is not None
+    os.chmod(str(tmp_path / ("cloudops.cbr-pace-%d" % os.getuid())), 0o777)
+    assert shared_pace("AK") is None
