@@ -14,7 +14,23 @@ import awx_job  # pylint: disable=import-error
 import pytest
 import yaml
 
+import cbr_emulator  # pylint: disable=import-error
 from demo_ids import CUSTOMER, DB, DR, DR_VAULT, GOLDEN, OWNER, USERS, WEB, password_auth  # pylint: disable=import-error
+from estate_ids import (  # pylint: disable=import-error
+    ACME,
+    APP_01,
+    CRM_01,
+    CRM_02,
+    DB_01,
+    DB_NL_01,
+    ESTATE_FIXTURE,
+    ESTATE_OPS,
+    GLOBEX,
+    GLOBEX_OPS,
+    PARTNER,
+    WEB_01,
+    WEB_NL_01,
+)
 
 PLAYBOOKS = os.path.join(os.path.dirname(__file__), "..", "..", "playbooks")
 DR_AK, DR_SK = "AKDR00000000000000001", "dr-secret-key-0001"
@@ -199,3 +215,107 @@ def test_share_and_accept_over_a_project_host_acts_for_the_host_project(emulator
     run = run_playbook(playbook, inventory=inventory, extra_vars=extra_vars, env=env)
     assert run.rc == 2 and "this host stands for project %s" % OWNER in run.output, run.output
     assert emulator.requests(api_only=False) == []
+
+
+# -- 12 projects of two accounts in two regions, from the cbr_projects inventory plugin
+
+
+@pytest.fixture(scope="module")
+def estate_server(start_emulator):
+    return start_emulator(cbr_emulator.load_fixture(ESTATE_FIXTURE))
+
+
+def two_account_inventory(tmp_path, estate):
+    """acme's projects under the job's identity (the environment), globex's with globex's own key: its inventory
+    source names it, and its hosts' cbr_auth comes from group_vars, the secret key in a vault."""
+    inventory = tmp_path / "estate-inventory"
+    (inventory / "group_vars").mkdir(parents=True)
+    (inventory / "acme.cbr_projects.yml").write_text(
+        yaml.safe_dump({"plugin": "cloudops.cbr.cbr_projects", "hostname": "domain_and_name"})
+    )
+    globex_where = {
+        "auth_url": estate.url + "/{region}/v3",
+        "region": "eu-de",
+        "endpoints": {"cbr": estate.url + "/{region}", "vbs": estate.vbs_url + "/{region}"},
+    }
+    (inventory / "globex.cbr_projects.yml").write_text(
+        yaml.safe_dump(
+            dict(
+                globex_where,
+                plugin="cloudops.cbr.cbr_projects",
+                hostname="domain_and_name",
+                access_key=GLOBEX_OPS[2],
+                secret_key=GLOBEX_OPS[3],
+            )
+        )
+    )
+    secret, password_file = vaulted(tmp_path, "secret_key", GLOBEX_OPS[3])
+    (inventory / "group_vars" / "domain_globex.yml").write_text(
+        "cbr_auth:\n  access_key: %s\n  %s" % (GLOBEX_OPS[2], secret.replace("\n", "\n  "))
+    )
+    env = {
+        "OS_AUTH_URL": estate.url + "/v3",
+        "OS_USERNAME": "estate-ops",
+        "OS_PASSWORD": ESTATE_OPS[1],
+        "OS_USER_DOMAIN_NAME": ESTATE_OPS[0],
+        "ANSIBLE_VAULT_PASSWORD_FILE": password_file,
+    }
+    return str(inventory), env
+
+
+def test_the_audit_over_12_projects_in_2_regions_reads_each_under_its_own_scope(estate_server, run_playbook, tmp_path):
+    estate = estate_server
+    estate.restore_defaults()
+    inventory, env = two_account_inventory(tmp_path, estate)
+    reports = tmp_path / "reports"
+    extra_vars = {"sharing_audit_hosts": "all", "sharing_audit_report_dir": str(reports)}
+    playbook = os.path.join(PLAYBOOKS, "sharing_audit.yml")
+    run = run_playbook(playbook, inventory=inventory, extra_vars=extra_vars, forks=4, env=env, verbosity=3)
+    assert run.rc == 2, run.output  # the partner project is outside the estate; golden's share is pending too long
+    assert estate.writes() == []
+
+    projects = dict(list(ACME.items()) + [("globex " + name, pid) for name, pid in GLOBEX.items()])
+    identity = dict([(pid, "estate-ops") for pid in ACME.values()] + [(pid, GLOBEX_OPS[2]) for pid in GLOBEX.values()])
+    audited = set()
+    for entry in estate.requests():
+        if "/auth/" in entry["path"]:
+            continue  # IAM: the inventory listing the projects, the modules reading names
+        project = entry["scope_project"]
+        assert entry["identity"] == identity[project], entry
+        assert [p for p in entry["path"].split("/") if len(p) == 32 and p != project] == [], entry
+        assert entry["method"] == "GET", entry
+        audited.add(project)
+    assert audited == set(projects.values())  # every project read, each under its own scope
+
+    report = json.loads((reports / "sharing-audit.json").read_text())
+    assert report["audited_projects"] == sorted(projects.values())
+    shares = sorted(
+        (b["project_id"], b["id"], m["dest_project_id"], m["status"], tuple(m["flags"]), m["within_estate"])
+        for b in report["backups"]
+        for m in b["members"]
+    )
+    prod, dr, golden, nl_prod, nl_dr = (
+        ACME[n] for n in ("eu-de_prod", "eu-de_dr", "eu-de_golden", "eu-nl_prod", "eu-nl_dr")
+    )
+    app = GLOBEX["eu-de_app"]
+    assert shares == sorted(
+        [
+            (prod, WEB_01, dr, "accepted", (), True),
+            (prod, WEB_01, golden, "pending", ("pending_too_long",), True),
+            (prod, DB_01, dr, "accepted", (), True),
+            (prod, DB_01, PARTNER, "pending", ("unexpected_project",), False),
+            (prod, APP_01, app, "pending", (), True),
+            (nl_prod, WEB_NL_01, nl_dr, "accepted", (), True),
+            (nl_prod, DB_NL_01, nl_dr, "rejected", (), True),
+            (app, CRM_01, prod, "accepted", (), True),
+            (app, CRM_02, PARTNER, "accepted", ("unexpected_project",), False),
+        ]
+    )
+    names = dict((pid, facts["name"]) for pid, facts in report["projects"].items())
+    assert {pid: names[pid] for pid in projects.values()} == {
+        pid: name.split(" ")[-1] for name, pid in projects.items()
+    }
+    assert names[PARTNER] is None and "not an estate project" in report["projects"][PARTNER]["why_unnamed"]
+    texts = dict((name, (reports / name).read_text()) for name in os.listdir(reports))
+    texts["output"] = run.output
+    assert awx_job.leaked(texts, ["estate-pass", ESTATE_OPS[3], GLOBEX_OPS[3], VAULT_PASSWORD]) == []
