@@ -160,6 +160,18 @@ SURVEY_SCHEMA = {
 }
 
 
+def injected_identity(url):
+    """The environment a CBR credential injects for the demo fixture's source user, with where IAM and CBR are (the
+    emulator at url) and no scope: each project host names its own."""
+    return {
+        "OS_AUTH_URL": url + "/v3",
+        "OS_USERNAME": "ops-source",
+        "OS_PASSWORD": "source-pass",
+        "OS_USER_DOMAIN_NAME": "acme",
+        "OS_CBR_ENDPOINT_OVERRIDE": url,
+    }
+
+
 def load_yaml(path):
     with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle)

@@ -10,7 +10,7 @@ import os
 import awx_job  # pylint: disable=import-error
 import pytest
 
-from demo_ids import CUSTOMER, DB, DR, DR_VAULT, GOLDEN, OWNER, USERS, WEB  # pylint: disable=import-error
+from demo_ids import CUSTOMER, DB, DR, DR_VAULT, GOLDEN, OWNER, WEB  # pylint: disable=import-error
 
 NAMES = {OWNER: "eu-de_source", DR: "eu-de_dr", GOLDEN: "eu-de_golden"}
 KEYS = {DR: ("AKDR00000000000000001", "dr-secret-key-0001"), GOLDEN: (awx_job.GOLDEN_AK, "golden-secret-key-0001")}
@@ -35,14 +35,7 @@ def estate_inventory():
 @pytest.fixture
 def awx_run(tmp_path, tmp_path_factory, emulator):
     collections = awx_job.collection_once(tmp_path_factory)
-    user, password = USERS[OWNER]
-    credential = {
-        "OS_AUTH_URL": emulator.url + "/v3",
-        "OS_USERNAME": user,
-        "OS_PASSWORD": password,
-        "OS_USER_DOMAIN_NAME": "acme",
-        "OS_CBR_ENDPOINT_OVERRIDE": emulator.url,
-    }
+    credential = awx_job.injected_identity(emulator.url)
     jobs = []
 
     def run(playbook, extra_vars, inventory=None):

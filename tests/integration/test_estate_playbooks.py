@@ -78,22 +78,10 @@ def estate_inventory(tmp_path):
     return str(inventory), password_file
 
 
-def injected_identity(emulator):
-    """What an AWX credential injects: the source project's user, and where IAM and CBR are; no scope."""
-    user, password = USERS[OWNER]
-    return {
-        "OS_AUTH_URL": emulator.url + "/v3",
-        "OS_USERNAME": user,
-        "OS_PASSWORD": password,
-        "OS_USER_DOMAIN_NAME": "acme",
-        "OS_CBR_ENDPOINT_OVERRIDE": emulator.url,
-    }
-
-
 def run_audit(run_playbook, emulator, estate_inventory, reports, **extra):
     inventory, password_file = estate_inventory
     extra_vars = dict({"sharing_audit_hosts": "all", "sharing_audit_report_dir": str(reports)}, **extra)
-    env = dict(injected_identity(emulator), ANSIBLE_VAULT_PASSWORD_FILE=password_file)
+    env = dict(awx_job.injected_identity(emulator.url), ANSIBLE_VAULT_PASSWORD_FILE=password_file)
     return run_playbook(
         os.path.join(PLAYBOOKS, "sharing_audit.yml"), inventory=inventory, extra_vars=extra_vars, forks=3, env=env,
         verbosity=3,
@@ -196,11 +184,11 @@ def test_shares_to_expected_projects_pass_and_a_failed_project_fails_the_job(
 def test_share_and_accept_over_a_project_host_acts_for_the_host_project(emulator, run_playbook, estate_inventory):
     inventory, password_file = estate_inventory
     extra_vars = {
-        "share_and_accept_hosts": "eu-de_source",
+        "cbr_share_and_accept_hosts": "eu-de_source",
         "share_and_accept_backup_ids": [WEB],
         "share_and_accept_recipients": [{"project_id": DR, "auth": password_auth(emulator.url, DR)}],
     }
-    env = dict(injected_identity(emulator), ANSIBLE_VAULT_PASSWORD_FILE=password_file)
+    env = dict(awx_job.injected_identity(emulator.url), ANSIBLE_VAULT_PASSWORD_FILE=password_file)
     playbook = os.path.join(PLAYBOOKS, "share_and_accept.yml")
     run = run_playbook(playbook, inventory=inventory, extra_vars=extra_vars, env=env, verbosity=3)
     assert run.rc == 0, run.output
