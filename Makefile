@@ -34,7 +34,7 @@ install = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install -q -p $(BIN)/python $(
 
 .PHONY: demo test venv demo-venv pytest lint ruff-format drop-py2-boilerplate pre-commit sanity sanity-oldest \
         sanity-2.20 sanity-newest cores core-2.20 core-2.21 docs-check docs galaxy-import galaxy-import-pre-publication \
-        molecule bench bench-audit bench-uri clean
+        molecule bench bench-audit bench-uri bench-estate clean
 
 ## demo: start the emulator with the demo fixture, share and accept through the collection, print the state
 demo: demo-venv
@@ -162,6 +162,10 @@ bench: venv
 ## bench-audit: the sharing audit over 1,000 backups with 50 ms latency, workers 1, 8, 16
 bench-audit: venv
 	$(BIN)/python benchmarks/audit.py
+
+## bench-estate: an estate audit over the cbr_projects inventory, 50 projects x 200 backups, one AK/SK, forks 10, 20 ms
+bench-estate: venv
+	$(BIN)/python benchmarks/estate.py
 
 ## bench-uri: the role against hand-written uri tasks, 1 backup x 10 and 100 backups x 3 recipients, 50 ms latency
 bench-uri: venv

@@ -72,7 +72,7 @@ def fixture(backups, recipients):
         projects.append(
             {
                 "id": entry["project_id"],
-                "name": "p-" + entry["username"],
+                "name": "eu-de_" + entry["username"],
                 "domain": "acme",
                 "users": [{"name": entry["username"], "password": entry["password"]}],
                 "vaults": [{"id": entry["vault_id"], "name": "v", "object_type": "server", "size_gb": 100000}],

@@ -135,6 +135,15 @@ class RunningEmulator:
         self.server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def _own_pace_directory(tmp_path_factory, monkeypatch):
+    """Each test keeps its own identities' paces (_throttle.SharedPace, under the temporary directory), in this
+    process and in the ansible-playbook it starts: a pace learned in one test never slows the next."""
+    directory = str(tmp_path_factory.mktemp("pace"))
+    monkeypatch.setattr(tempfile, "tempdir", directory)
+    monkeypatch.setenv("TMPDIR", directory)
+
+
 @pytest.fixture(scope="session")
 def demo_fixture():
     return cbr_emulator.load_fixture(DEMO_FIXTURE)

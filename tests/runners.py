@@ -189,3 +189,23 @@ def run_inventory(*sources, env=None, timeout=120):
     process = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=timeout, check=False)
     parsed = without_ansible_unsafe(json.loads(process.stdout)) if process.returncode == 0 else None
     return process, parsed
+
+
+def project_hosts_play(tasks, name="Each project of the estate", **defaults):
+    """A playbook over the cbr_projects inventory: every host acts in its project (scope and location from its host
+    variables) with the identity the environment gives; `defaults` are more module_defaults."""
+    scope_and_location = {
+        "project_id": "{{ cbr_project_id }}",
+        "region": "{{ cbr_region }}",
+        "auth_url": "{{ cbr_auth_url }}",
+        "endpoints": "{{ cbr_endpoints }}",
+    }
+    return [
+        {
+            "name": name,
+            "hosts": "all",
+            "gather_facts": False,
+            "module_defaults": {"group/cloudops.cbr.cbr": dict(scope_and_location, **defaults)},
+            "tasks": tasks,
+        }
+    ]

@@ -6,18 +6,17 @@ One task for the owner (with `auth`) and one for every recipient at once (with `
 under its own credentials): log in once per project (password credentials), then read what the role plans from:
 the owner's backups and their members, or each recipient's vaults. Every project goes through the lifecycle of
 module_utils/_lifecycle, as a module does. Returns `auth`, the options that later tasks of the
-same project pass to module_defaults: the token session after a password login, else the credentials as given
-(token, AK/SK, or empty for the environment / cloud:), so each module resolves them exactly as this read did.
+same project pass to module_defaults: the credentials as given (password, token, AK/SK, or empty for the
+environment / cloud:), so each module resolves them exactly as this read did; no token of this read is returned.
 
 Runs in the controller process (no module is sent), which makes a read cost its requests and little else; the
 environment it reads credentials from is the controller's, as for the modules the role runs on localhost.
-Never writes. The task must set no_log: the result holds a token.
+Never writes. The task must set no_log: the result holds the credentials as given.
 """
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._connection import token_options
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._lifecycle import run_lifecycle
 from ansible_collections.cloudops.cbr.plugins.module_utils._select import (
@@ -47,13 +46,6 @@ def _validated(spec, values, name):
     return checked.validated_parameters, ["%s: %s" % (name, message) for message in checked.error_messages]
 
 
-def session_options(client, connection, given):
-    """What later tasks of this project use: the token and where it works after a password login, else `given`."""
-    if client.session.auth.kind != "password":
-        return given
-    return token_options(connection, client)
-
-
 def read_owner(client, params, selection, window):
     """The backups asked for (by id and/or selection), each with `members` when asked, and the ids not found."""
     wanted = list(dict.fromkeys(params["backup_ids"]))
@@ -80,7 +72,9 @@ def read_project(auth, params, selection=None, window=(None, None), pool_size=1)
     result = {}
 
     def work(connection, client):
-        result.update(auth=session_options(client, connection, auth), project_id=client.project_id)
+        # Later tasks get the credentials, never this read's token: they log in again when they need a token, so
+        # one that expires meanwhile stops nothing, and no live token is kept in the registered result (hostvars).
+        result.update(auth=auth, project_id=client.project_id)
         if params["backup_ids"] or selection:
             result["backups"], result["missing_backup_ids"] = read_owner(client, params, selection, window)
         if params["vaults"]:

@@ -28,8 +28,11 @@ options:
         collection's. A profile gives the region; without C(auth.auth_url), IAM and every service are then at the
         region's preset endpoints (see the notes). A C(region_name) outside the profile's or the cloud's
         C(regions) fails, as in openstacksdk."
+      - "C(auth_type) of the cloud selects its credential: V(password) or V(v3password) (user name and password),
+        V(token) or V(v3token), V(aksk); the cloud's keys of other credentials are then not used. Other auth types
+        are refused. Without C(auth_type), every credential key of the cloud counts, as for the other levels."
       - "Ignored without a warning, as they mean nothing to these modules: C(interface), C(identity_interface),
-        C(auth_type), C(api_timeout), C(vendor_hook) and the C(*_api_version) settings and C(image_format). Any
+        C(api_timeout), C(vendor_hook) and the C(*_api_version) settings and C(image_format). Any
         other key of the cloud or of its C(auth) is ignored with a warning that names it (for example
         C(auth.user_id) or the agency keys C(auth.target_*), which this collection does not support)."
       - The cloud is one level of the rule in the notes, below the task's options and above the environment.
@@ -80,6 +83,9 @@ options:
     description:
       - The project name to scope a password token to, for example V(eu-de) or V(eu-de_dr); the project id is then
         read from the token. Part of the scope group.
+      - With O(project_id) as well, the token is scoped by O(project_id) and must be for the project O(project_name)
+        names, else the task fails after the login and before any other request. A token or AK/SK uses
+        O(project_id) only.
       - "Environment: E(OS_PROJECT_NAME) or E(HW_PROJECT_NAME)."
     type: str
   region:
@@ -167,16 +173,20 @@ notes:
   - "B(One credential set per task.) The connection options form three groups: the identity (O(username),
     O(password), O(domain_name), O(domain_id), O(token), O(access_key), O(secret_key), O(security_token)), the scope
     (O(project_id), O(project_name)) and the location (O(auth_url), O(region), O(endpoint), O(endpoints),
-    O(ca_cert), O(validate_certs)). Each group is taken whole from the highest level that sets any option of it.
+    O(ca_cert), O(validate_certs)). Each group is taken whole from the highest level that sets any option of it,
+    except that the scope is never taken from a level below the identity's: a project found only there belongs to
+    another identity, and is not used.
     The levels, highest first: the task's options (with C(module_defaults), which Ansible merges into them option
     by option before the module runs); then O(cloud) (C(clouds.yaml)
     with C(secure.yaml)); then the environment, family by family: E(OS_*), then the Terraform huaweicloud
     provider's E(HW_*), then the Huawei Cloud SDK's E(HUAWEICLOUD_SDK_*). A family is also taken whole for a group:
     E(OS_USERNAME) never goes with E(HW_USER_PASSWORD). An empty environment variable counts as unset."
   - "So a task that names its own user gets no token, AK/SK or security token from the environment; a task that
-    names O(project_name) gets no O(project_id) from the environment; a task that names only a scope keeps the
-    identity of the level below (the same user working in another project); a task that names only O(region) or
-    O(endpoint) takes no O(auth_url) from the environment."
+    names its own identity (user, token or AK/SK) but no project gets none from the environment or C(clouds.yaml)
+    either, and fails asking for one; a task that names O(project_name) gets no O(project_id) from the environment;
+    a task that names only a scope keeps the identity of the level below (the same user working in another
+    project), never the reverse; a task that names only O(region) or O(endpoint) takes no O(auth_url) from the
+    environment."
   - "AWX: a job template with the collection's credential (or AWX's OpenStack credential, which writes a
     C(clouds.yaml) and sets E(OS_CLIENT_CONFIG_FILE)) injects the owner's credentials into the environment; tasks
     with no auth options act as that owner. A recipient's tasks give their own identity and scope in the task or
@@ -185,7 +195,8 @@ notes:
     unless the recipient's tasks set a location too. To act as the injected user in another project, give only
     O(project_id) or O(project_name). The docs site's AWX page shows the tested playbook."
   - "Which credentials the identity group gives: O(token), else O(access_key) and O(secret_key), else O(username)
-    and O(password)."
+    and O(password). A token together with AK/SK (O(access_key), O(secret_key) or O(security_token)) is refused,
+    naming the level both come from."
   - "Every value is validated after the merge, whatever its source: a O(project_id) read from C(clouds.yaml) or
     the environment is checked like one given to the task, and every secret read from any source is hidden from
     the task's output at any verbosity."
@@ -198,8 +209,10 @@ notes:
   - "Presets: C(https://SERVICE.REGION.myhuaweicloud.com) on Huawei Cloud and
     C(https://SERVICE.REGION.otc.t-systems.com) for V(eu-de) and V(eu-nl) (Open Telekom Cloud endpoint list), with
     these exceptions. Swiss OTC (V(eu-ch2)): IAM is C(https://iam-pub.eu-ch2.sc.otc.t-systems.com) (OTC's IAM
-    documentation, For Swiss OTC, use this IAM endpoint), other services C(SERVICE.eu-ch2.sc.otc.t-systems.com)
-    (not confirmed by a public source). Huawei Cloud V(eu-west-101): CBR is on C(cbr.eu-west-101.myhuaweicloud.com)
+    documentation, For Swiss OTC, use this IAM endpoint), other services C(SERVICE.eu-ch2.sc.otc.t-systems.com),
+    which no public source confirms: prefer the token catalog there (a password login finds CBR and VBS in it), and
+    with AK/SK or a token set O(endpoint) or O(endpoints) to the hosts your cloud names. Huawei Cloud
+    V(eu-west-101): CBR is on C(cbr.eu-west-101.myhuaweicloud.com)
     (huaweicloudsdkcbr region file since 3.1.150), IAM on C(iam.eu-west-101.myhuaweicloud.eu) and VBS on
     C(vbs.eu-west-101.myhuaweicloud.eu) (terraform-provider-huaweicloud uses C(myhuaweicloud.eu) for regions
     C(eu-west-1xx)). VBS on OTC is C(https://vbs.REGION.otc.t-systems.com) (OTC endpoint list)."

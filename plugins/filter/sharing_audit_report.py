@@ -16,7 +16,8 @@ import io
 from ansible.errors import AnsibleFilterError
 from jinja2 import Environment, StrictUndefined
 
-from ansible_collections.cloudops.cbr.plugins.modules.cbr_shared_backup_info import STATUSES, summarize
+from ansible_collections.cloudops.cbr.plugins.module_utils._api import MEMBER_STATUSES
+from ansible_collections.cloudops.cbr.plugins.modules.cbr_shared_backup_info import summarize
 
 REPORT_FORMAT = "cloudops.cbr.sharing_audit/1"
 CSV_COLUMNS = (
@@ -253,7 +254,7 @@ def sharing_audit_html(report_or_audit, title="CBR sharing audit", generated_at=
         ("Shared backups", summary["shared_backups"]),
         ("Members", summary["members"]),
     ]
-    facts += [("Members %s" % status, summary["by_status"].get(status, 0)) for status in STATUSES]
+    facts += [("Members %s" % status, summary["by_status"].get(status, 0)) for status in MEMBER_STATUSES]
     if estate:
         facts.append(("Members within the estate", summary["within_estate"]))
     facts += [("Flagged", len(summary["flagged"])), ("Unreadable backups", summary["errors"])]

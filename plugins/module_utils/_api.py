@@ -8,6 +8,7 @@ Private to this collection: the interface may change without notice.
 from urllib.parse import quote
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import shown
+from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import iam_url
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
     PAGE_SIZE,
     CbrApiError,
@@ -16,8 +17,12 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
     iter_offset_pages,
 )
 
+# The statuses of a share member (docs/api_notes.md §members.record): the one vocabulary of options, plans and
+# summaries. Anything else in an answer is not an API value.
+MEMBER_STATUSES = ("pending", "accepted", "rejected")
 # The fields the modules read from each record of an answer key (a record or a list of records); the sources
-# document them all (docs/api_notes.md). A record without them is an answer the modules cannot trust.
+# document them all (docs/api_notes.md §members.record, §backups). A record without them is an answer the modules
+# cannot trust.
 REQUIRED_FIELDS = {
     "member": ("dest_project_id",),
     "members": ("dest_project_id",),
@@ -63,6 +68,17 @@ class ProjectClient:
         path = "/".join(quote(str(segment), safe="") for segment in segments)
         return "%s/%s/%s/%s" % (self.endpoint, self.api_version, self.project_id, path)
 
+    def show(self, key, action, segments, missing=None):
+        """body[key] of GET url(*segments), or None when it is not there (CbrNotFound; only for the `missing`
+        kind of thing when given, so that a missing backup is not taken for a missing member)."""
+        try:
+            body = self.answer("GET", self.url(*segments), action, key)
+        except CbrNotFound as error:
+            if missing is None or error.what == missing:
+                return None
+            raise
+        return body.get(key)
+
 
 class CbrClient(ProjectClient):
     """The CBR v3 calls the modules use (service "cbr")."""
@@ -89,14 +105,8 @@ class CbrClient(ProjectClient):
         A backup that is not there raises CbrNotFound (what="backup").
         """
         action = "Failed to show share member %s of backup %s" % (dest_project_id, backup_id)
-        try:
-            # member_id in the URL is the destination project id (docs/api_notes.md §members.path-id).
-            body = self.answer("GET", self.url("backups", backup_id, "members", dest_project_id), action, "member")
-        except CbrNotFound as error:
-            if error.what == "member":
-                return None
-            raise
-        return body.get("member")
+        # member_id in the URL is the destination project id (docs/api_notes.md §members.path-id).
+        return self.show("member", action, ("backups", backup_id, "members", dest_project_id), missing="member")
 
     def add_members(self, backup_id, dest_project_ids):
         """Share the backup with projects in one POST (at most 10); return the new member records."""
@@ -132,11 +142,7 @@ class CbrClient(ProjectClient):
 
     def show_backup(self, backup_id):
         """The backup (own, or shared with this project), or None when it is not visible here."""
-        try:
-            body = self.answer("GET", self.url("backups", backup_id), "Failed to show backup %s" % backup_id, "backup")
-        except CbrNotFound:
-            return None
-        return body.get("backup")
+        return self.show("backup", "Failed to show backup %s" % backup_id, ("backups", backup_id))
 
     # Oldest first, then by id: a backup created while the list is read comes at its end instead of shifting the
     # pages before it, and the marker (the last id of a page) names a place in an order that does not move
@@ -182,11 +188,7 @@ class CbrClient(ProjectClient):
 
     def show_vault(self, vault_id):
         """The vault of this project, or None when it does not exist here."""
-        try:
-            body = self.answer("GET", self.url("vaults", vault_id), "Failed to show vault %s" % vault_id, "vault")
-        except CbrNotFound:
-            return None
-        return body.get("vault")
+        return self.show("vault", "Failed to show vault %s" % vault_id, ("vaults", vault_id))
 
 
 class VbsClient(ProjectClient):
@@ -243,6 +245,26 @@ class VbsClient(ProjectClient):
 def is_cancelled(share):
     """A VBS share record's `deleted` is the string "true" once cancelled (golangsdk `Deleted string`)."""
     return str(share.get("deleted")).lower() == "true"
+
+
+class IamClient:
+    """The IAM calls besides the login, on the IAM endpoint the credential logs in to (docs/api_notes.md
+    §iam.projects): IAM documents X-Auth-Token for them, so they need a password login or a token."""
+
+    def __init__(self, session, auth_url):
+        self.session = session
+        self.auth_url = auth_url
+
+    def _list(self, key, action):
+        return self.session.call_json("GET", iam_url(self.auth_url, "auth", key), action).get(key) or []
+
+    def list_auth_projects(self):
+        """The projects the caller's user can access (GET /v3/auth/projects)."""
+        return self._list("projects", "Failed to list the projects the caller's user can access")
+
+    def list_auth_domains(self):
+        """The caller's account (GET /v3/auth/domains)."""
+        return self._list("domains", "Failed to read the caller's account")
 
 
 CLIENTS = {"cbr": CbrClient, "vbs": VbsClient}

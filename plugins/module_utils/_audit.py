@@ -7,7 +7,6 @@ same options flag the same members. Private to this collection: the interface ma
 """
 
 import datetime
-import re
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
     list_problems,
@@ -17,10 +16,8 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
 )
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrNotFound, map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._removals import age_cutoffs, member_flags
-from ansible_collections.cloudops.cbr.plugins.module_utils._select import time_option_problem, utc_now
+from ansible_collections.cloudops.cbr.plugins.module_utils._select import parse_age, time_option_problem, utc_now
 
-DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$")
-SECONDS_PER_UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 BACKUP_FIELDS = ("id", "name", "project_id", "vault_id", "resource_type", "status")
 AUDIT_ARGUMENT_SPEC = dict(
     vault_id=dict(type="str"),
@@ -32,19 +29,11 @@ AUDIT_ARGUMENT_SPEC = dict(
 )
 
 
-def parse_duration(text):
-    """Seconds in '90', '15m', '12h', '7d' or '2w', or None when it is not such a duration."""
-    match = DURATION_RE.match(text or "")
-    if not match:
-        return None
-    return int(match.group(1)) * SECONDS_PER_UNIT[match.group(2)]
-
-
 def audit_problems(params):
     """What is wrong with the audit options (AUDIT_ARGUMENT_SPEC), each message naming its option."""
     problems = [uuid_problem("vault_id", params["vault_id"]) if params["vault_id"] is not None else None]
     problems += list_problems("expected_projects", params["expected_projects"], project_id_problem, may_be_empty=True)
-    if params["pending_older_than"] is not None and parse_duration(params["pending_older_than"]) is None:
+    if params["pending_older_than"] is not None and parse_age(params["pending_older_than"], loose=True) is None:
         problems.append(
             "pending_older_than must be a number of seconds or a number with s, m, h, d or w "
             "(for example 7d), got %s" % shown(params["pending_older_than"])
@@ -65,8 +54,8 @@ def audit_own_backups(client, params, member_status=None, on_read_error="fail"):
     expected = set(params["expected_projects"]) if params["expected_projects"] is not None else None
     pending_cutoff = None
     if params["pending_older_than"] is not None:
-        pending_cutoff = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(
-            seconds=parse_duration(params["pending_older_than"])
+        pending_cutoff = datetime.datetime.now(datetime.timezone.utc) - parse_age(
+            params["pending_older_than"], loose=True
         )
     expired_cutoff = age_cutoffs(params["older_than"], None, utc_now())[0]
     backups = [

@@ -26,6 +26,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._endpoints import (
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import ApiSession, CbrConfigError
 from ansible_collections.cloudops.cbr.plugins.module_utils._sources import (
     AUTH_ARGUMENT_SPEC,
+    CREDENTIAL_KINDS,
     GROUPS,
     SECRET_OPTIONS,
     levels,
@@ -40,12 +41,12 @@ def resolve(params, environ=None):
     """
     environ = os.environ if environ is None else environ
     warnings = []
-    options, sources = merge(levels(params, environ, warnings))
+    options, sources, unused_scope = merge(levels(params, environ, warnings))
     if options["validate_certs"] is None:
         options["validate_certs"] = True
     # The options outside the groups (cloud, timeout, ...) are the task's own.
     options.update((name, params.get(name)) for name in AUTH_ARGUMENT_SPEC if name not in options)
-    return Connection(options, sources, warnings)
+    return Connection(options, sources, unused_scope, warnings)
 
 
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+\Z")
@@ -54,9 +55,11 @@ _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+\Z")
 class Connection:
     """The merged connection options of one task, where each group came from, and what they give."""
 
-    def __init__(self, options, sources, warnings=()):
+    def __init__(self, options, sources, unused_scope=None, warnings=()):
         self.options = options
         self.sources = sources
+        # Where a project below the identity's level was found and not used (see _sources.merge), for messages.
+        self.unused_scope = unused_scope
         self.warnings = list(warnings)  # what the task should be warned of (clouds.yaml keys not read)
 
     def secrets(self):
@@ -72,6 +75,12 @@ class Connection:
         if options["auth_url"]:
             return options["auth_url"]
         return preset_endpoint("iam", options["region"]) + "/v3" if options["region"] else None
+
+    def iam_url(self, credential):
+        """Where IAM is for calls after the login (the project names): auth_url as given, else where the password
+        login went (the preset of the region the user named). A token without auth_url has none: the IAM that issued
+        it is unknown, and the token never goes to a host the user did not name (docs/api_notes.md §iam.catalog)."""
+        return self.options["auth_url"] or getattr(credential, "auth_url", None)
 
     def credential(self, scoped=True):
         """The credential of the identity group: a token, else AK/SK, else a password; None when there is none.
@@ -147,6 +156,18 @@ class Connection:
                 "(in the task, in clouds.yaml through cloud, or in OS_*, HW_* or HUAWEICLOUD_SDK_* variables)"
             ]
         came_from = " (the identity comes from %s)" % self.sources["identity"]
+        if self.unused_scope:
+            came_from = (
+                " (the identity comes from %s; a project from %s, below it, is not used: a project goes with its "
+                "identity)" % (self.sources["identity"], self.unused_scope)
+            )
+        given = dict((kind, [name for name in names if self.options[name]]) for kind, names in CREDENTIAL_KINDS)
+        if given["token"] and given["AK/SK"]:
+            # A token and AK/SK are two identities: which one was meant cannot be guessed.
+            return [
+                "the identity has both a token (%s) and AK/SK (%s); give one of them%s"
+                % (", ".join(given["token"]), ", ".join(given["AK/SK"]), came_from)
+            ]
         problems = [problem + came_from for problem in credential.problems()]
         if credential.kind != "password" and not scoped:
             if not self.auth_url():
@@ -155,7 +176,8 @@ class Connection:
             name = "token" if credential.kind == "token" else "AK/SK"
             if not self.options["project_id"]:
                 problems.append(
-                    "project_id is required with %s authentication (project_name needs a password login)" % name
+                    "project_id is required with %s authentication (project_name needs a password login)%s"
+                    % (name, came_from if self.unused_scope else "")
                 )
             if not self.endpoint(service, own_service=service):
                 problems.append(
@@ -163,6 +185,26 @@ class Connection:
                     "to find the service in)" % (service, name)
                 )
         return problems
+
+    def scope_problem(self, token_project):
+        """A message when the project a password token was issued for is not the one project_name names, else None.
+
+        The login is scoped by project_id when both are given; project_name must then name the same project.
+        """
+        wanted = self.options["project_name"]
+        if not (wanted and self.options["project_id"]) or (token_project or {}).get("name") == wanted:
+            return None
+        return (
+            "project_name %s and project_id %s (the scope comes from %s) are different projects: the token for %s "
+            "is for project %s; set one of them"
+            % (
+                shown(wanted),
+                shown(self.options["project_id"]),
+                self.sources["scope"],
+                self.options["project_id"],
+                shown((token_project or {}).get("name")),
+            )
+        )
 
 
 def connect(connection, service="cbr", pool_size=10, checked=False):
@@ -190,6 +232,9 @@ def connect(connection, service="cbr", pool_size=10, checked=False):
     project_id, catalog = options["project_id"], None
     if credential.kind == "password":
         token_body = credential.login(session)
+        problem = connection.scope_problem(token_body.get("project"))
+        if problem:
+            raise CbrConfigError(problem)
         session.relogin = lambda: credential.login(session)
         project_id = (token_body.get("project") or {}).get("id") or project_id
         catalog = token_body.get("catalog")
@@ -228,6 +273,8 @@ def token_options(connection, client, service="cbr"):
     return dict(
         token=client.session.auth.token,
         project_id=client.project_id,
+        # The IAM the token came from, for the calls that need IAM again (the audit's project names).
+        auth_url=client.session.auth.auth_url,
         region=options["region"],
         endpoints=endpoints,
         validate_certs=options["validate_certs"],

@@ -184,14 +184,19 @@ def password_auth_body(username, password, domain_name, project_id=None, project
     }
 
 
-def iam_tokens_url(auth_url):
-    """The token URL of an IAM endpoint given as its base, its /v3, or the token URL itself."""
+def iam_url(auth_url, *path):
+    """A URL of IAM's v3 API: the endpoint given as its base, its /v3 or its token URL, then `path`'s segments."""
     base = auth_url.rstrip("/")
     if base.endswith("/auth/tokens"):
-        return base
+        base = base[: -len("/auth/tokens")]
     if not base.endswith("/v3"):
         base += "/v3"
-    return base + "/auth/tokens"
+    return "/".join((base,) + path)
+
+
+def iam_tokens_url(auth_url):
+    """The token URL of an IAM endpoint given as its base, its /v3, or the token URL itself."""
+    return iam_url(auth_url, "auth", "tokens")
 
 
 class PasswordAuth:

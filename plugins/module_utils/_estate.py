@@ -8,8 +8,9 @@ endpoints only.
 Private to this collection: the interface may change without notice.
 """
 
+from ansible_collections.cloudops.cbr.plugins.module_utils._api import IamClient
 from ansible_collections.cloudops.cbr.plugins.module_utils._connection import Connection, pace_key
-from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import iam_tokens_url
+from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import iam_url
 from ansible_collections.cloudops.cbr.plugins.module_utils._endpoints import (
     SERVICE_TYPES,
     catalog_endpoint,
@@ -53,18 +54,15 @@ def reachable(connection):
     )
     credential = session.auth = listing.credential(scoped=False)
     session.share_pace(pace_key(listing, credential))
-    iam = iam_tokens_url(listing.auth_url())[: -len("/auth/tokens")]
+    iam = IamClient(session, listing.auth_url())
     catalog, domain = None, None
     if credential.kind == "password":
         body = credential.login(session)
         catalog = body.get("catalog")
         domain = (body.get("project") or {}).get("domain") or body.get("domain")
-    action = "Failed to list the projects the credential reaches"
-    listed = session.call_json("GET", iam + "/auth/projects", action).get("projects") or []
+    listed = iam.list_auth_projects()
     if domain is None:
-        action = "Failed to read the credential's account"
-        domains = session.call_json("GET", iam + "/auth/domains", action).get("domains") or [{}]
-        domain = domains[0]
+        domain = (iam.list_auth_domains() or [{}])[0]
     projects = [
         dict(
             id=project["id"],
@@ -99,6 +97,6 @@ def location(connection, region, catalog=None):
         if found:
             endpoints[service] = service_root(found)
     return {
-        "auth_url": iam_tokens_url(auth_url)[: -len("/auth/tokens")] if auth_url else None,
+        "auth_url": iam_url(auth_url) if auth_url else None,
         "endpoints": endpoints,
     }

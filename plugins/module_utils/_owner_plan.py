@@ -16,6 +16,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._plan import (
     backup_share_problems,
     backup_share_warnings,
 )
+from ansible_collections.cloudops.cbr.plugins.module_utils._removals import describe, owner_removals
 
 
 class OwnerRequest(NamedTuple):
@@ -25,6 +26,12 @@ class OwnerRequest(NamedTuple):
     state: str = "present"
     purge: bool = False
     option: str = "dest_project_ids"  # how messages name the list of projects
+    expired_cutoff: object = None  # members of dest_project_ids made before it must end (older_than)
+    pending_cutoff: object = None  # pending members of dest_project_ids made before it must end (pending_older_than)
+
+    @property
+    def aged(self):
+        return self.expired_cutoff is not None or self.pending_cutoff is not None
 
 
 class Removal(NamedTuple):
@@ -68,10 +75,27 @@ def removals(member_ids, request):
     return ()
 
 
-def members_change(members, request):
+def expiry(backup_id, members, request):
+    """(removals, problems) of the ages (older_than, pending_older_than) for one backup's members.
+
+    With state=absent only the members of dest_project_ids past an age go; with state=present a member the request
+    keeps that is past an age is a problem (sharing it again would undo the expiry), see _removals.owner_removals.
+    """
+    if not request.aged:
+        return (), ()
+    in_window = None if request.state == "absent" else True
+    found, problems = owner_removals(
+        backup_id, members, request.dest_project_ids, in_window, request.expired_cutoff, request.pending_cutoff
+    )
+    return tuple(Removal(r.project_id, describe(r.reasons)) for r in found), tuple(problems)
+
+
+def members_change(members, request, backup_id=""):
     """The SetPlan (to_add, to_remove, before, after; sorted) and the removals of one backup's members."""
     have = set(m["dest_project_id"] for m in members)
     removing = removals(have, request)
+    if request.state == "absent" and request.aged:
+        removing = expiry(backup_id, members, request)[0]
     to_add = set() if request.state == "absent" else set(request.dest_project_ids) - have
     to_remove = set(r.project_id for r in removing)
     after = (have | to_add) - to_remove
@@ -105,8 +129,8 @@ def plan_owner_backup(request, backup_id, members, backup=None, owner_project_id
     available (6702). The kind of backup (6700) and encryption (6709) are left to the API
     (docs/api_notes.md §members.shareable).
     """
-    change, removing = members_change(members, request)
-    problems, warnings, api_decides = [], [], False
+    change, removing = members_change(members, request, backup_id)
+    problems, warnings, api_decides = list(expiry(backup_id, members, request)[1]), [], False
     cap = cap_problem(backup_id, change, request.option)
     if cap:
         problems.append(cap)
@@ -122,6 +146,15 @@ def plan_owner_backup(request, backup_id, members, backup=None, owner_project_id
             warnings += backup_share_warnings(backup)
             api_decides = api_may_refuse_share(backup)
     return OwnerPlan(backup_id, list(members), change, removing, tuple(problems), tuple(warnings), api_decides)
+
+
+def window_plan(request, backup_id, members):
+    """The OwnerPlan of a backup of the rolling window's scope that the selection left out: its members of
+    dest_project_ids go (outside_window, with their time flags as further reasons)."""
+    found, _problems = owner_removals(
+        backup_id, members, request.dest_project_ids, False, request.expired_cutoff, request.pending_cutoff
+    )
+    return removal_plan(backup_id, members, [(r.project_id, describe(r.reasons)) for r in found])
 
 
 def removal_plan(backup_id, members, removing):

@@ -12,13 +12,13 @@ Private to this collection: the interface may change without notice.
 import collections
 from typing import NamedTuple, Optional
 
+from ansible_collections.cloudops.cbr.plugins.module_utils._api import MEMBER_STATUSES
 from ansible_collections.cloudops.cbr.plugins.module_utils._plan import (
     assign_vaults,
     capacity_hint,
     status_needs_change,
 )
 
-SHARE_STATUSES = ("pending", "accepted", "rejected")
 BACKUP_INFO_FIELDS = ("id", "name", "project_id", "resource_type", "resource_size", "status")
 
 
@@ -70,7 +70,7 @@ def share_views(request, lists):
     """
     statuses = collections.defaultdict(list)
     entries = {}
-    for status in SHARE_STATUSES:
+    for status in MEMBER_STATUSES:
         for entry in lists.get(status) or []:
             statuses[entry.get("id")].append(status)
             entries.setdefault((entry.get("id"), status), entry)

@@ -118,34 +118,35 @@ def owner_removals(backup_id, members, project_ids, in_window, expired_cutoff=No
 
 
 def window_scope(selection):
-    """The selection options that set the rolling window's scope (the same servers / vault): the others (age,
-    newest_per_resource, status, name, limit) only choose within it."""
-    return dict((name, selection.get(name)) for name in ("vault_id", "resource_ids", "resource_name", "resource_type"))
+    """The selection as the rolling window's scope (the same servers / vault): the options that only choose within
+    it (age, newest_per_resource, status, name, limit) cleared."""
+    narrowing = ("name", "status", "created_after", "created_before", "newest_per_resource", "limit")
+    return dict(selection, **dict((name, None) for name in narrowing))
 
 
-def window_problems(selection, selected_ids, scope_members, project_ids, option="selection"):
-    """Why the rolling window must not run: a scope of the whole project, or a selection that matched nothing.
+def window_scope_problem(selection, option="selection"):
+    """Why the rolling window cannot run on this selection: no scope filter means every backup of the project."""
+    if selection.get("vault_id") or selection.get("resource_ids") or selection.get("resource_name"):
+        return None
+    return (
+        "rolling_window needs %s.vault_id, %s.resource_ids or %s.resource_name: they set the backups whose shares "
+        "the window may remove (the same servers / vault), and without one that is every backup of the project"
+        % (option, option, option)
+    )
 
-    scope_members: {backup_id: members} for every backup of the scope. Either mistake would turn "keep exactly
-    the selected backups shared" into "stop sharing every backup".
-    """
-    scope = window_scope(selection)
-    problems = []
-    if not (scope["vault_id"] or scope["resource_ids"] or scope["resource_name"]):
-        problems.append(
-            "rolling_window needs %s.vault_id, %s.resource_ids or %s.resource_name: they set the backups whose "
-            "shares the window may remove (the same servers / vault), and without one that is every backup of "
-            "the project" % (option, option, option)
-        )
-    elif not selected_ids:
-        shared = sum(
-            1 for members in scope_members.values() if any(m["dest_project_id"] in project_ids for m in members)
-        )
-        problems.append(
-            "%s matched no backup: with rolling_window that would remove every share of its scope (%d backups "
-            "shared with these projects now); nothing is removed" % (option, shared)
-        )
-    return problems
+
+def empty_selection_problem(selected_ids, scope_members, project_ids, rolling_window, option="selection"):
+    """A selection that matched nothing is refused: it is what a typo or a policy that did not run gives, and with
+    the rolling window it would remove every share of the scope. scope_members: {backup_id: members}."""
+    if selected_ids:
+        return None
+    if not rolling_window:
+        return "%s matched no backup: nothing to share" % option
+    shared = sum(1 for members in scope_members.values() if any(m["dest_project_id"] in project_ids for m in members))
+    return (
+        "%s matched no backup: with rolling_window that would remove every share of its scope (%d backups shared "
+        "with these projects now); nothing is removed" % (option, shared)
+    )
 
 
 def cleanup_problems(remove, expected_projects, older_than, pending_older_than):

@@ -9,6 +9,7 @@ import datetime
 import itertools
 import re
 
+from ansible_collections.cloudops.cbr.plugins.module_utils._api import MEMBER_STATUSES
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
     list_problems,
     resource_id_problem,
@@ -28,7 +29,7 @@ BACKUP_STATUSES = [
 ]
 SELECTION_ARGUMENT_SPEC = dict(
     own_type=dict(type="str", default="private", choices=["private", "shared", "all_granted"]),
-    member_status=dict(type="str", choices=["pending", "accepted", "rejected"]),
+    member_status=dict(type="str", choices=list(MEMBER_STATUSES)),
     vault_id=dict(type="str"),
     resource_ids=dict(type="list", elements="str", aliases=["resource_id"]),
     resource_name=dict(type="str"),
@@ -43,8 +44,10 @@ SELECTION_ARGUMENT_SPEC = dict(
 )
 
 API_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # start_time / end_time (docs/api_notes.md §backups)
-AGE_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+AGE_UNITS = {"": "seconds", "s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 AGE_RE = re.compile(r"^(\d+)([smhdw])\Z")
+# The audit's pending_older_than has always also taken a bare number of seconds and spaces (" 3 s ", "90").
+LOOSE_AGE_RE = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*\Z")
 # created_at comes as 2020-02-05T10:38:34.210+00:00 in the examples and 2020-02-05T10:38:34.209782 in the
 # field description (docs/api_notes.md §timestamps); no zone means UTC.
 CREATED_AT_RE = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?$")
@@ -54,11 +57,18 @@ def utc_now():
     return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0, tzinfo=None)
 
 
+def parse_age(text, loose=False):
+    """The timedelta of an age such as 30s, 90m, 36h, 7d or 2w (with loose, also a bare number of seconds and
+    spaces), or None when text is not one."""
+    age = (LOOSE_AGE_RE if loose else AGE_RE).match(text or "")
+    return datetime.timedelta(**{AGE_UNITS[age.group(2)]: int(age.group(1))}) if age else None
+
+
 def parse_time_option(value, now):
     """The UTC datetime a created_after / created_before value means, or None when it is malformed."""
-    age = AGE_RE.match(value.strip())
-    if age:
-        return now - datetime.timedelta(**{AGE_UNITS[age.group(2)]: int(age.group(1))})
+    age = parse_age(value.strip())
+    if age is not None:
+        return now - age
     try:
         return datetime.datetime.strptime(value.strip(), API_TIME_FORMAT)
     except ValueError:

@@ -9,22 +9,25 @@ Private to this collection: the interface may change without notice.
 import time
 
 from ansible_collections.cloudops.cbr.plugins.module_utils import _http
+from ansible_collections.cloudops.cbr.plugins.module_utils._api import MEMBER_STATUSES
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrNotFound, map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._owner_plan import (
     needs_backup,
     owner_result,
     pending_projects,
     plan_owner_backup,
+    window_plan,
     write_order,
 )
 from ansible_collections.cloudops.cbr.plugins.module_utils._receiver_plan import (
-    SHARE_STATUSES,
     ReceiverPlan,
     answered_member,
     plan_receiver,
     share_views,
     unseen_backup_ids,
 )
+from ansible_collections.cloudops.cbr.plugins.module_utils._removals import still_being_made, window_scope
+from ansible_collections.cloudops.cbr.plugins.module_utils._select import api_filters, select_backups
 
 ADD_ATTEMPTS = 3
 # A re-add answers one of these (docs/api_notes.md §members.duplicate): the POST was refused whole, nothing of it
@@ -48,15 +51,60 @@ class SharingFailed(Exception):
 # -- owner side
 
 
-def read_owner_plans(client, request, backup_ids, workers):
-    """The OwnerPlan of each backup (reads only: its members, and the backup itself when members are added)."""
+def read_owner_plans(client, request, backup_ids, workers, known=None):
+    """The OwnerPlan of each backup (reads only: its members, and the backup itself when members are added,
+    unless `known` {id: backup} already has it as read by this run)."""
+    known = known or {}
 
     def read(backup_id):
         members = client.list_members(backup_id)
-        backup = client.show_backup(backup_id) if needs_backup(members, request) else None
+        backup = None
+        if needs_backup(members, request):
+            backup = known[backup_id] if backup_id in known else client.show_backup(backup_id)
         return plan_owner_backup(request, backup_id, members, backup, client.project_id)
 
     return map_concurrently(read, backup_ids, workers)
+
+
+def read_window_plans(client, request, backup_ids, workers):
+    """The plans of the rolling window's backups outside the selection: their members of the request's projects
+    go (reads only)."""
+    return map_concurrently(
+        lambda backup_id: window_plan(request, backup_id, client.list_members(backup_id)), backup_ids, workers
+    )
+
+
+def read_selection(client, selection, window):
+    """(selected, scope): the backups the selection options pick, and every backup of their scope (the same
+    vault / servers, any age or status), from one read of the backup list."""
+    scope_options = window_scope(selection)
+    scope = select_backups(client.list_backups(api_filters(scope_options, (None, None))), scope_options, (None, None))
+    return select_backups(scope, selection, window), scope
+
+
+def poll_delays(timeout):
+    """The waits between polls within `timeout` seconds: 1, 2, 4... up to 30 each (a fixed, finite schedule)."""
+    delays, delay = [], 1.0
+    while sum(delays) + delay <= timeout:
+        delays.append(delay)
+        delay = min(delay * 2, 30.0)
+    return delays
+
+
+def wait_until_made(client, backup_ids, known, timeout, workers):
+    """{id: backup as last read} for backup_ids (read unless `known` {id: backup} has them): those a policy is
+    still making (protecting, waiting_protect) are read again with backoff until none is, or `timeout` seconds
+    passed. A backup that does not exist is None."""
+    missing = [backup_id for backup_id in backup_ids if backup_id not in known]
+    latest = dict((backup_id, known[backup_id]) for backup_id in backup_ids if backup_id in known)
+    latest.update(zip(missing, map_concurrently(client.show_backup, missing, workers)))
+    for delay in poll_delays(timeout):
+        waiting = [backup["id"] for backup in still_being_made(latest.values())]
+        if not waiting:
+            break
+        _http.sleep(delay)
+        latest.update(zip(waiting, map_concurrently(client.show_backup, waiting, workers)))
+    return latest
 
 
 class _Written:
@@ -163,8 +211,8 @@ def _remove_member(client, backup_id, project_id):
 def read_shared_lists(client, workers):
     """{status: entries} of the backups shared with the caller, one list per member status, read concurrently
     (every page): all three, so that the planner can cross-check what the member_status filter returned."""
-    lists = map_concurrently(client.list_shared_backups, list(SHARE_STATUSES), min(workers, len(SHARE_STATUSES)))
-    return dict(zip(SHARE_STATUSES, lists))
+    lists = map_concurrently(client.list_shared_backups, list(MEMBER_STATUSES), min(workers, len(MEMBER_STATUSES)))
+    return dict(zip(MEMBER_STATUSES, lists))
 
 
 def read_receiver_plan(client, request, workers, check_mode):

@@ -3,7 +3,8 @@
 """Where a task's connection options come from: the option spec, the environment families, clouds.yaml.
 
 levels() lists every level a task's connection can come from (the task's options, then `cloud:`, then the
-environment families), and merge() takes each group of options whole from one level.
+environment families), and merge() takes each group of options whole from one level, never a scope from below the
+identity's level.
 
 Private to this collection: the interface may change without notice.
 """
@@ -61,6 +62,12 @@ SCOPE = ("project_id", "project_name")
 LOCATION = ("auth_url", "region", "endpoint", "endpoints", "ca_cert", "validate_certs")
 GROUPS = (("identity", IDENTITY), ("scope", SCOPE), ("location", LOCATION))
 SECRET_OPTIONS = ("password", "token", "secret_key", "security_token")
+# The credentials an identity may be, each with the options that give it away (clouds.yaml auth_type selects one).
+CREDENTIAL_KINDS = (
+    ("token", ("token",)),
+    ("AK/SK", ("access_key", "secret_key", "security_token")),
+    ("password", ("username", "password")),
+)
 
 # Environment families, highest first; in each, option -> variables (the first one set and not empty wins).
 # OpenStack's own names (openstacksdk); Terraform huaweicloud provider (huaweicloud/provider.go);
@@ -183,18 +190,29 @@ def levels(params, environ, warnings=None):
     return found
 
 
+def _first_setting(found, names):
+    """The index of the first level that sets any of `names`, or None."""
+    return next((i for i, (_source, values) in enumerate(found) if any(values.get(n) is not None for n in names)), None)
+
+
 def merge(found):
-    """Each group whole from the first level that sets any option of it: (options, {group: source})."""
-    options, sources = {}, {}
+    """Each group whole from one level: (options, {group: source}, the source of a scope left unused, or None).
+
+    The identity and the location come from the first level that sets any option of them. The scope comes from the
+    first level that sets it at or above the identity's level: a task may point an identity from below at another
+    project, but never borrows a project from below its own identity (that project belongs to another identity).
+    """
+    options, sources, unused_scope = {}, {}, None
+    identity_level = _first_setting(found, IDENTITY)
     for group, names in GROUPS:
-        sources[group] = None
         options.update((name, None) for name in names)
-        for source, values in found:
-            if any(values.get(name) is not None for name in names):
-                options.update((name, values.get(name)) for name in names)
-                sources[group] = source
-                break
-    return options, sources
+        level = _first_setting(found, names)
+        if group == "scope" and level is not None and identity_level is not None and level > identity_level:
+            unused_scope, level = found[level][0], None
+        sources[group] = found[level][0] if level is not None else None
+        if level is not None:
+            options.update((name, found[level][1].get(name)) for name in names)
+    return options, sources, unused_scope
 
 
 # -- clouds.yaml (the openstacksdk convention)
@@ -252,13 +270,12 @@ _CLOUD_IGNORED_KEYS = frozenset(
         "compute_api_version",
         "network_api_version",
         "block_storage_api_version",
-        "auth_type",
         "api_timeout",
         "vendor_hook",
     )
 )
 _CLOUD_READ_KEYS = frozenset(
-    ["auth", "profile", "regions"]
+    ["auth", "auth_type", "profile", "regions"]
     + [key for key, _option in _CLOUD_TOP_KEYS + _CLOUD_TOP_AKSK_KEYS]
     + [name for service in SERVICE_TYPES for name in endpoint_override_names(service)]
 )
@@ -309,6 +326,30 @@ def load_cloud(cloud, dirs=CLOUD_CONFIG_DIRS, config_file=None, secure_file=None
     return entry
 
 
+# clouds.yaml auth_type -> the credential kind it selects (CREDENTIAL_KINDS); the cloud's other credentials are not
+# used. openstacksdk's names, and `aksk` as OTC users write it.
+CLOUD_AUTH_TYPES = {
+    "password": "password",
+    "v3password": "password",
+    "token": "token",
+    "v3token": "token",
+    "aksk": "AK/SK",
+}
+
+
+def _cloud_credential_kind(entry):
+    """The credential kind a cloud's auth_type selects, or None without auth_type (every credential it has is kept,
+    and validated like any other level's)."""
+    auth_type = entry.get("auth_type")
+    if auth_type is None:
+        return None
+    if auth_type not in CLOUD_AUTH_TYPES:
+        raise CbrConfigError(
+            "cloud: auth_type %r is not one this collection can use (%s)" % (auth_type, ", ".join(CLOUD_AUTH_TYPES))
+        )
+    return CLOUD_AUTH_TYPES[auth_type]
+
+
 def cloud_region(entry):
     """The region of a cloud: region_name, else the first of its `regions`, else the default of its `profile`.
 
@@ -337,7 +378,10 @@ def cloud_region(entry):
 
 
 def cloud_options(entry):
-    """Module options from one clouds.yaml cloud entry (as strings, the way Ansible would take them)."""
+    """Module options from one clouds.yaml cloud entry (as strings, the way Ansible would take them).
+
+    Only the credential its auth_type selects is taken (see _cloud_credential_kind).
+    """
     options = {}
     auth = entry.get("auth") or {}
     for key, option in _CLOUD_AUTH_KEYS:
@@ -362,6 +406,11 @@ def cloud_options(entry):
         url = next((entry[key] for key in endpoint_override_names(service) if entry.get(key)), None)
         if url:
             options.setdefault("endpoints", {})[service] = url
+    kind = _cloud_credential_kind(entry)
+    for other, names in CREDENTIAL_KINDS:
+        if kind is not None and other != kind:
+            for name in names:
+                options.pop(name, None)
     return options
 
 

@@ -84,7 +84,7 @@ class Throttle:
             if self.shared is None:
                 yield
                 return
-            with self.shared.held(self.clock()) as saved:
+            with self.shared.held(self.clock) as saved:
                 if saved:
                     self._load(saved)
                 yield
@@ -166,13 +166,15 @@ class SharedPace:
         self.path = os.path.join(directory or private_directory(), "pace-%s.json" % digest)
 
     @contextlib.contextmanager
-    def held(self, now):
+    def held(self, clock):
         """The saved pace (a dict, empty when there is none or it is stale) under the file's lock; what the caller
-        leaves in it is saved."""
+        leaves in it is saved. The clock is read once the lock is held: a reading taken before could be older than
+        the last writer's, and the pace would look stale."""
         descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(descriptor, "r+") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
+                now = clock()
                 saved = self._read(handle, now)
                 yield saved
                 if saved:
@@ -189,8 +191,9 @@ class SharedPace:
         except ValueError:
             return {}
         updated = saved.pop("updated", None)
-        # Older than STALE_AFTER, or from before a reboot (the monotonic clock started again): forget it.
-        if not isinstance(updated, (int, float)) or not 0 <= now - updated <= self.STALE_AFTER:
+        # Older than STALE_AFTER, or from before a reboot (the monotonic clock started again): forget it. A writer's
+        # reading may be a little after this one's (another process read its clock later): that is no reboot.
+        if not isinstance(updated, (int, float)) or not -1.0 <= now - updated <= self.STALE_AFTER:
             return {}
         return saved
 

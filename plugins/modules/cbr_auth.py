@@ -101,6 +101,13 @@ auth:
       description: The project the token is scoped to.
       type: str
       sample: 0761a1f0e5b34c9b8c2f0f0a7d1e0001
+    auth_url:
+      description:
+        - The IAM endpoint that issued the token (O(auth_url), or the preset of O(region) when only the region was
+          given). Modules that call IAM again with the token (the project names of
+          M(cloudops.cbr.cbr_shared_backup_info)) send it there and nowhere else.
+      type: str
+      sample: https://iam.eu-de.otc.t-systems.com/v3
     region:
       description: The region, as given (V(null) when only O(auth_url) was given).
       type: str

@@ -45,7 +45,7 @@ options:
   backup_id:
     description:
       - The ID of one backup, a UUID. The results are also at the top level (RV(members), RV(added), RV(member)...).
-      - Exactly one of O(backup_id), O(backup_ids) and O(owner_project_ids) is required.
+      - Exactly one of O(backup_id), O(backup_ids), O(selection) and O(owner_project_ids) is required.
     type: str
   backup_ids:
     description:
@@ -124,6 +124,89 @@ options:
       - How many backups are read or written at once, from 1 to 64.
     type: int
     default: 8
+  selection:
+    description:
+      - Owner side. The backups to share, chosen the way M(cloudops.cbr.cbr_backup_info) chooses them, from the
+        project's own backups, instead of O(backup_ids). The backup list is read once.
+      - A selection that matches no backup fails the task (a typo or a policy that did not run), nothing written.
+    type: dict
+    version_added: 1.1.0
+    suboptions:
+      vault_id:
+        description: Only backups in this vault. Sets the scope of O(rolling_window).
+        type: str
+      resource_ids:
+        description: Only backups of these servers or disks. Sets the scope of O(rolling_window).
+        type: list
+        elements: str
+        aliases: [resource_id]
+      resource_name:
+        description: Only backups of the resource with this name. Sets the scope of O(rolling_window).
+        type: str
+      resource_type:
+        description: Only backups of this resource type.
+        type: str
+        choices: ["OS::Nova::Server", "OS::Cinder::Volume", "OS::Sfs::Turbo"]
+      name:
+        description: Only backups with exactly this name.
+        type: str
+      status:
+        description:
+          - Only backups in one of these statuses. V(available) with O(selection.newest_per_resource) unless given;
+            with O(backup_wait_timeout) also V(protecting) and V(waiting_protect), the backups still being made.
+        type: list
+        elements: str
+        choices: [available, protecting, deleting, restoring, error, waiting_protect, waiting_delete, waiting_restore]
+      created_after:
+        description: Only backups created at or after this UTC time or age (V(36h), V(7d)).
+        type: str
+      created_before:
+        description: Only backups created at or before this UTC time or age.
+        type: str
+      newest_per_resource:
+        description: Keep only the newest N backups of each resource.
+        type: int
+      limit:
+        description: At most this many backups.
+        type: int
+  rolling_window:
+    description:
+      - "Owner side, with O(selection) and O(state=present). Exactly the selected backups are shared with
+        O(dest_project_ids): the shares of the other backups of the same scope (the backups of
+        O(selection.vault_id), O(selection.resource_ids), O(selection.resource_name) and O(selection.resource_type),
+        whatever their age or status) with those projects are removed. Other projects' shares are left alone."
+      - The selection must name a scope (O(selection.vault_id), O(selection.resource_ids) or
+        O(selection.resource_name)) and match at least one backup, else the task fails before any request or write.
+      - Each removal is in C(removals) of its entry in RV(backups), with its reason.
+    type: bool
+    default: false
+    version_added: 1.1.0
+  older_than:
+    description:
+      - Owner side. Shares with O(dest_project_ids) older than this (from the member's C(created_at)) must end.
+        An age as M(cloudops.cbr.cbr_backup_info) takes it (V(30d), V(36h)), or a UTC time such as
+        C(2026-11-01T00:00:00Z) (shared before it).
+      - With O(state=absent), only the members of O(dest_project_ids) that old are removed. With O(rolling_window),
+        the removed shares say so too. With O(state=present), a backup the task shares whose share is that old
+        fails the task before any write, since sharing it again at the next run would undo the expiry; narrow the
+        selection (for example O(selection.created_after)) or raise the age.
+      - A member whose C(created_at) cannot be read fails the task where its age decides.
+    type: str
+    version_added: 1.1.0
+  pending_older_than:
+    description:
+      - Owner side. Like O(older_than), for the members still V(pending) (nobody accepted or rejected them).
+    type: str
+    version_added: 1.1.0
+  backup_wait_timeout:
+    description:
+      - Owner side. Seconds to wait for backups still being made (V(protecting), V(waiting_protect)) to become
+        V(available) before sharing them, reading them again with backoff. V(0) does not wait (such a backup is
+        refused at once, C(BackupService.6702)).
+      - A backup still not available when the time is up fails the task before any write, naming it.
+    type: int
+    default: 0
+    version_added: 1.1.0
 extends_documentation_fragment:
   - cloudops.cbr.auth
   - cloudops.cbr.attributes
@@ -371,13 +454,34 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._owner_plan import (
     planned_result,
 )
 from ansible_collections.cloudops.cbr.plugins.module_utils._receiver_plan import ReceiverRequest
+from ansible_collections.cloudops.cbr.plugins.module_utils._removals import (
+    BEING_MADE,
+    age_cutoffs,
+    empty_selection_problem,
+    still_being_made,
+    window_scope_problem,
+)
+from ansible_collections.cloudops.cbr.plugins.module_utils._select import (
+    SELECTION_ARGUMENT_SPEC,
+    selection_problems,
+    time_option_problem,
+    utc_now,
+)
 from ansible_collections.cloudops.cbr.plugins.module_utils._sharing import (
     SharingFailed,
     read_owner_plans,
     read_receiver_plan,
+    read_selection,
+    read_window_plans,
     wait_for_answers,
+    wait_until_made,
     write_answers,
     write_owner_plans,
+)
+
+# cbr_backup_info's selection options, of the project's own backups.
+OWN_SELECTION_SPEC = dict(
+    (name, spec) for name, spec in SELECTION_ARGUMENT_SPEC.items() if name not in ("own_type", "member_status")
 )
 
 
@@ -397,15 +501,24 @@ class ShareMember(CbrModule):
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=600),
         workers=dict(type="int", default=8),
+        selection=dict(type="dict", options=OWN_SELECTION_SPEC),
+        rolling_window=dict(type="bool", default=False),
+        older_than=dict(type="str"),
+        pending_older_than=dict(type="str"),
+        backup_wait_timeout=dict(type="int", default=0),
     )
     module_kwargs = dict(
         supports_check_mode=True,
         mutually_exclusive=[
             ("dest_project_ids", "status"),
-            ("backup_id", "backup_ids", "owner_project_ids"),
+            ("backup_id", "backup_ids", "selection", "owner_project_ids"),
             ("dest_project_ids", "owner_project_ids"),
         ],
-        required_one_of=[("dest_project_ids", "status"), ("backup_id", "backup_ids", "owner_project_ids")],
+        required_one_of=[
+            ("dest_project_ids", "status"),
+            ("backup_id", "backup_ids", "selection", "owner_project_ids"),
+        ],
+        required_if=[("rolling_window", True, ["selection"])],
     )
 
     def validate(self):
@@ -428,7 +541,26 @@ class ShareMember(CbrModule):
             problems.append("purge only applies to state=present")
         if params["wait_timeout"] < 0:
             problems.append("wait_timeout must be 0 or more, got %d" % params["wait_timeout"])
-        return [p for p in problems if p]
+        return [p for p in problems + self._over_time_problems() if p]
+
+    def _over_time_problems(self):
+        """The selection, the rolling window, the ages and the wait for backups (owner side)."""
+        params, now = self.params, utc_now()
+        problems = [time_option_problem(name, params[name], now) for name in ("older_than", "pending_older_than")]
+        if params["backup_wait_timeout"] < 0:
+            problems.append("backup_wait_timeout must be 0 or more, got %d" % params["backup_wait_timeout"])
+        if params["rolling_window"] and params["state"] != "present":
+            problems.append("rolling_window keeps the selected backups shared: it needs state=present")
+        selection = params["selection"]
+        if selection is not None:
+            selection.update(own_type="private", member_status=None)
+            if params["backup_wait_timeout"] and not selection["status"]:
+                selection["status"] = ["available"] + list(BEING_MADE)
+            selection_checks, self.window = selection_problems(selection, now)
+            problems += ["selection.%s" % problem for problem in selection_checks]
+            if params["rolling_window"]:
+                problems.append(window_scope_problem(selection))
+        return problems
 
     def _receiver_problems(self):
         params = self.params
@@ -442,6 +574,11 @@ class ShareMember(CbrModule):
             ("state", params["state"] == "absent"),
             ("purge", params["purge"]),
             ("wait", params["wait"]),
+            ("selection", params["selection"] is not None),
+            ("rolling_window", params["rolling_window"]),
+            ("older_than", params["older_than"] is not None),
+            ("pending_older_than", params["pending_older_than"] is not None),
+            ("backup_wait_timeout", params["backup_wait_timeout"]),
         ):
             if wrong:
                 problems.append("%s is for the owner side (dest_project_ids) and cannot be used with status" % name)
@@ -457,7 +594,14 @@ class ShareMember(CbrModule):
 
     def owner_request(self):
         params = self.params
-        return OwnerRequest(tuple(params["dest_project_ids"] or ()), params["state"], params["purge"])
+        expired_cutoff, pending_cutoff = age_cutoffs(params["older_than"], params["pending_older_than"], utc_now())
+        return OwnerRequest(
+            tuple(params["dest_project_ids"] or ()),
+            params["state"],
+            params["purge"],
+            expired_cutoff=expired_cutoff,
+            pending_cutoff=pending_cutoff,
+        )
 
     def receiver_request(self):
         params = self.params
@@ -505,7 +649,25 @@ class ShareMember(CbrModule):
         params, request = self.params, self.owner_request()
         # The project id is only known here when the token was scoped by project name.
         self.stop([p for p in [own_project_problem(request, self.client.project_id)] if p])
-        plans = read_owner_plans(self.client, request, self.backup_ids(), params["workers"])
+        backup_ids, known, outside = self.backup_ids(), {}, []
+        if params["selection"] is not None:
+            selected, scope = read_selection(self.client, params["selection"], self.window)
+            backup_ids, known = [b["id"] for b in selected], dict((b["id"], b) for b in scope)
+            if params["rolling_window"]:
+                outside = [b["id"] for b in scope if b["id"] not in backup_ids]
+        if params["backup_wait_timeout"]:
+            known.update(self.wait_for_backups(backup_ids, known))
+        plans = read_owner_plans(self.client, request, backup_ids, params["workers"], known)
+        window_plans = read_window_plans(self.client, request, outside, params["workers"])
+        if params["selection"] is not None:
+            empty = empty_selection_problem(
+                backup_ids,
+                dict((p.backup_id, p.members) for p in window_plans),
+                request.dest_project_ids,
+                params["rolling_window"],
+            )
+            self.stop([empty] if empty else [])
+        plans += [plan for plan in window_plans if plan.change.to_remove]
         self.stop(
             [problem for plan in plans for problem in plan.problems],
             [warning for plan in plans for warning in plan.warnings],
@@ -525,6 +687,19 @@ class ShareMember(CbrModule):
                     results,
                 )
         return results
+
+    def wait_for_backups(self, backup_ids, known):
+        """{id: backup} after waiting for the backups still being made; fails, before any write, when one still is."""
+        params = self.params
+        latest = wait_until_made(self.client, backup_ids, known, params["backup_wait_timeout"], params["workers"])
+        self.stop(
+            [
+                "backup %s is still %s after waiting %d seconds (backup_wait_timeout): nothing was written"
+                % (backup["id"], backup["status"], params["backup_wait_timeout"])
+                for backup in still_being_made(latest.values())
+            ]
+        )
+        return latest
 
     # -- receiving side
 

@@ -144,6 +144,7 @@ count:
 
 import re
 
+from ansible_collections.cloudops.cbr.plugins.module_utils._api import MEMBER_STATUSES
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, shown, uuid_problem
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 
@@ -154,7 +155,7 @@ class ShareMemberInfo(CbrModule):
     argument_spec = dict(
         backup_id=dict(type="str", required=True),
         dest_project_id=dict(type="str"),
-        status=dict(type="str", choices=["pending", "accepted", "rejected"]),
+        status=dict(type="str", choices=list(MEMBER_STATUSES)),
         vault_id=dict(type="str"),
         image_id=dict(type="str"),
         sort=dict(type="str"),

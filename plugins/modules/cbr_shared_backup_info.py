@@ -87,6 +87,9 @@ options:
     description:
       - Also read the names of the caller's vaults and of the projects the caller's user can access (IAM
         C(GET /v3/auth/projects), for password and token credentials only) and return them in RV(names).
+      - The project names come from the IAM of O(auth_url), or where the password login went. A token is sent to no
+        other IAM; with a token and no O(auth_url) (M(cloudops.cbr.cbr_auth) returns it), RV(names.projects) is
+        empty and the task warns.
     type: bool
     default: true
 extends_documentation_fragment:
@@ -151,7 +154,8 @@ backups:
     members:
       description:
         - Owner view. The projects the backup is shared with, sorted by project, each with C(flags)
-          (C(unexpected_project), C(pending_too_long), C(expired), C(age_unknown)).
+          (C(unexpected_project), C(pending_too_long), C(expired), C(age_unknown), and C(unknown_status) for a
+          status that is none of V(pending), V(accepted), V(rejected), null included).
       type: list
       elements: dict
       sample: [{"dest_project_id": "075e6035d300d48c2fd0c00b78b71ebf", "status": "pending", "flags": []}]
@@ -160,7 +164,8 @@ backups:
       type: str
       sample: pending
     flags:
-      description: Receiver view. C(unexpected_project) when the source project is not expected.
+      description:
+        - Receiver view. C(unexpected_project) when the source project is not expected (or the entry names none).
       type: list
       elements: str
     error:
@@ -212,28 +217,15 @@ summary:
       type: int
 """
 
-import datetime
 
+from ansible_collections.cloudops.cbr.plugins.module_utils._api import MEMBER_STATUSES, IamClient
 from ansible_collections.cloudops.cbr.plugins.module_utils._audit import (
     AUDIT_ARGUMENT_SPEC,
     BACKUP_FIELDS,
     audit_own_backups,
     audit_problems,
-    parse_duration,  # noqa: F401  (its unit tests import it from here)
 )
-from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import iam_tokens_url
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
-from ansible_collections.cloudops.cbr.plugins.module_utils._removals import member_flags  # noqa: F401  (idem)
-
-STATUSES = ("pending", "accepted", "rejected")
-
-
-def parse_timestamp(text):
-    """The API's timestamps, with or without an offset (docs/api_notes.md §timestamps); naive ones are UTC."""
-    moment = datetime.datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment
 
 
 def visible_names(client, auth_url):
@@ -243,15 +235,23 @@ def visible_names(client, auth_url):
     vaults = dict((vault["id"], vault.get("name")) for vault in client.list_vaults())
     projects = {}
     if client.session.auth.kind in ("password", "token") and auth_url:
-        url = iam_tokens_url(auth_url).rsplit("/", 1)[0] + "/projects"
-        answer = client.session.call_json("GET", url, "Failed to list the projects the caller's user can access")
-        projects = dict((project["id"], project.get("name")) for project in answer.get("projects") or [])
+        listed = IamClient(client.session, auth_url).list_auth_projects()
+        projects = dict((project["id"], project.get("name")) for project in listed)
     return dict(projects=projects, vaults=vaults)
+
+
+def flag_unknown_statuses(backups):
+    """Flag unknown_status on every member whose status is none of pending, accepted, rejected (null, or a value
+    the member API does not document, docs/api_notes.md §members.record): the audit cannot say what it means."""
+    for backup in backups:
+        for member in backup.get("members", []):
+            if member.get("status") not in MEMBER_STATUSES:
+                member["flags"] = member.get("flags", []) + ["unknown_status"]
 
 
 def summarize(backups, owner_view, vanished=0):
     """Counts by status and the flagged entries, from the audited backups."""
-    by_status = dict((status, 0) for status in STATUSES)
+    by_status = dict((status, 0) for status in MEMBER_STATUSES)
     flagged, members, shared = [], 0, 0
     for backup in backups:
         entries = (
@@ -262,13 +262,14 @@ def summarize(backups, owner_view, vanished=0):
         shared += bool(entries)
         for entry in entries:
             members += 1
-            by_status[entry["status"]] = by_status.get(entry["status"], 0) + 1
+            status = entry.get("status") if entry.get("status") in MEMBER_STATUSES else "unknown"
+            by_status[status] = by_status.get(status, 0) + 1
             if entry["flags"]:
                 flagged.append(
                     dict(
                         backup_id=backup["id"],
                         project_id=entry["dest_project_id"],
-                        status=entry["status"],
+                        status=entry.get("status"),
                         flags=entry["flags"],
                     )
                 )
@@ -287,7 +288,7 @@ class SharedBackupInfo(CbrModule):
     argument_spec = dict(
         AUDIT_ARGUMENT_SPEC,
         shared_with_me=dict(type="bool", default=False),
-        member_status=dict(type="str", choices=list(STATUSES)),
+        member_status=dict(type="str", choices=list(MEMBER_STATUSES)),
         on_read_error=dict(type="str", default="fail", choices=["fail", "report"]),
         names=dict(type="bool", default=True),
     )
@@ -312,11 +313,18 @@ class SharedBackupInfo(CbrModule):
         vanished = 0
         if params["names"]:
             # First: two reads that then do not depend on a token lasting through the member reads.
-            self.result["names"] = visible_names(self.client, self.connection.auth_url())
+            iam_url = self.connection.iam_url(self.client.session.auth)
+            if iam_url is None and self.client.session.auth.kind == "token":
+                self.module.warn(
+                    "names.projects is empty: with a token, the project names are read from IAM only when auth_url "
+                    "names the IAM that issued it (cbr_auth returns it in auth.auth_url)"
+                )
+            self.result["names"] = visible_names(self.client, iam_url)
         if params["shared_with_me"]:
             backups = self.shared_with_me(expected)
         else:
             backups, vanished = audit_own_backups(self.client, params, params["member_status"], params["on_read_error"])
+            flag_unknown_statuses(backups)
         backups.sort(key=lambda backup: (backup.get("name") or "", backup["id"]))
         self.result.update(backups=backups, summary=summarize(backups, not params["shared_with_me"], vanished))
 
@@ -324,12 +332,14 @@ class SharedBackupInfo(CbrModule):
         params, client = self.params, self.client
         backups = []
         # The backup list says nothing of the share's status: ask once per status (docs/api_notes.md §backups).
-        for status in [params["member_status"]] if params["member_status"] else STATUSES:
+        for status in [params["member_status"]] if params["member_status"] else MEMBER_STATUSES:
             for backup in client.list_backups(
                 {"own_type": "shared", "member_status": status, "vault_id": params["vault_id"], "name": params["name"]}
             ):
                 entry = dict((k, backup.get(k)) for k in BACKUP_FIELDS)
-                flags = ["unexpected_project"] if expected is not None and backup["project_id"] not in expected else []
+                # An entry without project_id names no owner: it is not an expected one (and no KeyError).
+                owner = backup.get("project_id")
+                flags = ["unexpected_project"] if expected is not None and owner not in expected else []
                 entry.update(member_status=status, flags=flags)
                 backups.append(entry)
         return backups

@@ -56,7 +56,8 @@ extends_documentation_fragment:
   - cloudops.cbr.attributes
   - cloudops.cbr.attributes.info_module
 notes:
-  - Set C(no_log) on the task. RV(auth) holds a token after a password login.
+  - Set C(no_log) on the task. RV(auth) holds the credentials as given; no token of the read is returned, so none
+    is kept in the registered result.
 """
 
 EXAMPLES = r"""
@@ -78,8 +79,8 @@ EXAMPLES = r"""
 RETURN = r"""
 auth:
   description:
-    - What later tasks of this project pass to C(module_defaults) - the token, project and endpoint after a password
-      login, else O(auth) as given.
+    - What later tasks of this project pass to C(module_defaults) - O(auth) as given (never the read's token, so
+      that a later task logs in again itself when its token would have expired).
   returned: success
   type: dict
 project_id:

@@ -315,6 +315,7 @@ def test_add_members_answers_200_with_pending_members_and_the_total_only_when_le
     ],
 )
 def test_add_members_is_refused_with_the_contract_codes(emulator, owner, backup_id, members, code):
+    emulator.set_switches(disk_backups_refused=True)  # the OTC API reference's 6700 (no profile has it)
     response = owner.add(backup_id, *members)
     assert response.status_code == 400
     assert error_code(response) == code
@@ -799,14 +800,23 @@ def test_lenient_lets_disk_and_encrypted_backups_be_shared(emulator, owner):
 
 
 @pytest.mark.parametrize("profile, answer", [("strict", (400, "BackupService.6706")), ("lenient", (200, None))])
-def test_accepted_and_rejected_do_not_swap_in_strict(emulator, owner, profile, answer):
+def test_accepted_may_become_rejected_but_rejected_not_accepted_in_strict(emulator, owner, profile, answer):
     emulator.set_profile(profile)
     owner.add(WEB, DR)
     dr = Api(emulator, DR)
     accept = {"status": "accepted", "vault_id": DR_VAULT}
     assert [dr.member("PUT", WEB, DR, json=accept).status_code for _round in range(2)] == [200, 200]
-    response = dr.member("PUT", WEB, DR, json={"status": "rejected"})
+    # accepted -> rejected: terraform-provider-huaweicloud's accepter does it on destroy, in both profiles.
+    assert dr.member("PUT", WEB, DR, json={"status": "rejected"}).status_code == 200
+    response = dr.member("PUT", WEB, DR, json=accept)
     assert (response.status_code, response.json().get("error_code")) == answer
+
+
+def test_disk_backups_are_shared_unless_the_switch_refuses_them(emulator, owner):
+    assert owner.add(DISK_BACKUP, DR).status_code == 200
+    emulator.set_switches(disk_backups_refused=True)
+    refused = owner.add(DISK_BACKUP, GOLDEN)
+    assert (refused.status_code, error_code(refused)) == (400, "BackupService.6700")
 
 
 def test_capacity_counts_resource_size_in_strict_and_backup_size_in_lenient(start_emulator, demo_fixture):

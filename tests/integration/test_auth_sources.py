@@ -115,7 +115,8 @@ def test_every_request_runs_as_the_identity_and_project_of_one_credential_set(
 ):
     """The recipient (DR) is given at one level; the owner's credentials and project sit at every level below.
 
-    Merged option by option, the owner's token, keys or project would win; taken whole, none is used.
+    Merged option by option, the owner's token, keys or project would win; taken whole, none is used. A scope given
+    below the identity's level belongs to another identity: it is never used, and the task fails before any request.
     """
     tokens = {OWNER: token_of(emulator, OWNER), DR: token_of(emulator, DR)}
     emulator.clear_log()
@@ -141,6 +142,10 @@ def test_every_request_runs_as_the_identity_and_project_of_one_credential_set(
         "cbr_vault_info", dict(levels.task, auth_url=emulator.url + "/v3", endpoint=emulator.url)
     )
 
+    if LEVELS.index(scope_level) > LEVELS.index(identity_level):
+        assert result.get("failed") and "below it, is not used: a project goes with its identity" in result["msg"]
+        assert emulator.requests(api_only=False) == []
+        return
     assert not result.get("failed"), result
     assert [vault["name"] for vault in result["vaults"]] == ["vault-dr-servers"]
     expected = "ops-dr" if kind != "aksk" else KEYS[DR][0]
@@ -224,6 +229,32 @@ def test_clouds_yaml_with_aksk_and_os_client_config_file(emulator, clean_environ
     result = run_module("cbr_share_member_info", {"backup_id": WEB, "cloud": "keys"})
     assert result["count"] == 0, result
     assert [(e["auth_type"], e["identity"]) for e in emulator.requests(api_only=False)] == [("aksk", KEYS[OWNER][0])]
+
+
+def test_clouds_yaml_auth_type_password_leaves_another_projects_keys_unused(
+    emulator, clean_environment, monkeypatch, run_module
+):
+    """A cloud that logs in as the recipient, with the owner's AK/SK left in it: the AK/SK sign nothing."""
+    user, password = USERS[DR]
+    auth = {"auth_url": emulator.url + "/v3", "username": user, "password": password, "user_domain_name": "acme"}
+    leftover = {"ak": KEYS[OWNER][0], "sk": KEYS[OWNER][1]}
+    entry = {
+        "auth_type": "password",
+        "auth": dict(auth, project_id=DR, **leftover),
+        "cbr_endpoint_override": emulator.url,
+    }
+    write_clouds(clean_environment, {"dr": entry})
+    result = run_module("cbr_vault_info", {"cloud": "dr"})
+    assert [vault["name"] for vault in result["vaults"]] == ["vault-dr-servers"], result
+    assert seen(emulator) == {("ops-dr", DR)}
+
+
+def test_a_project_name_that_is_not_project_id_fails_after_the_login_before_any_request(emulator, run_module):
+    params = dict(password_auth(emulator.url, DR), project_name="eu-de_source", endpoint=emulator.url)
+    result = run_module("cbr_vault_info", params)
+    assert result["failed"] and "project_name 'eu-de_source' and project_id '%s'" % DR in result["msg"], result
+    assert "are different projects" in result["msg"]
+    assert [entry["path"] for entry in emulator.requests(api_only=False)] == ["/v3/auth/tokens"]
 
 
 def test_an_unknown_cloud_fails_naming_the_file(emulator, clean_environment, monkeypatch, run_module):

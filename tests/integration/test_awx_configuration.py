@@ -149,8 +149,9 @@ def test_the_checker_refuses_what_awx_awx_refuses(calls):
 
 def test_the_objects_are_tied_together_as_awx_rst_says(calls):
     names = awx_job.load_yaml(PLAYBOOK)[0]["vars"]["cbr_awx_names"]
-    (_, cbr_type), (_, recipients_type), (_, owner), (_, recipients), (_, ee), (_, project) = calls[:6]
-    (_, inventory), (_, source), (_, share), (_, notification), (_, audit), (_, schedule) = calls[6:]
+    given = [args for _module, args in calls]
+    cbr_type, recipients_type, owner, recipients, ee, project = given[:6]
+    inventory, source, share, notification, audit, schedule = given[6:]
     for given, shipped in (
         (cbr_type, "cbr_credential_type.yml"),
         (recipients_type, "cbr_recipients_credential_type.yml"),

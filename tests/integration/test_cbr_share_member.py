@@ -168,7 +168,8 @@ def test_a_backup_not_available_is_refused_before_any_write(emulator, share):
 
 
 def test_the_api_decides_about_disk_and_encrypted_backups(emulator, share):
-    """Strict profile: the cloud refuses both (6700, 6709); the module sends the share and reports the API's answer."""
+    """A cloud that refuses both (6700, 6709): the module sends the share and reports the API's answer."""
+    emulator.set_switches(disk_backups_refused=True)
     disk = share(OWNER, backup_id=DISK_BACKUP, dest_project_ids=[DR])
     encrypted = share(OWNER, backup_id=ENCRYPTED, dest_project_ids=[DR])
     assert disk["failed"] is True and disk["error_code"] == "BackupService.6700" and disk["status_code"] == 400

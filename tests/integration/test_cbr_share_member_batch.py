@@ -86,6 +86,7 @@ def test_one_backup_that_cannot_be_shared_stops_the_task_before_any_write(emulat
 def test_a_share_the_api_may_refuse_goes_first_and_its_refusal_leaves_the_rest_unwritten(emulator, share):
     """Encrypted and disk backups are the API's call (docs/api_notes.md §members.shareable; strict refuses both):
     written first."""
+    emulator.set_switches(disk_backups_refused=True)
     result = share(OWNER, backup_ids=[WEB, ENCRYPTED, DISK_BACKUP], dest_project_ids=[DR])
     assert result["failed"] is True and result["changed"] is False
     assert "BackupService.6709" in result["msg"] and "BackupService.6700" in result["msg"], result["msg"]

@@ -14,7 +14,7 @@ import yaml
 
 import cbr_emulator  # pylint: disable=import-error
 from estate_ids import ACME, ACME_DOMAIN, ESTATE_FIXTURE, ESTATE_OPS, GLOBEX, GLOBEX_OPS  # pylint: disable=import-error
-from runners import run_inventory, run_playbook  # pylint: disable=import-error
+from runners import project_hosts_play, run_inventory, run_playbook  # pylint: disable=import-error
 
 SECRETS = ("estate-pass", ESTATE_OPS[3], "globex-pass", GLOBEX_OPS[3])
 ACME_HOSTS = sorted(ACME)
@@ -234,25 +234,8 @@ def test_a_play_over_the_inventory_acts_in_each_project_with_forks(estate, tmp_p
         env = {"OS_USERNAME": "estate-ops", "OS_PASSWORD": "estate-pass", "OS_USER_DOMAIN_NAME": "acme"}
     config = write_config(tmp_path, options)
     playbook = tmp_path / "estate.yml"
-    playbook.write_text(
-        yaml.safe_dump(
-            [
-                {
-                    "hosts": "all",
-                    "gather_facts": False,
-                    "module_defaults": {
-                        "group/cloudops.cbr.cbr": {
-                            "project_id": "{{ cbr_project_id }}",
-                            "region": "{{ cbr_region }}",
-                            "auth_url": "{{ cbr_auth_url }}",
-                            "endpoints": "{{ cbr_endpoints }}",
-                        }
-                    },
-                    "tasks": [{"name": "Read the project's backups", "cloudops.cbr.cbr_backup_info": {}}],
-                }
-            ]
-        )
-    )
+    task = {"name": "Read the project's backups", "cloudops.cbr.cbr_backup_info": {}}
+    playbook.write_text(yaml.safe_dump(project_hosts_play([task])))
     estate.clear_log()
     result = run_playbook(playbook, inventory=config, forks=4, env=dict(env, ANSIBLE_INVENTORY_UNPARSED_FAILED="true"))
     assert result.rc == 0, result.output

@@ -204,3 +204,20 @@ def test_galaxy_s_docs_reach_every_guide_of_the_docs_site():
     with open(os.path.join(REPO, "docs", "guides.md"), encoding="utf-8") as handle:
         listed = re.findall(r"`docs/docsite/rst/(\w+)\.rst`", handle.read())
     assert listed == guides
+
+
+def test_the_readme_lists_every_plugin_and_role():
+    """Modules, filters (one documentation file each), any other plugin type and the roles, by FQCN."""
+    names = []
+    for kind in sorted(os.listdir(os.path.join(REPO, "plugins"))):
+        if kind in ("module_utils", "doc_fragments", "action"):  # action plugins are documented as their module
+            continue
+        for name in sorted(os.listdir(os.path.join(REPO, "plugins", kind))):
+            documented = name.endswith(".yml") if kind == "filter" else name.endswith(".py")
+            if documented and name != "__init__.py":
+                names.append(name.rsplit(".", 1)[0])
+    names += sorted(os.listdir(os.path.join(REPO, "roles")))
+    with open(os.path.join(REPO, "README.md"), encoding="utf-8") as handle:
+        readme = handle.read()
+    assert "cbr_api_probe" in names and "sharing_audit_csv" in names and "share_and_accept" in names
+    assert [name for name in names if not re.search(r"`(cloudops\.cbr\.)?%s`" % name, readme)] == []

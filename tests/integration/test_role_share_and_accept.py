@@ -47,7 +47,7 @@ def role_vars(emulator, recipients=(DR, GOLDEN, CUSTOMER), **extra):
 def run_role(tmp_path):
     """run_role(variables, check=False) -> (rc, report or None, output)."""
 
-    def run(variables, check=False, env=None):
+    def run(variables, check=False, env=None, post_tasks=()):
         report_file = tmp_path / "report.json"
         if report_file.exists():
             report_file.unlink()
@@ -67,7 +67,8 @@ def run_role(tmp_path):
                             "dest": str(report_file),
                         },
                     }
-                ],
+                ]
+                + list(post_tasks),
             }
         ]
         path = tmp_path / "role.yml"
@@ -149,10 +150,44 @@ def test_second_run_changes_nothing_and_sends_no_write(emulator, run_role):
     ]
 
 
-def test_one_iam_token_per_credential_set_per_run(emulator, run_role):
-    assert run_role(role_vars(emulator))[0] == 0
-    assert sorted(logins(emulator)) == sorted([OWNER, DR, GOLDEN, CUSTOMER])
+def test_each_password_set_logs_in_for_the_reads_and_once_in_the_task_that_writes(emulator, run_role):
+    # Issue 25: no token is handed from the reads to the writes (hostvars keep none; an expiry stops nothing).
+    rc, _report, output = run_role(role_vars(emulator))
+    assert rc == 0
+    assert sorted(logins(emulator)) == sorted([OWNER, DR, GOLDEN, CUSTOMER] * 2)
     assert {e["auth_type"] for e in emulator.requests()} == {"token"}
+    # Every recipient is read in one task (no loop item per recipient).
+    reads = output.split("Log in once as each receiving project", 1)[1].split("TASK [", 1)[0]
+    assert reads.count("ok: [localhost]") == 1 and "item=" not in reads, reads
+
+
+def test_password_recipients_survive_a_token_expiry_between_the_reads_and_the_writes(emulator, run_role):
+    # Every token issued by the reads expires just before the owner's first write.
+    emulator.add_fault(method="POST", path="/members$", expire_tokens=True)
+    rc, report, output = run_role(role_vars(emulator))
+    assert rc == 0, output
+    assert {(e["project_id"], e["status_after"]) for e in report} == {
+        (DR, "accepted"),
+        (GOLDEN, "accepted"),
+        (CUSTOMER, "accepted"),
+    }
+    # The owner's sharing task finds its own token expired too and logs in again; the recipients' answer tasks log
+    # in after the expiry, where the reads' tokens (refused from then on) would have stopped them.
+    assert [(e["method"], e["status"]) for e in emulator.writes()] == [
+        ("POST", 401),
+        ("POST", 200),
+        ("PUT", 200),
+        ("PUT", 200),
+        ("PUT", 200),
+    ]
+
+
+def test_no_live_token_is_in_hostvars_after_the_role(emulator, run_role):
+    rc, _report, output = run_role(role_vars(emulator), post_tasks=[{"ansible.builtin.debug": {"var": "hostvars"}}])
+    assert rc == 0, output
+    assert "share_and_accept__owner" in output  # the role's registered results are printed
+    issued = list(emulator.state.tokens)
+    assert len(issued) == 8 and not any(token in output for token in issued)
 
 
 def test_aksk_recipients_need_no_login(emulator, run_role):
@@ -165,7 +200,7 @@ def test_aksk_recipients_need_no_login(emulator, run_role):
     }
     rc, report, output = run_role(variables)
     assert rc == 0, output
-    assert logins(emulator) == [OWNER]
+    assert logins(emulator) == [OWNER, OWNER]  # the reads, then the owner's sharing task
     assert report[0]["status_after"] == "accepted"
     assert "dr-secret-key-0001" not in output
 
@@ -230,7 +265,7 @@ def test_a_recipient_with_another_projects_credentials_fails_naming_both_before_
     assert ("ops-customer", CUSTOMER) in emulator.identities()
 
 
-def test_owner_credentials_from_the_environment_log_in_once(emulator, run_role):
+def test_owner_credentials_from_the_environment_log_in_once_per_task(emulator, run_role):
     user, password = USERS[OWNER]
     env = {
         "OS_AUTH_URL": emulator.url + "/v3",
@@ -242,7 +277,7 @@ def test_owner_credentials_from_the_environment_log_in_once(emulator, run_role):
     variables = role_vars(emulator, recipients=(DR,), share_and_accept_owner_auth={})
     rc, report, output = run_role(variables, env=env)
     assert rc == 0, output
-    assert logins(emulator) == [OWNER, DR]
+    assert logins(emulator) == [OWNER, DR, OWNER, DR]  # the reads, then the task that writes
     assert writers(emulator) == [("POST", user, OWNER), ("PUT", "ops-dr", DR)]
     assert password not in output
 
@@ -343,7 +378,7 @@ def test_owner_aksk_from_the_environment_never_signs_for_a_recipient_given_by_pr
     del auth["project_id"]
     rc, report, output = run_role(variables, env=env)
     assert rc == 0, output
-    assert logins(emulator) == [GOLDEN]
+    assert logins(emulator) == [GOLDEN, GOLDEN]  # the read, then the answer task
     assert writers(emulator) == [("POST", "AKSOURCE0000000000001", OWNER), ("PUT", "ops-golden", GOLDEN)]
     assert {(e["identity"], e["scope_project"]) for e in emulator.requests()} == {
         ("AKSOURCE0000000000001", OWNER),
@@ -353,7 +388,7 @@ def test_owner_aksk_from_the_environment_never_signs_for_a_recipient_given_by_pr
     assert "source-secret-key-0001" not in output
 
 
-def test_owner_credentials_from_clouds_yaml_log_in_once(emulator, run_role, tmp_path):
+def test_owner_credentials_from_clouds_yaml_log_in_once_per_task(emulator, run_role, tmp_path):
     user, password = USERS[OWNER]
     clouds = tmp_path / "clouds.yaml"
     clouds.write_text(
@@ -376,6 +411,6 @@ def test_owner_credentials_from_clouds_yaml_log_in_once(emulator, run_role, tmp_
     variables = role_vars(emulator, recipients=(DR,), share_and_accept_owner_auth={"cloud": "source"})
     rc, report, output = run_role(variables, env={"OS_CLIENT_CONFIG_FILE": str(clouds)})
     assert rc == 0, output
-    assert logins(emulator) == [OWNER, DR]
+    assert logins(emulator) == [OWNER, DR, OWNER, DR]  # the reads, then the task that writes
     assert writers(emulator) == [("POST", user, OWNER), ("PUT", "ops-dr", DR)]
     assert password not in output

@@ -249,9 +249,8 @@ class CbrMixin:
     def _shareable(self, backup):
         """Refuse a backup the profile does not let be shared (UNCONFIRMED disk / encrypted rows)."""
         resource_type = backup.get("resource_type", "OS::Nova::Server")
-        if resource_type != "OS::Nova::Server" and not (
-            resource_type == "OS::Cinder::Volume" and self.reading("disk_backups_shareable")
-        ):
+        disk_shareable = self.reading("disk_backups_shareable") and not self.switch("disk_backups_refused")
+        if resource_type != "OS::Nova::Server" and not (resource_type == "OS::Cinder::Volume" and disk_shareable):
             raise cbr_error("6700")
         if backup.get("status", "available") != "available":
             raise cbr_error("6702")
@@ -389,10 +388,12 @@ class CbrMixin:
             status = body.get("status") if isinstance(body, dict) else None
             if status not in ("accepted", "pending", "rejected"):
                 raise cbr_error("6706", "status must be accepted, pending or rejected.")
+            transitions = self.reading("accepted_rejected_transitions")
             if (
                 record["status"] != "pending"
                 and status != record["status"]
-                and not self.reading("accepted_rejected_transitions")
+                and transitions != "any"
+                and not (transitions == "accepted->rejected" and (record["status"], status) == ("accepted", "rejected"))
             ):
                 raise cbr_error("6706", "A share that is %s cannot become %s." % (record["status"], status))
             vault_id = body.get("vault_id")

@@ -53,10 +53,11 @@ UNCONFIRMED = {
     ),
     "disk_backups_shareable": Unconfirmed(
         "§members.shareable",
-        strict=False,
+        strict=True,
         lenient=True,
-        reading="strict: only server backups, as the OTC API reference says: 400 BackupService.6700. "
-        "lenient: disk backups too (Huawei pages, OTC manual).",
+        reading="both: disk backups are shared like server backups (gophertelekomcloud's acceptance test shares an "
+        "OS::Cinder::Volume backup on OTC and expects success; Huawei pages, OTC manual). The OTC API reference's "
+        "6700 ('only cloud server backups') is the switch disk_backups_refused.",
     ),
     "encrypted_backups_shareable": Unconfirmed(
         "§members.shareable",
@@ -74,11 +75,11 @@ UNCONFIRMED = {
     ),
     "accepted_rejected_transitions": Unconfirmed(
         "§members.update",
-        strict=False,
-        lenient=True,
-        reading="strict: once accepted or rejected, a share only takes the same status again: accepted->rejected, "
-        "rejected->accepted and back to pending answer 400 BackupService.6706 (the status value is invalid "
-        "for the record). lenient: any status to any status.",
+        strict="accepted->rejected",
+        lenient="any",
+        reading="strict: accepted->rejected is allowed (terraform-provider-huaweicloud's accepter sets an accepted "
+        "share to rejected on destroy); rejected->accepted and back to pending answer 400 BackupService.6706 (no "
+        "source does them). lenient: any status to any status.",
     ),
     "wrong_party_member_write": Unconfirmed(
         "§members.update",
@@ -183,6 +184,8 @@ UNCONFIRMED = {
 SWITCHES = {
     "loose_member_status": "the backup list's member_status filter matches every share of the caller, whatever its "
     "status (a filter the cloud ignores or matches loosely; docs/api_notes.md §backups.member_status)",
+    "disk_backups_refused": "AddMember refuses disk backups with 400 BackupService.6700 ('only cloud server backups "
+    "can be shared', the OTC API reference; docs/api_notes.md §members.shareable)",
     "backup_created_per_page": "after each page of a backup list, the listed project gets a new backup, newest "
     "first in the unsorted order (a nightly policy running while an audit pages; docs/api_notes.md §paging)",
 }

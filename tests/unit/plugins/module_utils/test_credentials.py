@@ -15,6 +15,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import (
     canonical_request,
     canonical_uri,
     iam_tokens_url,
+    iam_url,
     password_auth_body,
     signature,
 )
@@ -121,3 +122,9 @@ def test_iam_tokens_url_accepts_base_or_v3_urls():
     assert iam_tokens_url("https://iam.example/v3") == "https://iam.example/v3/auth/tokens"
     assert iam_tokens_url("https://iam.example/") == "https://iam.example/v3/auth/tokens"
     assert iam_tokens_url("https://iam.example/v3/auth/tokens") == "https://iam.example/v3/auth/tokens"
+
+
+def test_iam_urls_are_built_from_any_form_of_the_endpoint():
+    for given in ("https://iam.example", "https://iam.example/v3/", "https://iam.example/v3/auth/tokens"):
+        assert iam_url(given) == "https://iam.example/v3"
+        assert iam_url(given, "auth", "projects") == "https://iam.example/v3/auth/projects"

@@ -9,12 +9,13 @@ import pytest
 from ansible_collections.cloudops.cbr.plugins.module_utils._removals import (
     age_cutoffs,
     cleanup_problems,
+    empty_selection_problem,
     member_flags,
     owner_removals,
     plan_cleanup,
     still_being_made,
     time_flags,
-    window_problems,
+    window_scope_problem,
 )
 
 NOW = datetime.datetime(2026, 12, 3, 2, 0, 0)
@@ -98,15 +99,16 @@ def test_an_unknown_age_stops_a_removal_decided_by_age():
 
 
 def test_the_window_needs_a_scope_and_a_selection_that_matched():
-    no_scope = window_problems({"newest_per_resource": 3}, ["b1"], {}, [DR])
-    assert "vault_id" in no_scope[0] and "every backup of the project" in no_scope[0]
+    no_scope = window_scope_problem({"newest_per_resource": 3, "vault_id": None})
+    assert "vault_id" in no_scope and "every backup of the project" in no_scope
+    assert window_scope_problem({"resource_ids": ["srv"]}) is None
     scope_members = {"b1": [member(DR)], "b2": [member(DR)], "b3": [member(CUSTOMER)]}
-    nothing = window_problems({"vault_id": "v", "created_after": "1d"}, [], scope_members, [DR])
-    assert nothing == [
+    assert empty_selection_problem([], scope_members, [DR], True) == (
         "selection matched no backup: with rolling_window that would remove every share of its scope "
         "(2 backups shared with these projects now); nothing is removed"
-    ]
-    assert window_problems({"resource_ids": ["srv"]}, ["b1"], scope_members, [DR]) == []
+    )
+    assert empty_selection_problem([], scope_members, [DR], False) == "selection matched no backup: nothing to share"
+    assert empty_selection_problem(["b1"], scope_members, [DR], True) is None
 
 
 def test_cleanup_refuses_flags_without_the_option_that_sets_them():
@@ -162,3 +164,12 @@ def test_backups_still_being_made_are_protecting_or_waiting_protect():
         dict(id="c", status="waiting_protect"),
     ]
     assert [b["id"] for b in still_being_made(backups + [None, dict(id="d", status="error")])] == ["a", "c"]
+
+
+def test_member_flags_of_the_audit():
+    cutoff = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    old_pending = {"dest_project_id": "a" * 32, "status": "pending", "created_at": "2025-12-01T00:00:00.000+00:00"}
+    assert member_flags(old_pending, {"a" * 32}, cutoff) == ["pending_too_long"]
+    assert member_flags(old_pending, {"b" * 32}, None) == ["unexpected_project"]
+    assert member_flags(dict(old_pending, status="accepted"), None, cutoff) == []
+    assert member_flags(dict(old_pending, created_at="2026-02-01T00:00:00.000+00:00"), None, cutoff) == []

@@ -10,6 +10,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._select import (
     SELECTION_ARGUMENT_SPEC,
     list_selected,
     newest_per_resource,
+    parse_age,
     parse_created_at,
     parse_time_option,
 )
@@ -107,3 +108,24 @@ def test_the_listing_stops_once_limit_backups_match_and_replication_copies_do_no
         ListingClient(backups), selection(name="web", image_types=["backup", "replication"]), (None, None)
     )
     assert [b["id"] for b in both] == ["r1", "b2", "b3", "b4"]
+
+
+@pytest.mark.parametrize(
+    "text, seconds",
+    [
+        ("90", 90),
+        ("15m", 900),
+        ("12h", 43200),
+        ("7d", 604800),
+        ("2w", 1209600),
+        (" 3 s ", 3),
+        ("a week", None),
+        ("-1d", None),
+        ("", None),
+        ("1y", None),
+    ],
+)
+def test_a_loose_age_also_takes_seconds_and_spaces(text, seconds):
+    """The grammar of the audit's pending_older_than."""
+    expected = datetime.timedelta(seconds=seconds) if seconds is not None else None
+    assert parse_age(text, loose=True) == expected

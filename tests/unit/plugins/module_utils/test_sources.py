@@ -153,9 +153,9 @@ def test_the_cloud_is_above_the_environment_and_below_the_task(tmp_path):
     assert connection.options["auth_url"] is None  # the location group came whole from the cloud
     assert connection.auth_url() == "https://iam.eu-nl.otc.t-systems.com/v3"
     assert sorted(connection.secrets()) == ["dr-pass"]
-    task = resolved({"token": "task-token"}, environ)
+    task = resolved({"token": "task-token", "project_id": OWNER}, environ)
     assert task.credential().kind == "token" and task.options["username"] is None
-    assert task.options["project_id"] == DR
+    assert task.options["project_id"] == OWNER and task.sources["scope"] == "the task's options"
 
 
 def test_a_project_id_from_clouds_yaml_is_validated_like_any_other(tmp_path):
@@ -223,3 +223,105 @@ def test_without_pyyaml_a_cloud_needs_the_library(monkeypatch, tmp_path):
         resolved({"cloud": "x"}, clouds_file(tmp_path, {}))
     assert failure.value.library == "PyYAML"
     assert resolved({"token": "t"}).credential().kind == "token"  # without cloud, PyYAML is not needed
+
+
+# -- a credential set is coherent: no scope from below its identity, auth_type honoured, no contradictions
+
+
+@pytest.mark.parametrize(
+    ("params", "environ", "below"),
+    [
+        ({"access_key": "AK", "secret_key": "SK"}, OWNER_ENV, "the environment (OS_*)"),
+        ({"token": "t"}, OWNER_ENV, "the environment (OS_*)"),
+        ({"username": "dr", "password": "p", "domain_name": "acme"}, OWNER_ENV, "the environment (OS_*)"),
+        (
+            {},
+            {"HW_ACCESS_KEY": "AK", "HW_SECRET_KEY": "SK", "HUAWEICLOUD_SDK_PROJECT_ID": OWNER},
+            "the environment (HUAWEICLOUD_SDK_*)",
+        ),
+    ],
+)
+def test_an_identity_never_takes_a_project_from_a_level_below_it(params, environ, below):
+    connection = resolved(dict(params, region="eu-de"), environ)
+    assert connection.options["project_id"] is None and connection.options["project_name"] is None
+    assert connection.sources["scope"] is None and connection.unused_scope == below
+    problems = connection.problems()
+    assert any("a project from %s, below it, is not used" % below in problem for problem in problems), problems
+
+
+def test_a_cloud_identity_takes_no_project_from_the_environment(tmp_path):
+    environ = clouds_file(tmp_path, {"dr": {"auth": {"ak": "AK", "sk": "SK"}, "region_name": "eu-de"}})
+    environ.update(OS_CLOUD="dr", OS_PROJECT_ID=OWNER)
+    connection = resolved({}, environ)
+    assert connection.options["project_id"] is None and connection.unused_scope == "the environment (OS_*)"
+    assert resolved({"project_id": DR}, environ).options["project_id"] == DR  # the task points it elsewhere
+
+
+def test_a_scope_above_the_identity_points_it_at_another_project():
+    environ = {"HW_ACCESS_KEY": "AK", "HW_SECRET_KEY": "SK", "OS_PROJECT_ID": DR, "HW_PROJECT_ID": OWNER}
+    connection = resolved({"region": "eu-de"}, environ)
+    assert connection.sources == {
+        "identity": "the environment (HW_*)",
+        "scope": "the environment (OS_*)",
+        "location": "the task's options",
+    }
+    assert connection.options["project_id"] == DR and connection.problems() == []
+
+
+@pytest.mark.parametrize(
+    ("params", "environ", "source"),
+    [
+        ({"token": "t", "access_key": "AK", "secret_key": "SK", "project_id": OWNER}, {}, "the task's options"),
+        (
+            {"region": "eu-de"},
+            {"OS_TOKEN": "t", "OS_ACCESS_KEY": "AK", "OS_SECRET_KEY": "SK", "OS_PROJECT_ID": OWNER},
+            "the environment (OS_*)",
+        ),
+        ({"token": "t", "security_token": "st", "project_id": OWNER}, {}, "the task's options"),
+    ],
+)
+def test_a_token_and_aksk_together_are_refused_naming_where_they_come_from(params, environ, source):
+    problems = resolved(dict(params, region="eu-de"), environ).problems()
+    assert len(problems) == 1 and problems[0].startswith("the identity has both a token (token) and AK/SK ("), problems
+    assert problems[0].endswith("give one of them (the identity comes from %s)" % source)
+
+
+def test_with_aksk_project_id_is_the_scope_and_project_name_is_not_used():
+    """module_defaults and the task are merged option by option, so both may be set: AK/SK signs for project_id."""
+    params = {"access_key": "AK", "secret_key": "SK", "project_id": OWNER, "project_name": "eu-de_dr"}
+    connection = resolved(dict(params, region="eu-de"))
+    assert connection.problems() == [] and connection.credential().project_id == OWNER
+
+
+def test_a_password_login_checks_project_name_against_the_token_of_project_id():
+    connection = resolved(dict(RECIPIENT, project_id=DR, region="eu-de"))
+    assert connection.scope_problem({"id": DR, "name": "eu-de_dr"}) is None
+    problem = connection.scope_problem({"id": DR, "name": "eu-de_source"})
+    assert problem.startswith(
+        "project_name 'eu-de_dr' and project_id '%s' (the scope comes from the task's options) " % DR
+    )
+    assert "is for project 'eu-de_source'" in problem
+    assert resolved(dict(RECIPIENT, region="eu-de")).scope_problem({"name": "anything"}) is None
+
+
+LEFTOVERS = {"username": "u", "password": "p", "user_domain_name": "acme", "token": "t", "ak": "AK", "sk": "SK"}
+
+
+@pytest.mark.parametrize(
+    ("auth_type", "kept"),
+    [
+        ("password", {"username", "password", "domain_name"}),
+        ("v3password", {"username", "password", "domain_name"}),
+        ("token", {"token", "domain_name"}),
+        ("v3token", {"token", "domain_name"}),
+        ("aksk", {"access_key", "secret_key", "domain_name"}),
+    ],
+)
+def test_clouds_yaml_auth_type_selects_the_credential_and_leftovers_are_not_used(auth_type, kept):
+    options = cloud_options({"auth_type": auth_type, "auth": dict(LEFTOVERS, project_id=OWNER)})
+    assert set(options) - {"project_id"} == kept
+
+
+def test_an_unknown_auth_type_is_refused():
+    with pytest.raises(CbrConfigError, match="cloud: auth_type 'v3oidcpassword' is not one this collection can use"):
+        cloud_options({"auth_type": "v3oidcpassword", "auth": {"username": "u"}})

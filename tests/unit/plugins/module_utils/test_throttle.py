@@ -362,3 +362,18 @@ def test_no_shared_pace_in_a_directory_others_can_open(tmp_path, monkeypatch):
     assert shared_pace("AK") is not None
     os.chmod(str(tmp_path / ("cloudops.cbr-pace-%d" % os.getuid())), 0o777)
     assert shared_pace("AK") is None
+
+
+def test_a_pace_written_a_moment_later_by_another_fork_still_counts(clock, tmp_path):
+    """Two forks' clock readings interleave: one may read its clock before the other writes a later reading."""
+    later = FakeClock()
+    later.now = clock.now + 0.2
+    (ahead,) = [Throttle(clock=later, shared=SharedPace("AK", str(tmp_path)))]
+    (behind,) = [Throttle(clock=clock, shared=SharedPace("AK", str(tmp_path)))]
+    for _round in range(10):
+        later.sleep(0.05)
+        ticket, _waited = go(ahead, later)
+        ahead.answered(ticket)
+    ahead.refused(ahead.reserve())
+    go(behind, clock)
+    assert behind.rate == ahead.rate is not None

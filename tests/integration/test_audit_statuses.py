@@ -1,0 +1,64 @@
+# Copyright: (c) 2026, cloudops.cbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The sharing audit and answers it cannot read: statuses it does not know, shared entries without an owner."""
+
+import os
+
+import pytest
+
+from demo_ids import DB, DR, GOLDEN, OWNER, WEB, password_auth  # pylint: disable=import-error
+
+PLAYBOOK = os.path.join(os.path.dirname(__file__), "..", "..", "playbooks", "sharing_audit.yml")
+
+
+def odd_statuses(emulator):
+    emulator.seed_member(WEB, DR, status="accepted", vault_id="3a1f0c1e-0000-4000-8000-000000000002")
+    emulator.seed_member(WEB, GOLDEN)
+    emulator.seed_member(DB, DR)
+    emulator.state.members[WEB][GOLDEN]["status"] = None  # left out of the answer, as every null field
+    emulator.state.members[DB][DR]["status"] = "frozen"
+
+
+@pytest.mark.parametrize("cause", ["null", "unknown value"])
+def test_a_member_status_the_audit_does_not_know_is_flagged(emulator, run_module, cause):
+    odd_statuses(emulator)
+    audit = run_module("cbr_shared_backup_info", dict(password_auth(emulator.url, OWNER), names=False))
+    assert audit.get("failed") is not True, audit
+    members = {(b["id"], m["dest_project_id"]): m for b in audit["backups"] for m in b["members"]}
+    odd = (WEB, GOLDEN) if cause == "null" else (DB, DR)
+    assert members[odd]["flags"] == ["unknown_status"]
+    assert members[(WEB, DR)]["flags"] == []
+    assert audit["summary"]["by_status"] == {"pending": 0, "accepted": 1, "rejected": 0, "unknown": 2}
+    assert {(f["backup_id"], f["project_id"]) for f in audit["summary"]["flagged"]} == {(WEB, GOLDEN), (DB, DR)}
+
+
+def test_the_shipped_audit_playbook_fails_on_an_unknown_status(emulator, run_playbook):
+    odd_statuses(emulator)
+    result = run_playbook(
+        PLAYBOOK,
+        extra_vars={"sharing_audit_auth": password_auth(emulator.url, OWNER), "sharing_audit_expected_projects": [DR]},
+    )
+    assert result.rc != 0, result.output
+    assert "unknown_status" in result.stdout and "Nothing flagged." not in result.stdout
+
+
+def test_a_shared_entry_without_an_owner_project_is_flagged_not_a_crash(emulator, run_module):
+    emulator.seed_member(WEB, DR)
+    handler = emulator.emulator.list_backups
+
+    def without_owner(request, pid):
+        status, headers, body = handler(request, pid)
+        for backup in body["backups"]:
+            backup.pop("project_id", None)
+        return status, headers, body
+
+    routes = emulator.emulator.routes
+    index = next(n for n, route in enumerate(routes) if route[2] == handler)
+    routes[index] = (routes[index][0], routes[index][1], without_owner)
+    try:
+        args = dict(password_auth(emulator.url, DR), shared_with_me=True, expected_projects=[OWNER], names=False)
+        audit = run_module("cbr_shared_backup_info", args)
+    finally:
+        routes[index] = (routes[index][0], routes[index][1], handler)
+    assert audit.get("failed") is not True, audit
+    assert [(b["id"], b["project_id"], b["flags"]) for b in audit["backups"]] == [(WEB, None, ["unexpected_project"])]
