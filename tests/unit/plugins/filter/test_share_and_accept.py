@@ -290,3 +290,8 @@ def test_purge_removals_are_in_the_report_and_say_would_in_check_mode():
     assert dict(removal, action="would remove") in report(planned, True)
     assert removal in report(planned, False)
     assert plan(owner(shared), [], [recipient(DR)])["owner_backup_ids"] == []
+
+
+def test_openstack_cloud_option_names_are_known_auth_options():
+    auth = {"access_key": "AK", "secret_key": "SK", "project_id": DR, "region_name": "eu-de", "verify": True}
+    assert input_problems([{"project_id": DR, "auth": auth}], backup_ids=[B1], owner_auth={"api_timeout": 5}) == []
