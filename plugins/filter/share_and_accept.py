@@ -35,7 +35,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._select import (
     time_option_problem,
     utc_now,
 )
-from ansible_collections.cloudops.cbr.plugins.module_utils._sources import AUTH_ARGUMENT_SPEC
+from ansible_collections.cloudops.cbr.plugins.module_utils._sources import AUTH_OPTION_NAMES
 
 CAPACITY_CHECKS = ("fail", "warn")
 # The role's variables: its options (meta/argument_specs.yml) and the fact it publishes. Names that start with
@@ -61,7 +61,7 @@ def _auth_problems(name, auth):
     """A credentials dict's option names: each must be one of the collection's auth options."""
     if not isinstance(auth, dict):
         return []
-    return unknown_names_problems("%s: option" % name, auth, AUTH_ARGUMENT_SPEC)
+    return unknown_names_problems("%s: option" % name, auth, AUTH_OPTION_NAMES)
 
 
 def input_problems(

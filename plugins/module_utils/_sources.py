@@ -47,6 +47,11 @@ AUTH_ARGUMENT_SPEC = dict(
     rate_limit=dict(type="float"),
 )
 
+# Every name an auth option may be given by: the options and their aliases.
+AUTH_OPTION_NAMES = frozenset(
+    list(AUTH_ARGUMENT_SPEC) + [alias for spec in AUTH_ARGUMENT_SPEC.values() for alias in spec.get("aliases", ())]
+)
+
 # Each group is taken whole from the highest level that sets any option of it.
 IDENTITY = (
     "username",

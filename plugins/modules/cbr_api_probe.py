@@ -29,14 +29,16 @@ options:
         C(vault_id)."
       - "Receiving side (O(dest_project_id)'s credentials): V(member_record) reads its own member record;
         V(member_list) lists the backup's members; V(pending_backup_by_id) reads the backup by id while the share
-        is pending; V(shared_list) finds it in the list of backups shared with it and reports which fields the
-        entry has; V(accept) accepts it into O(vault_id) with one raw request, reporting the vault's free space
-        against the backup's C(resource_size) and the answer (which capacity rule applies);
+        is pending; V(member_status_filter) lists the backups shared with it under each C(member_status) and
+        reports whether the pending backup shows under V(pending) only; V(shared_list) finds it in the list of
+        backups shared with it and reports which fields the entry has (C(project_id), the owner, among them);
+        V(accept) accepts it into O(vault_id) with one raw request, reporting the vault's free space against the
+        backup's C(resource_size) and the answer (which capacity rule applies);
         V(accepted_vault_id) reads the backup after accepting and reports which vault C(vault_id) names."
     type: str
     required: true
-    choices: [accept, accepted_vault_id, add_member, duplicate_add, member_list, member_record, owner_member,
-              pending_backup_by_id, shared_list]
+    choices: [accept, accepted_vault_id, add_member, duplicate_add, member_list, member_record, member_status_filter,
+              owner_member, pending_backup_by_id, shared_list]
   backup_id:
     description:
       - The backup to probe with, a UUID. Use a small server backup you may share.
@@ -96,6 +98,10 @@ observation:
       description: The unconfirmed point the probe settles, with its section of the project's API notes.
       type: str
       sample: "Can the receiving project read its own member record? (docs/api_notes.md §recipient.reads)"
+    host:
+      description: The endpoint host the request went to (never a credential).
+      type: str
+      sample: cbr.eu-de.otc.t-systems.com
     request:
       description: The request, as method and path without the host (no query secrets, no headers).
       type: str
@@ -125,6 +131,8 @@ observation:
       type: dict
 """
 
+from urllib.parse import urlsplit
+
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, uuid_problem
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
@@ -140,6 +148,8 @@ QUESTIONS = {
     "member_list": "Can the receiving project list the backup's members? (docs/api_notes.md §recipient.reads)",
     "pending_backup_by_id": "Can the receiving project read a pending shared backup by id? "
     "(docs/api_notes.md §recipient.reads)",
+    "member_status_filter": "Does the shared list's member_status filter match exactly: is the pending backup listed "
+    "under pending and not under accepted or rejected? (docs/api_notes.md §backups.member_status)",
     "shared_list": "Does the list of backups shared with the receiving project show the pending backup, and with "
     "which fields? (docs/api_notes.md §recipient.reads)",
     "accept": "Which capacity rule applies when accepting: resource_size or something smaller? "
@@ -179,6 +189,7 @@ class ApiProbe(CbrModule):
         url = self.client.url(*segments)
         seen = dict(
             request="%s /%s" % (method, url.split("://", 1)[-1].split("/", 1)[-1]),
+            host=urlsplit(url).hostname,  # the endpoint host this probe talked to (never a credential)
             http_status=None,
             error_code=None,
             error_msg=None,
@@ -276,6 +287,22 @@ class ApiProbe(CbrModule):
         seen, answer = self.send("GET", ("backups",), params={"own_type": "shared", "member_status": member_status})
         entries = [b for b in (answer or {}).get("backups") or [] if b.get("id") == self.params["backup_id"]]
         return seen, answer, (entries[0] if entries else None)
+
+    def probe_member_status_filter(self):
+        listed = {}
+        for status in ("pending", "accepted", "rejected"):
+            seen, answer, entry = self.shared_entry(status)
+            if answer is None:
+                return seen, "the list of shared backups was refused (%s)" % self.refusal(seen), {}
+            listed[status] = entry is not None
+        others = [status for status in ("accepted", "rejected") if listed[status]]
+        if others:
+            finding = "no: the pending backup is also listed under %s (a loose filter)" % ", ".join(others)
+        elif not listed["pending"]:
+            finding = "no: the pending backup is not listed under pending"
+        else:
+            finding = "yes: listed under pending only"
+        return seen, finding, dict(listed_under=sorted(status for status, found in listed.items() if found))
 
     def probe_shared_list(self):
         seen, answer, entry = self.shared_entry("pending")

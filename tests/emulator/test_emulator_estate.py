@@ -4,8 +4,14 @@
 project- and domain-scoped tokens, GET /v3/auth/projects, and one rate limit per identity over every address.
 Plain HTTP and the official SDKs (huaweicloudsdkiam, the huaweicloudsdkcore signer)."""
 
+import huaweicloudsdkiam.v3 as iam_sdk
 import pytest
 import requests
+from huaweicloudsdkcore.auth.credentials import BasicCredentials, GlobalCredentials
+from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+from huaweicloudsdkcore.http.http_config import HttpConfig
+from huaweicloudsdkcore.sdk_request import SdkRequest
+from huaweicloudsdkcore.signer.signer import Signer
 
 import cbr_emulator  # pylint: disable=import-error
 from estate_ids import (  # pylint: disable=import-error
@@ -22,16 +28,6 @@ from estate_ids import (  # pylint: disable=import-error
     WEB_NL_01,
     password_login,
 )
-
-sdk_core = pytest.importorskip("huaweicloudsdkcore", reason="huaweicloudsdkcore is in .ci/requirements.txt")
-iam_sdk = pytest.importorskip("huaweicloudsdkiam.v3", reason="huaweicloudsdkiam is in .ci/requirements.txt")
-
-# pylint: disable=wrong-import-position,wrong-import-order
-from huaweicloudsdkcore.auth.credentials import BasicCredentials, GlobalCredentials  # noqa: E402
-from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException  # noqa: E402
-from huaweicloudsdkcore.http.http_config import HttpConfig  # noqa: E402
-from huaweicloudsdkcore.sdk_request import SdkRequest  # noqa: E402
-from huaweicloudsdkcore.signer.signer import Signer  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -3,17 +3,13 @@
 """The emulator against the official client: huaweicloudsdkcbr 3.1.219 signs with AK/SK, sends its own
 requests and parses the answers into its models. Nothing here uses the collection's code."""
 
+import huaweicloudsdkcbr.v1 as cbr_sdk
 import pytest
+from huaweicloudsdkcore.auth.credentials import BasicCredentials
+from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+from huaweicloudsdkcore.http.http_config import HttpConfig
 
 from demo_ids import DB, DR, DR_VAULT, GOLDEN, OWNER, WEB  # pylint: disable=import-error
-
-sdk_core = pytest.importorskip("huaweicloudsdkcore", reason="huaweicloudsdkcore is in .ci/requirements.txt")
-cbr_sdk = pytest.importorskip("huaweicloudsdkcbr.v1", reason="huaweicloudsdkcbr is in .ci/requirements.txt")
-
-# pylint: disable=wrong-import-position,wrong-import-order
-from huaweicloudsdkcore.auth.credentials import BasicCredentials  # noqa: E402
-from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException  # noqa: E402
-from huaweicloudsdkcore.http.http_config import HttpConfig  # noqa: E402
 
 ACCESS_KEYS = {
     OWNER: ("AKSOURCE0000000000001", "source-secret-key-0001"),

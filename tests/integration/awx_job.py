@@ -160,6 +160,18 @@ SURVEY_SCHEMA = {
 }
 
 
+def injected_identity(url):
+    """The environment a CBR credential injects for the demo fixture's source user, with where IAM and CBR are (the
+    emulator at url) and no scope: each project host names its own."""
+    return {
+        "OS_AUTH_URL": url + "/v3",
+        "OS_USERNAME": "ops-source",
+        "OS_PASSWORD": "source-pass",
+        "OS_USER_DOMAIN_NAME": "acme",
+        "OS_CBR_ENDPOINT_OVERRIDE": url,
+    }
+
+
 def load_yaml(path):
     with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
@@ -350,19 +362,46 @@ def clean_environment():
     return env
 
 
+def inventory_slice(script_data, number, count):
+    """The inventory AWX gives slice `number` (1-based) of `count` (Inventory.get_script_data): the hosts sorted by
+    name, every count-th from number - 1; the groups with only those hosts; the inventory's variables (`all`) whole."""
+    hostvars = script_data["_meta"]["hostvars"]
+    hosts = sorted(hostvars)[number - 1 :: count]
+    data = {
+        "all": dict(script_data.get("all", {}), hosts=[h for h in script_data["all"].get("hosts", []) if h in hosts])
+    }
+    for group, members in script_data.items():
+        if group not in ("all", "_meta"):
+            data[group] = dict(members, hosts=[h for h in members.get("hosts", []) if h in hosts])
+    data["_meta"] = {"hostvars": dict((host, hostvars[host]) for host in hosts)}
+    return data
+
+
+def _inventory_script(script_data):
+    """An executable inventory as AWX writes it into the private data directory: a script printing the JSON."""
+    return "#!%s\nprint(%r)\n" % (sys.executable, json.dumps(script_data))
+
+
 class AwxJob:
     """A private data directory as AWX lays it out for one job, and the runs made from it."""
 
-    def __init__(self, root, collections_dir, playbook, envvars, extravars):
+    def __init__(self, root, collections_dir, playbook, envvars, extravars, inventory=None):
         self.root = str(root)
         self.playbook = playbook
         # The AWX project: playbooks that import the collection's own, and collections/requirements.yml.
         shutil.copytree(os.path.join(AWX_DIR, "project"), os.path.join(self.root, "project"))
         os.symlink(collections_dir, os.path.join(self.root, "requirements_collections"))
         os.makedirs(os.path.join(self.root, "inventory"), exist_ok=True)
-        # The job template's inventory: localhost, run with the execution environment's Python.
-        with open(os.path.join(self.root, "inventory", "hosts"), "w", encoding="utf-8") as out:
-            out.write("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
+        # The job template's inventory: localhost, run with the execution environment's Python; or the inventory
+        # script AWX writes for an inventory (script data as Inventory.get_script_data gives it, maybe a slice).
+        inventory_path = os.path.join(self.root, "inventory", "hosts")
+        with open(inventory_path, "w", encoding="utf-8") as out:
+            if inventory is None:
+                out.write("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
+            else:
+                out.write(_inventory_script(inventory))
+        if inventory is not None:
+            os.chmod(inventory_path, stat.S_IRWXU)
         envvars = dict(
             envvars,
             ANSIBLE_COLLECTIONS_PATH=os.path.join(self.root, "requirements_collections"),
@@ -431,6 +470,21 @@ def rst_code_blocks(path):
 def events(runner, name=None):
     """The runner's job events, only those of this event name when given."""
     return [event for event in runner.events if name is None or event["event"] == name]
+
+
+def artifacts(runner):
+    """What set_stats published in a run: the job's artifacts, as AWX keeps them."""
+    [stats] = events(runner, "playbook_on_stats")
+    return stats["event_data"].get("artifact_data") or {}
+
+
+def workflow_artifacts(runners):
+    """The artifacts a workflow node passes on after a sliced job (WorkflowJob._combined_artifacts): every slice's,
+    merged key by key in slice order, a later slice's value replacing an earlier one's."""
+    combined = {}
+    for runner in runners:
+        combined.update(artifacts(runner))
+    return combined
 
 
 def task_results(runner, task_name):

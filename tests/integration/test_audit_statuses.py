@@ -62,3 +62,16 @@ def test_a_shared_entry_without_an_owner_project_is_flagged_not_a_crash(emulator
         routes[index] = (routes[index][0], routes[index][1], handler)
     assert audit.get("failed") is not True, audit
     assert [(b["id"], b["project_id"], b["flags"]) for b in audit["backups"]] == [(WEB, None, ["unexpected_project"])]
+
+
+@pytest.mark.parametrize("loose, finding", [(False, "yes: listed under pending only"), (True, "no: the pending")])
+def test_the_probe_tells_a_loose_member_status_filter_and_names_the_host(emulator, run_module, loose, finding):
+    emulator.seed_member(WEB, DR)
+    emulator.set_switches(loose_member_status=loose)
+    result = run_module(
+        "cbr_api_probe", dict(password_auth(emulator.url, DR), probe="member_status_filter", backup_id=WEB)
+    )
+    observation = result["observation"]
+    assert observation["finding"].startswith(finding), observation
+    assert observation["host"] == "127.0.0.1"
+    assert emulator.writes() == []

@@ -59,7 +59,13 @@ def test_the_kit_reports_what_each_profile_does(emulator, run_kit):
     assert strict_run.rc == 0, strict_run.output[-3000:]
     assert lenient_run.rc == 0, lenient_run.output[-3000:]
     s, l_ = findings(strict), findings(lenient)
-    assert len(s) == len(l_) == 9
+    assert len(s) == len(l_) == 10
+    assert (
+        s["member_status_filter"]["finding"]
+        == l_["member_status_filter"]["finding"]
+        == ("yes: listed under pending only")
+    )
+    assert {o["host"] for o in s.values()} == {"127.0.0.1"}  # the report names the hosts it talked to
     # Where the profiles differ (tests/emulator/cbr_emu/profiles.py), so do the reports.
     assert s["member_record"]["finding"].startswith("no:") and l_["member_record"]["finding"].startswith("yes:")
     assert s["pending_backup_by_id"]["finding"].startswith("no:")

@@ -355,3 +355,8 @@ def test_the_report_adds_the_owner_tasks_further_removals_with_their_reasons_onc
         (B2, DR, None),
     ]
     assert removed[1]["reason"] == "its backup is no longer selected"
+
+
+def test_openstack_cloud_option_names_are_known_auth_options():
+    auth = {"access_key": "AK", "secret_key": "SK", "project_id": DR, "region_name": "eu-de", "verify": True}
+    assert input_problems([{"project_id": DR, "auth": auth}], backup_ids=[B1], owner_auth={"api_timeout": 5}) == []
