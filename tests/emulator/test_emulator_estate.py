@@ -171,7 +171,7 @@ def test_a_user_with_one_role_lists_one_project_and_logs_in_nowhere_else(estate)
 
 def test_one_users_aksk_acts_in_each_of_its_projects_in_its_region(estate):
     for name in ("eu-de_prod", "eu-nl_web"):
-        region = name.split("_")[0]
+        region = name.split("_", maxsplit=1)[0]
         url, headers = signed(estate, region, "/v3/%s/backups" % ACME[name], ACME[name])
         assert requests.get(url, headers=headers, timeout=5).status_code == 200
     # A project of another account, the X-Project-Id of another project, another region: refused.
