@@ -19,7 +19,6 @@ from estate_ids import (  # pylint: disable=import-error
     ACME_DOMAIN,
     APP_01,
     DR_OPS,
-    ESTATE_FIXTURE,
     ESTATE_OPS,
     GLOBEX,
     GLOBEX_OPS,
@@ -27,22 +26,8 @@ from estate_ids import (  # pylint: disable=import-error
     WEB_01,
     WEB_NL_01,
     password_login,
+    region_url,
 )
-
-
-@pytest.fixture(scope="module")
-def estate_server(start_emulator):
-    return start_emulator(cbr_emulator.load_fixture(ESTATE_FIXTURE))
-
-
-@pytest.fixture
-def estate(estate_server):
-    estate_server.restore_defaults()
-    return estate_server
-
-
-def region_url(estate, region, listener="main"):
-    return estate.emulator.url_of(region, listener)
 
 
 def token(estate, region, user, scope):
