@@ -215,6 +215,21 @@ class Trap:
         self.server.server_close()
 
 
+@pytest.fixture(scope="module")
+def estate_server(start_emulator):
+    """The estate fixture's emulator (12 projects, 2 regions, 2 accounts), one per test module."""
+    from estate_ids import ESTATE_FIXTURE  # pylint: disable=import-error,import-outside-toplevel
+
+    return start_emulator(cbr_emulator.load_fixture(ESTATE_FIXTURE))
+
+
+@pytest.fixture
+def estate(estate_server):
+    """The estate emulator, reset to its fixture before each test."""
+    estate_server.restore_defaults()
+    return estate_server
+
+
 @pytest.fixture
 def trap():
     """A Trap (another address): what reached it is in trap.received."""

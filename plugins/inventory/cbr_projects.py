@@ -19,7 +19,7 @@ description:
     (V(domain_acme)), and in any group that O(groups) and O(keyed_groups) make.
   - The configuration file's name must end with C(cbr_projects.yml) or C(cbr_projects.yaml).
 author:
-  - cloudops.cbr contributors
+  - cloudops.cbr maintainers (@cloudops)
 requirements:
   - python >= 3.9
   - requests

@@ -169,6 +169,14 @@ options:
       limit:
         description: At most this many backups.
         type: int
+      image_types:
+        description:
+          - Which kinds of entries to select, as in M(cloudops.cbr.cbr_backup_info). V(backup) are backups made in
+            this region; V(replication) are copies replicated from another region.
+        type: list
+        elements: str
+        choices: [backup, replication]
+        default: [backup]
   rolling_window:
     description:
       - "Owner side, with O(selection) and O(state=present). Exactly the selected backups are shared with

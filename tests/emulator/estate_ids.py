@@ -52,3 +52,8 @@ def password_login(user, domain, password, scope):
             "scope": scope,
         }
     }
+
+
+def region_url(estate, region, listener="main"):
+    """The base URL of a region's listener (main or vbs) on a running estate emulator."""
+    return estate.emulator.url_of(region, listener)

@@ -19,7 +19,6 @@ from estate_ids import (  # pylint: disable=import-error
     ACME_DOMAIN,
     APP_01,
     DR_OPS,
-    ESTATE_FIXTURE,
     ESTATE_OPS,
     GLOBEX,
     GLOBEX_OPS,
@@ -27,22 +26,8 @@ from estate_ids import (  # pylint: disable=import-error
     WEB_01,
     WEB_NL_01,
     password_login,
+    region_url,
 )
-
-
-@pytest.fixture(scope="module")
-def estate_server(start_emulator):
-    return start_emulator(cbr_emulator.load_fixture(ESTATE_FIXTURE))
-
-
-@pytest.fixture
-def estate(estate_server):
-    estate_server.restore_defaults()
-    return estate_server
-
-
-def region_url(estate, region, listener="main"):
-    return estate.emulator.url_of(region, listener)
 
 
 def token(estate, region, user, scope):
@@ -171,7 +156,7 @@ def test_a_user_with_one_role_lists_one_project_and_logs_in_nowhere_else(estate)
 
 def test_one_users_aksk_acts_in_each_of_its_projects_in_its_region(estate):
     for name in ("eu-de_prod", "eu-nl_web"):
-        region = name.split("_")[0]
+        region = name.split("_", maxsplit=1)[0]
         url, headers = signed(estate, region, "/v3/%s/backups" % ACME[name], ACME[name])
         assert requests.get(url, headers=headers, timeout=5).status_code == 200
     # A project of another account, the X-Project-Id of another project, another region: refused.

@@ -14,7 +14,6 @@ import awx_job  # pylint: disable=import-error
 import pytest
 import yaml
 
-import cbr_emulator  # pylint: disable=import-error
 from demo_ids import CUSTOMER, DB, DR, DR_VAULT, GOLDEN, OWNER, USERS, WEB, password_auth  # pylint: disable=import-error
 from estate_ids import (  # pylint: disable=import-error
     ACME,
@@ -23,7 +22,6 @@ from estate_ids import (  # pylint: disable=import-error
     CRM_02,
     DB_01,
     DB_NL_01,
-    ESTATE_FIXTURE,
     ESTATE_OPS,
     GLOBEX,
     GLOBEX_OPS,
@@ -206,11 +204,6 @@ def test_share_and_accept_over_a_project_host_acts_for_the_host_project(emulator
 
 
 # -- 12 projects of two accounts in two regions, from the cbr_projects inventory plugin
-
-
-@pytest.fixture(scope="module")
-def estate_server(start_emulator):
-    return start_emulator(cbr_emulator.load_fixture(ESTATE_FIXTURE))
 
 
 def two_account_inventory(tmp_path, estate):

@@ -12,27 +12,11 @@ import sys
 import pytest
 import yaml
 
-import cbr_emulator  # pylint: disable=import-error
-from estate_ids import ACME, ACME_DOMAIN, ESTATE_FIXTURE, ESTATE_OPS, GLOBEX, GLOBEX_OPS  # pylint: disable=import-error
+from estate_ids import ACME, ACME_DOMAIN, ESTATE_OPS, GLOBEX, GLOBEX_OPS, region_url  # pylint: disable=import-error
 from runners import project_hosts_play, run_inventory, run_playbook  # pylint: disable=import-error
 
 SECRETS = ("estate-pass", ESTATE_OPS[3], "globex-pass", GLOBEX_OPS[3])
 ACME_HOSTS = sorted(ACME)
-
-
-@pytest.fixture(scope="module")
-def estate_server(start_emulator):
-    return start_emulator(cbr_emulator.load_fixture(ESTATE_FIXTURE))
-
-
-@pytest.fixture
-def estate(estate_server):
-    estate_server.restore_defaults()
-    return estate_server
-
-
-def region_url(estate, region, listener="main"):
-    return estate.emulator.url_of(region, listener)
 
 
 def password_options(estate):

@@ -128,7 +128,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.end_headers()
                 self.wfile.write(b'{"padding": "')
                 block = b"x" * 65536
-                for _ in range(size // len(block)):
+                for _block_number in range(size // len(block)):
                     self.wfile.write(block)
                 return self.wfile.write(b'"}')
             self.send_header("Content-Length", str(len(payload)))

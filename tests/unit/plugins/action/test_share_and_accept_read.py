@@ -94,7 +94,7 @@ def test_recipients_are_read_at_once_each_with_its_own_credentials(monkeypatch):
     outcomes = read_recipients(recipients, dict(params(), vaults=True, workers=8))
     assert [read["item"] for read, _failure in outcomes] == [{"project_id": DR}, {"project_id": GOLDEN}]
     assert sorted(a["username"] for a in seen) == ["dr", "golden"]
-    assert all(read["auth"]["username"] == r["auth"]["username"] for (read, _), r in zip(outcomes, recipients))
+    assert all(read["auth"]["username"] == r["auth"]["username"] for (read, _error), r in zip(outcomes, recipients))
 
 
 def test_every_recipient_that_cannot_be_read_is_named_with_the_first_api_facts(monkeypatch):

@@ -154,7 +154,7 @@ def test_the_estate_page_shows_owners_estate_shares_and_every_project():
     page = sharing_audit_html(sharing_audit_estate(estate_audits(), ESTATE))
     parser = Parser()
     parser.feed(page)
-    assert [cell for cell in parser.rows["matrix"][0]][:3] == ["Owner", "Backup", "Vault"]
+    assert list(parser.rows["matrix"][0])[:3] == ["Owner", "Backup", "Vault"]
     assert {row[0] for row in parser.rows["projects"][1:]} == {SOURCE, DR, WEB_PROJECT, STRANGER}
     assert 'data-within-estate="yes"' in page and 'data-flags="pending_too_long unexpected_project"' in page
     facts = dict((row[0], row[1]) for row in parser.rows["summary"])

@@ -65,7 +65,7 @@ def test_every_removal_says_why():
 
 
 def test_purge_with_an_empty_list_removes_every_member():
-    change, _ = members_change([member(DR), member(GOLDEN)], request(purge=True))
+    change = members_change([member(DR), member(GOLDEN)], request(purge=True))[0]
     assert change.to_remove == [DR, GOLDEN] and change.after == []
 
 

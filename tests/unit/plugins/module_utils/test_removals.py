@@ -59,13 +59,13 @@ def test_an_unreadable_created_at_is_age_unknown_never_young():
 
 
 def test_member_flags_put_unexpected_project_first():
-    expired, _ = age_cutoffs("30d", None, NOW)
+    expired = age_cutoffs("30d", None, NOW)[0]
     assert member_flags(member(CUSTOMER, days=40), {DR}, None, expired) == ["unexpected_project", "expired"]
     assert member_flags(member(CUSTOMER, days=40), None, None, None) == []
 
 
 def test_outside_the_window_every_member_of_the_projects_goes_with_its_reasons():
-    expired, _ = age_cutoffs("30d", None, NOW)
+    expired = age_cutoffs("30d", None, NOW)[0]
     members = [member(DR, days=40), member(GOLDEN, days=1), member(CUSTOMER, days=90)]
     removals, problems = owner_removals("b1", members, [DR, GOLDEN], False, expired, None)
     assert problems == []
@@ -84,16 +84,16 @@ def test_inside_the_window_an_expired_share_is_a_problem_not_a_removal():
 
 
 def test_state_absent_with_an_age_removes_only_the_old_members():
-    _, pending = age_cutoffs(None, "2d", NOW)
+    pending = age_cutoffs(None, "2d", NOW)[1]
     members = [member(DR, "pending", days=3), member(GOLDEN, "pending", days=1), member(DR + "x", "pending", days=9)]
     removals, problems = owner_removals("b1", members, [DR, GOLDEN], None, None, pending)
     assert problems == [] and [(r.project_id, r.reasons) for r in removals] == [(DR, ["pending_too_long"])]
-    everything, _ = owner_removals("b1", members, [DR, GOLDEN], None)
+    everything = owner_removals("b1", members, [DR, GOLDEN], None)[0]
     assert [r.project_id for r in everything] == [DR, GOLDEN]
 
 
 def test_an_unknown_age_stops_a_removal_decided_by_age():
-    expired, _ = age_cutoffs("30d", None, NOW)
+    expired = age_cutoffs("30d", None, NOW)[0]
     removals, problems = owner_removals("b1", [member(DR, created_at="?")], [DR], None, expired, None)
     assert removals == [] and "age is unknown" in problems[0]
 

@@ -376,4 +376,5 @@ def test_a_pace_written_a_moment_later_by_another_fork_still_counts(clock, tmp_p
         ahead.answered(ticket)
     ahead.refused(ahead.reserve())
     go(behind, clock)
-    assert behind.rate == ahead.rate is not None
+    assert behind.rate is not None
+    assert behind.rate == ahead.rate
