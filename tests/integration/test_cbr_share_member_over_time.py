@@ -73,7 +73,9 @@ def test_rolling_window_keeps_exactly_the_newest_three_shared_night_after_night(
     planned = [b for b in plan["backups"] if b["removed"]]
     assert sorted(b["backup_id"] for b in planned) == fell_out and all(b["removed"] == [DR] for b in planned)
     assert planned[0]["removals"][0]["reason"].startswith("its backup is no longer among the selected backups")
-    assert plan["diff"]["after"][fell_out[0]] == {"dest_project_ids": []}
+    only_dr = seven_nights[SERVERS[1]][-1]  # the oldest of server 0 is also shared with GOLDEN
+    assert plan["diff"]["after"][only_dr] == {"dest_project_ids": []}
+    assert plan["diff"]["after"][seven_nights[SERVERS[0]][-1]] == {"dest_project_ids": [GOLDEN]}
 
     done = share(**WINDOW)
     assert sorted(writes(emulator)) == [("DELETE", b, DR) for b in fell_out]
