@@ -11,7 +11,8 @@ description:
   - The credential comes from the same options and sources as the modules' (the options below, O(cloud) and
     C(clouds.yaml), the E(OS_*), E(HW_*) and E(HUAWEICLOUD_SDK_*) environment variables), each group whole from
     one level. A password logs in scoped to O(project_id) or O(project_name) if one is set, else to its account
-    (domain); a token or an AK/SK asks IAM with itself.
+    (domain); a token or an AK/SK asks IAM with itself. A token is sent only to O(auth_url), which it then
+    requires (the IAM that issued it is unknown, and no other host gets it).
   - Each host runs on the controller (C(ansible_connection=local), the controller's Python) and says in its host
     variables what the modules need to act in its project (see the notes). No secret is ever put into a host
     variable or the cache; a play gives the modules their identity the way it gives it to any task.

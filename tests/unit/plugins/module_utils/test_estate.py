@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._connection import resolve
 from ansible_collections.cloudops.cbr.plugins.module_utils._estate import location, project_region, reachable
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrConfigError
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import ApiSession, CbrConfigError
 
 CATALOG = [
     {
@@ -68,6 +68,15 @@ def test_options_that_cannot_list_projects_fail_before_any_request(options, mess
     with pytest.raises(CbrConfigError) as failure:
         reachable(connection(**options))
     assert message in str(failure.value)
+
+
+def test_a_token_without_auth_url_is_sent_to_no_preset_iam(monkeypatch):
+    sent = []
+    monkeypatch.setattr(ApiSession, "call", lambda *args, **kwargs: sent.append(args))
+    with pytest.raises(CbrConfigError) as failure:
+        reachable(resolve({"token": "a-token", "region": "eu-de"}, {}))
+    assert "auth_url is required with a token" in str(failure.value)
+    assert not sent
 
 
 def test_a_password_without_a_project_needs_none_to_list_but_one_to_act():
