@@ -16,7 +16,12 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
 )
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrNotFound, map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._removals import age_cutoffs, member_flags
-from ansible_collections.cloudops.cbr.plugins.module_utils._select import parse_age, time_option_problem, utc_now
+from ansible_collections.cloudops.cbr.plugins.module_utils._select import (
+    has_name,
+    parse_age,
+    time_option_problem,
+    utc_now,
+)
 
 BACKUP_FIELDS = ("id", "name", "project_id", "vault_id", "resource_type", "status")
 AUDIT_ARGUMENT_SPEC = dict(
@@ -61,6 +66,7 @@ def audit_own_backups(client, params, member_status=None, on_read_error="fail"):
     backups = [
         dict((k, b.get(k)) for k in BACKUP_FIELDS)
         for b in client.list_backups({"vault_id": params["vault_id"], "name": params["name"]})
+        if has_name(b, params["name"])
     ]
 
     def read_members(backup):

@@ -150,15 +150,30 @@ def api_filters(params, window):
     }
 
 
-def _matches(backup, params, window):
+def has_name(backup, name):
+    """Whether the backup has exactly this name (None: any name). The API's name filter may match loosely
+    (docs/api_notes.md §backups), so every list that sends it checks it again here."""
+    return name is None or backup.get("name") == name
+
+
+def created_in_window(backup, window):
+    """Whether created_at lies in the (after, before) window, both bounds included, to the second (None: open)."""
     start, end = window
+    if not (start or end):
+        return True
+    created = parse_created_at(backup.get("created_at"))
+    return created is not None and not ((start and created < start) or (end and created > end))
+
+
+def _matches(backup, params, window):
     exact = (
         ("vault_id", "vault_id"),
-        ("name", "name"),
         ("resource_type", "resource_type"),
         ("resource_name", "resource_name"),
     )
     if any(params[option] is not None and backup.get(field) != params[option] for option, field in exact):
+        return False
+    if not has_name(backup, params["name"]):
         return False
     if params["status"] and backup.get("status") not in params["status"]:
         return False
@@ -168,11 +183,7 @@ def _matches(backup, params, window):
     # §backups); an entry without image_type is a backup.
     if backup.get("image_type", "backup") not in params["image_types"]:
         return False
-    if start or end:
-        created = parse_created_at(backup.get("created_at"))
-        if created is None or (start and created < start) or (end and created > end):
-            return False
-    return True
+    return created_in_window(backup, window)
 
 
 def newest_per_resource(backups, count):

@@ -9,7 +9,7 @@ short_description: Audit who can see which CBR backup, for a whole project, in o
 version_added: 0.1.0
 description:
   - "Owner view (default): every backup of the project (every page of the backup list, optionally only one vault
-    or names containing a text), each with its share members. The members of the backups are read concurrently
+    or one backup name), each with its share members. The members of the backups are read concurrently
     by O(workers) threads over one connection pool, so the wall time grows with the number of backups divided
     by O(workers)."
   - "Receiver view (O(shared_with_me=true)): the backups other projects shared with this project, with the
@@ -38,8 +38,9 @@ options:
     type: str
   name:
     description:
-      - Only backups with this name. The CBR API documents the filter as the backup name, without saying that it
-        matches part of a name, so give the exact name.
+      - Only backups with exactly this name (both views). The name goes to the API as its filter and is checked
+        again here: the API does not document whether its filter matches exactly, and a looser match adds no
+        backup to the audit.
     type: str
   member_status:
     description:
@@ -226,6 +227,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._audit import (
     audit_problems,
 )
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
+from ansible_collections.cloudops.cbr.plugins.module_utils._select import has_name
 
 
 def visible_names(client, auth_url):
@@ -333,9 +335,10 @@ class SharedBackupInfo(CbrModule):
         backups = []
         # The backup list says nothing of the share's status: ask once per status (docs/api_notes.md §backups).
         for status in [params["member_status"]] if params["member_status"] else MEMBER_STATUSES:
-            for backup in client.list_backups(
+            listed = client.list_backups(
                 {"own_type": "shared", "member_status": status, "vault_id": params["vault_id"], "name": params["name"]}
-            ):
+            )
+            for backup in (b for b in listed if has_name(b, params["name"])):
                 entry = dict((k, backup.get(k)) for k in BACKUP_FIELDS)
                 # An entry without project_id names no owner: it is not an expected one (and no KeyError).
                 owner = backup.get("project_id")

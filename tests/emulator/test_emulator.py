@@ -788,6 +788,32 @@ def test_strict_recipient_sees_a_shared_backup_by_id_only_after_accepting(emulat
     )
 
 
+@pytest.mark.parametrize(
+    "profile, found",
+    [
+        ("strict", {"web-01-daily": True, "web-01": True, "WEB-01-DAILY": True, "window": True, "after": True}),
+        ("lenient", {"web-01-daily": True, "web-01": False, "WEB-01-DAILY": False, "window": True, "after": False}),
+    ],
+)
+def test_the_backup_list_name_and_time_filters_follow_the_profile(emulator, owner, profile, found):
+    # WEB is web-01-daily, created at the fixture's default 2026-11-01T02:00:00.000+00:00.
+    emulator.set_profile(profile)
+    queries = {
+        "web-01-daily": {"name": "web-01-daily"},
+        "web-01": {"name": "web-01"},
+        "WEB-01-DAILY": {"name": "WEB-01-DAILY"},
+        "window": {"start_time": "2026-11-01T02:00:00Z", "end_time": "2026-11-01T02:00:00Z"},
+        "after": {"start_time": "2026-11-01T02:00:01Z"},
+    }
+    listed = {}
+    for label, query in queries.items():
+        answer = owner("GET", owner.base + "/backups", params=query).json()
+        listed[label] = WEB in [b["id"] for b in answer["backups"]]
+    assert listed == found
+    bad = owner("GET", owner.base + "/backups", params={"start_time": "yesterday"})
+    assert (bad.status_code, error_code(bad)) == (400, "BackupService.9900")
+
+
 def test_lenient_lets_disk_and_encrypted_backups_be_shared(emulator, owner):
     emulator.set_profile("lenient")
     assert owner.add(DISK_BACKUP, CUSTOMER).status_code == 200

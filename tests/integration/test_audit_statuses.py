@@ -75,3 +75,24 @@ def test_the_probe_tells_a_loose_member_status_filter_and_names_the_host(emulato
     assert observation["finding"].startswith(finding), observation
     assert observation["host"] == "127.0.0.1"
     assert emulator.writes() == []
+
+
+@pytest.mark.parametrize("profile", ["strict", "lenient"])
+def test_the_audit_keeps_only_the_exact_name_whatever_the_api_matches(emulator, run_module, profile):
+    # Strict matches names loosely (any case, any part): "web-01-daily" also finds "Web-01-Daily-copy".
+    emulator.set_profile(profile)
+    copy = emulator.add_backup(OWNER, name="Web-01-Daily-copy", vault_id="3a1f0c1e-0000-4000-8000-000000000001")["id"]
+    for backup in (WEB, copy):
+        emulator.seed_member(backup, DR)
+    views = {
+        "owner": password_auth(emulator.url, OWNER),
+        "receiver": dict(password_auth(emulator.url, DR), shared_with_me=True),
+    }
+    for view, args in views.items():
+        everything = run_module("cbr_shared_backup_info", dict(args, names=False))
+        assert sorted(b["id"] for b in everything["backups"] if b["id"] in (WEB, copy)) == sorted([WEB, copy]), view
+        emulator.clear_log()
+        audit = run_module("cbr_shared_backup_info", dict(args, names=False, name="web-01-daily"))
+        assert [b["id"] for b in audit["backups"]] == [WEB], (view, audit)
+        lists = [e for e in emulator.requests() if e["path"].endswith("/backups")]
+        assert lists and all(e["query"]["name"] == "web-01-daily" for e in lists)

@@ -5,7 +5,17 @@
 import re
 
 from .state import DEFAULT_BACKUP_CREATED_AT
-from .wire import MAIN, ApiError, api_timestamp, cbr_error, positive_int, route, utcnow, without_nulls
+from .wire import (
+    MAIN,
+    ApiError,
+    api_timestamp,
+    cbr_error,
+    parse_api_timestamp,
+    positive_int,
+    route,
+    utcnow,
+    without_nulls,
+)
 
 SERVER_PROVIDER_ID = "0daac4c5-6707-4851-97ba-169e36266b66"
 PROVIDER_IDS = {
@@ -93,6 +103,7 @@ class CbrMixin:
         member_status = request.arg("member_status")
         loose_status = self.switch("loose_member_status")
         statuses = request.query.get("status")
+        window = [self._time_arg(request, name) for name in ("start_time", "end_time")]
         with self.state.lock:
             selected = []
             for backup in self.state.backups.values():
@@ -114,7 +125,9 @@ class CbrMixin:
                     continue
                 if request.arg("vault_id") and backup.get("vault_id") != request.arg("vault_id"):
                     continue
-                if request.arg("name") and request.arg("name") not in backup.get("name", ""):
+                if not self._name_matches(request.arg("name"), backup.get("name", "")):
+                    continue
+                if not self._created_in_window(backup, window):
                     continue
                 if request.arg("resource_type") and backup.get("resource_type") != request.arg("resource_type"):
                     continue
@@ -134,6 +147,33 @@ class CbrMixin:
             if self.switch("backup_created_per_page") and own_type != "shared":
                 self._create_backup_now(pid)
         return 200, {}, {"backups": page, "count": len(selected), "offset": offset, "limit": limit}
+
+    def _name_matches(self, wanted, name):
+        """The list's name filter as the profile reads it (UNCONFIRMED["backup_list_name_filter"])."""
+        if not wanted:
+            return True
+        if self.reading("backup_list_name_filter") == "exact":
+            return wanted == name
+        return wanted.lower() in name.lower()
+
+    @staticmethod
+    def _time_arg(request, name):
+        """start_time / end_time as an aware datetime (the documented form 2018-02-01T12:00:00Z), or None."""
+        value = request.arg(name)
+        if value is None:
+            return None
+        try:
+            return parse_api_timestamp(value)
+        except ValueError:
+            raise cbr_error("9900", "Invalid %s: %s." % (name, value)) from None
+
+    def _created_in_window(self, backup, window):
+        """The list's start_time / end_time as the profile reads them (UNCONFIRMED["backup_list_time_filter"])."""
+        start, end = window
+        if self.reading("backup_list_time_filter") == "ignored":
+            return True
+        created = parse_api_timestamp(backup.get("created_at", DEFAULT_BACKUP_CREATED_AT)).replace(microsecond=0)
+        return not ((start and created < start) or (end and created > end))
 
     def _create_backup_now(self, pid):
         """A new server backup of project pid, created now and first in the unsorted order (a policy run)."""

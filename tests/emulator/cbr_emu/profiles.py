@@ -73,6 +73,21 @@ UNCONFIRMED = {
         reading="strict: accepting needs room for resource_size (GB) in the vault, else 400 BackupService.6129. "
         "lenient: room for the backup's own size (fixture backup_size_gb, default resource_size_gb).",
     ),
+    "backup_list_name_filter": Unconfirmed(
+        "§backups",
+        strict="loose",
+        lenient="exact",
+        reading="strict: the backup list's name filter matches any backup whose name contains the text, in any case "
+        "(VBS documents fuzzy matching; CBR says nothing), so a client that wants one name re-checks it. "
+        "lenient: the exact name only.",
+    ),
+    "backup_list_time_filter": Unconfirmed(
+        "§backups",
+        strict="ignored",
+        lenient="created_at",
+        reading="strict: start_time and end_time ('the time when the backup starts / ends') filter nothing. "
+        "lenient: they bound created_at to the second, both bounds included (what the client re-checks).",
+    ),
     "accepted_rejected_transitions": Unconfirmed(
         "§members.update",
         strict="accepted->rejected",
