@@ -180,7 +180,8 @@ class SharedPace:
                 if saved:
                     handle.seek(0)
                     handle.truncate()
-                    json.dump(dict(saved, updated=now), handle)
+                    # dumps, not dump: only a one-shot encoding takes json's C encoder (a tenth of the time).
+                    handle.write(json.dumps(dict(saved, updated=now)))
                     handle.flush()
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
