@@ -39,7 +39,7 @@ options:
   name:
     description:
       - Only backups with exactly this name (both views). The name goes to the API as its filter and is checked
-        again here: the API does not document whether its filter matches exactly, and a looser match adds no
+        again here, since the API does not document whether its filter matches exactly; a looser match adds no
         backup to the audit.
     type: str
   member_status:
