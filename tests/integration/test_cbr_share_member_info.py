@@ -64,6 +64,8 @@ def verbose_play(start_emulator, demo_fixture, tmp_path_factory):
     return emulator, result, emulator.writes()
 
 
+# The three tests of verbose_play come first, next to each other: pytest-xdist hands out neighbours together, so
+# the play usually runs once (twice when a batch boundary falls between them).
 def test_lists_every_member_with_auth_from_module_defaults(verbose_play):
     _emulator, result, writes = verbose_play
     everything, accepted, first = result.results[:3]
@@ -73,6 +75,21 @@ def test_lists_every_member_with_auth_from_module_defaults(verbose_play):
     assert [m["vault_id"] for m in accepted["members"]] == ["3a1f0c1e-0000-4000-8000-000000000003"]
     assert [m["dest_project_id"] for m in first["members"]] == [DR] and first["count"] == 1
     assert writes == []
+
+
+def test_credentials_from_os_environment_variables(verbose_play):
+    _emulator, result, _writes = verbose_play
+    from_environment = result[3]
+    assert from_environment["count"] == 0 and not from_environment.get("failed")
+
+
+def test_secrets_stay_out_of_verbose_output(verbose_play):
+    _emulator, result, _writes = verbose_play
+    with_defaults, aksk = result.results[4:6]
+    assert with_defaults["count"] == 0 and aksk["count"] == 0
+    for secret in ("source-pass", "source-secret-key-0001", "emu-", "Signature="):
+        assert secret not in result.output
+        assert secret not in str(result.results)
 
 
 def test_check_mode_gives_the_same_answer_and_writes_nothing(emulator):
@@ -132,18 +149,3 @@ def test_missing_credentials_fail_before_any_request(emulator, monkeypatch):
     assert "no credentials" in no_credentials["msg"]
     assert "project_id is required" in no_project["msg"]
     assert emulator.requests(api_only=False) == []
-
-
-def test_credentials_from_os_environment_variables(verbose_play):
-    _emulator, result, _writes = verbose_play
-    from_environment = result[3]
-    assert from_environment["count"] == 0 and not from_environment.get("failed")
-
-
-def test_secrets_stay_out_of_verbose_output(verbose_play):
-    _emulator, result, _writes = verbose_play
-    with_defaults, aksk = result.results[4:6]
-    assert with_defaults["count"] == 0 and aksk["count"] == 0
-    for secret in ("source-pass", "source-secret-key-0001", "emu-", "Signature="):
-        assert secret not in result.output
-        assert secret not in str(result.results)
