@@ -13,7 +13,7 @@ import yaml
 
 from ansible_collections.cloudops.cbr.plugins.module_utils import _http
 from demo_ids import DR, DR_VAULT, GOLDEN, OWNER, WEB, password_auth  # pylint: disable=import-error
-from runners import run_module  # pylint: disable=import-error
+from runners import run_module, warning_texts  # pylint: disable=import-error
 
 MODULE = "cloudops.cbr.cbr_share_member"
 
@@ -219,4 +219,4 @@ def test_tls_needs_the_certificate_or_warns_when_not_checked(tls_emulator, monke
     assert refused["failed"] is True and "TLS certificate verification failed" in refused["msg"]
     assert "ca_cert" in refused["msg"]
     assert trusted.get("count") == 0 and not trusted.get("failed"), trusted.get("msg")
-    assert unchecked["count"] == 0 and "validate_certs is false" in repr(unchecked["warnings"])
+    assert unchecked["count"] == 0 and "validate_certs is false" in " ".join(warning_texts(unchecked))
