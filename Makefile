@@ -74,9 +74,10 @@ $(LINK):
 	mkdir -p $(dir $(LINK))
 	ln -sfn ../../.. $(LINK)
 
-## pytest: unit, emulator and integration tests (exit code 5, "no tests collected", fails like any other)
+## pytest: unit, emulator and integration tests (exit code 5, "no tests collected", fails like any other); each
+## file on one worker, so that a module-scoped playbook run that several tests assert on is made once
 pytest: venv
-	$(BIN)/python -m pytest -n 2 -q -p no:randomly $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q -p no:randomly $(PYTEST_ARGS)
 
 ## lint: ansible-lint (production profile, offline; awx.awx from .venv/awx for extensions/awx/configure_awx.yml), the
 ## changelog fragments, ruff lint and format check

@@ -208,7 +208,8 @@ class Trap:
         self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Recorder)
         self.server.daemon_threads = True
         self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # A short poll: stop() (shutdown) waits for it, once per test.
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
 
     def stop(self):
         self.server.shutdown()

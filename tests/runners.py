@@ -69,6 +69,11 @@ def run_module(name, args, check_mode=False, diff=False):
     return result
 
 
+def warning_texts(result):
+    """The texts of a module result's warnings (ansible-core 2.19+ hands each over as a warning summary)."""
+    return [w if isinstance(w, str) else w["event"]["msg"] for w in result.get("warnings", [])]
+
+
 class PlayResult:
     """An ansible-playbook run: rc, output (stdout + stderr) and, for play(), each task's registered result."""
 

@@ -211,7 +211,8 @@ notes:
     these exceptions. Swiss OTC (V(eu-ch2)): IAM is C(https://iam-pub.eu-ch2.sc.otc.t-systems.com) (OTC's IAM
     documentation, For Swiss OTC, use this IAM endpoint), other services C(SERVICE.eu-ch2.sc.otc.t-systems.com),
     which no public source confirms: prefer the token catalog there (a password login finds CBR and VBS in it), and
-    with AK/SK or a token set O(endpoint) or O(endpoints) to the hosts your cloud names. Huawei Cloud
+    with AK/SK or a token set O(endpoint) or O(endpoints) to the hosts your cloud names; a task that falls back
+    to these presets is warned. Huawei Cloud
     V(eu-west-101): CBR is on C(cbr.eu-west-101.myhuaweicloud.com)
     (huaweicloudsdkcbr region file since 3.1.150), IAM on C(iam.eu-west-101.myhuaweicloud.eu) and VBS on
     C(vbs.eu-west-101.myhuaweicloud.eu) (terraform-provider-huaweicloud uses C(myhuaweicloud.eu) for regions

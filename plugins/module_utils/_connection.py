@@ -18,6 +18,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import A
 from ansible_collections.cloudops.cbr.plugins.module_utils._endpoints import (
     API_VERSIONS,
     SERVICE_TYPES,
+    UNCONFIRMED_PRESETS,
     catalog_endpoint,
     preset_endpoint,
     service_root,
@@ -31,6 +32,12 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._sources import (
     SECRET_OPTIONS,
     levels,
     merge,
+)
+
+UNCONFIRMED_PRESET_WARNING = (
+    "the %s endpoint %s follows the region's pattern, which no public source confirms for %s: if it fails, set "
+    "endpoints.%s (or endpoint) to the address your cloud documents, or log in with a password so that the token "
+    "catalog names it"
 )
 
 
@@ -121,6 +128,21 @@ class Connection:
         if found:
             return found
         return preset_endpoint(service, options["region"]) if options["region"] else None
+
+    def unconfirmed_preset_warning(self, service, catalog=None):
+        """The warning for a task that reaches `service` at a preset no source confirms (UNCONFIRMED_PRESETS), or
+        None: the user named the endpoint, the catalog did, or the preset is documented."""
+        options, region = self.options, self.options["region"]
+        if (
+            (service, region) not in UNCONFIRMED_PRESETS
+            or options["endpoint"]
+            or (options["endpoints"] or {}).get(service)
+        ):
+            return None
+        preset = preset_endpoint(service, region)
+        if self.endpoint(service, own_service=service, catalog=catalog) != preset:
+            return None
+        return UNCONFIRMED_PRESET_WARNING % (service, preset, region, service)
 
     def problems(self, service="cbr", scoped=True):
         """What is wrong with the merged options, whatever their source; each message names the option.
@@ -246,6 +268,9 @@ def connect(connection, service="cbr", pool_size=10, checked=False):
     problem = url_problem("the %s endpoint of the token catalog" % service, endpoint)
     if problem:
         raise CbrConfigError(problem)
+    warning = connection.unconfirmed_preset_warning(service, catalog)
+    if warning:
+        connection.warnings.append(warning)
     return CLIENTS[service](session, service_root(endpoint), project_id, API_VERSIONS[service])
 
 

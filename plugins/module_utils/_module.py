@@ -38,6 +38,7 @@ class CbrModule:
         self.result = dict(changed=False)
         self.connection = None
         self.client = None
+        self._warned = 0  # how many of the connection's warnings were given
         self.doing = "starting"
 
     def validate(self):
@@ -83,8 +84,7 @@ class CbrModule:
 
     def _resolved(self, connection):
         self.connection = connection
-        for warning in connection.warnings:
-            self.module.warn(warning)
+        self._warn_of(connection)
         # From here on, the options say what the task really uses (as invocation.module_args shows them).
         self.params.update(connection.group_options())
 
@@ -95,6 +95,13 @@ class CbrModule:
     def _step(self, doing):
         self.doing = doing
 
-    def _work(self, _connection, client):
+    def _warn_of(self, connection):
+        """Warn of what the connection found since the last call (connect() adds what it found out)."""
+        for warning in connection.warnings[self._warned :]:
+            self.module.warn(warning)
+        self._warned = len(connection.warnings)
+
+    def _work(self, connection, client):
+        self._warn_of(connection)
         self.client = client
         self.run()

@@ -26,6 +26,7 @@ from demo_ids import (  # pylint: disable=import-error
     WEB,
     password_auth,
 )
+from runners import warning_texts  # pylint: disable=import-error
 
 MODULE = "cbr_share_member"
 
@@ -51,11 +52,6 @@ def member_ids(emulator, backup_id=WEB):
 def preload(emulator, *project_ids, **fields):
     for project_id in project_ids:
         emulator.seed_member(WEB, project_id, **fields)
-
-
-def warnings(result):
-    """The warning texts of a result (ansible-core 2.19+ wraps each in a summary dict)."""
-    return [w if isinstance(w, str) else w["event"]["msg"] for w in result.get("warnings", [])]
 
 
 def methods(entries):
@@ -183,9 +179,9 @@ def test_where_the_cloud_shares_disk_and_encrypted_backups_so_does_the_module(em
     emulator.set_profile("lenient")
     disk = share(OWNER, backup_id=DISK_BACKUP, dest_project_ids=[DR])
     encrypted = share(OWNER, backup_id=ENCRYPTED, dest_project_ids=[DR])
-    assert disk["changed"] is True and warnings(disk) == []
+    assert disk["changed"] is True and warning_texts(disk) == []
     assert encrypted["changed"] is True
-    assert any("only once the KMS key is granted to them" in w for w in warnings(encrypted))
+    assert any("only once the KMS key is granted to them" in w for w in warning_texts(encrypted))
     assert member_ids(emulator, DISK_BACKUP) == [DR] and member_ids(emulator, ENCRYPTED) == [DR]
 
 
@@ -310,7 +306,7 @@ def test_check_mode_before_the_share_exists_would_accept_once_shared(emulator, s
     check = share(DR, check_mode=True, status="accepted", vault_id=DR_VAULT)
     real = share(DR, status="accepted", vault_id=DR_VAULT)
     assert check["changed"] is True and not check.get("failed")
-    assert any("not shared with project %s yet: would accept once shared" % DR in w for w in warnings(check))
+    assert any("not shared with project %s yet: would accept once shared" % DR in w for w in warning_texts(check))
     assert real["failed"] is True
     assert real["msg"] == (
         "backup %s is not shared with project %s (never shared, or the owner removed the share)" % (WEB, DR)
@@ -348,7 +344,7 @@ def test_capacity_check_warn_accepts_where_the_cloud_counts_the_backup_itself(em
     preload(emulator, CUSTOMER)
     result = share(CUSTOMER, status="accepted", vault_id=CUSTOMER_FULL_VAULT, capacity_check="warn")
     assert result["changed"] is True and result["member"]["vault_id"] == CUSTOMER_FULL_VAULT
-    assert any("computed from its resource_size" in w for w in warnings(result))
+    assert any("computed from its resource_size" in w for w in warning_texts(result))
 
 
 def test_reject_then_reject_again(emulator, share):
@@ -413,7 +409,7 @@ def test_both_profiles_use_documented_calls_only_and_never_guess_a_vault(emulato
     assert [r["changed"] for r in strict] == [True, True, False, True, False, True, False]
     # Lenient: the shared list names the owner's vault, so an accepted share's vault is unknown: warned, left.
     assert [r["changed"] for r in lenient] == [True, True, False, True, False, False, False]
-    assert any("into which vault cannot be read" in w for w in warnings(lenient[5]))
+    assert any("into which vault cannot be read" in w for w in warning_texts(lenient[5]))
     assert [c for c in lenient_calls if c[0] == "PUT"] == [c for c in strict_calls if c[0] == "PUT"][:2]
 
 

@@ -17,6 +17,7 @@ import yaml
 from ansible_collections.cloudops.cbr.plugins.module_utils._connection import resolve
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrConfigError
 from demo_ids import DR, OWNER, WEB  # pylint: disable=import-error
+from runners import warning_texts  # pylint: disable=import-error
 
 DEMO_FIXTURE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "emulator", "fixtures", "demo.yml")
 DOMAIN_ID = "a3d9c0e1f2b34c5d6e7f8091a2b3c4d5"
@@ -55,11 +56,6 @@ def sample(url, text=OTCEXTENSIONS_SAMPLE):
     return yaml.safe_load(text.replace("EMULATOR", url))
 
 
-def warnings(result):
-    """The texts of a result's warnings (ansible-core 2.19 hands them over as warning summaries)."""
-    return [w["event"]["msg"] if isinstance(w, dict) else w for w in result.get("warnings", [])]
-
-
 def logins_and_reads(emulator):
     return [(e["method"], e["auth_type"], e["identity"], e["scope_project"]) for e in emulator.requests(api_only=False)]
 
@@ -67,7 +63,7 @@ def logins_and_reads(emulator):
 def test_the_otcextensions_sample_logs_in_with_its_password_not_its_obs_keys(emulator, clean_home, run_module):
     (clean_home / "clouds.yaml").write_text(yaml.safe_dump(sample(emulator.url)))
     result = run_module("cbr_share_member_info", {"backup_id": WEB, "cloud": "otc"})
-    assert result["count"] == 0 and not warnings(result), result
+    assert result["count"] == 0 and not warning_texts(result), result
     assert logins_and_reads(emulator) == [
         ("POST", "password", "ops-source", OWNER),
         ("GET", "token", "ops-source", OWNER),
@@ -126,7 +122,7 @@ def test_keys_the_modules_do_not_read_are_named_in_a_warning(emulator, clean_hom
     (clean_home / "clouds.yaml").write_text(yaml.safe_dump(clouds))
     result = run_module("cbr_share_member_info", {"backup_id": WEB, "cloud": "otc"})
     assert result["count"] == 0
-    assert warnings(result) == [
+    assert warning_texts(result) == [
         "cloud 'otc': auth.target_agency_name, key are not read by cloudops.cbr and ignored "
         "(see the cloud option for what it reads)"
     ]

@@ -146,24 +146,25 @@ def test_odd_bodies_are_a_clear_error_of_the_module(emulator, body, says):
 
 
 def test_a_byte_a_second_answer_times_out_and_is_sent_again(emulator, sleeps):
+    # The read timeout (0.5 s) ends the slow answer at once; the second answer has 0.5 s to arrive whole.
     emulator.seed_member(WEB, DR)
-    client = owner_client(emulator, timeout=1)
+    client = owner_client(emulator, timeout=0.5)
     emulator.clear_log()
     emulator.add_fault(method="GET", path="/members$", slow_body=1)
     started = time.monotonic()
     assert [m["dest_project_id"] for m in client.list_members(WEB)] == [DR]
-    assert time.monotonic() - started < 4
+    assert time.monotonic() - started < 3
     assert logged(emulator) == [("GET", "members", "slow"), ("GET", "members", 200)]
 
 
 def test_a_trickling_answer_to_a_post_fails_at_the_deadline(emulator, sleeps):
-    # A byte every 0.4 s never trips the per-read timeout of 1 s: only the total deadline can end it.
-    client = owner_client(emulator, timeout=1)
-    emulator.add_fault(method="POST", path="/members$", slow_body=0.4)
+    # A byte every 0.2 s never trips the per-read timeout of 0.6 s: only the total deadline can end it.
+    client = owner_client(emulator, timeout=0.6)
+    emulator.add_fault(method="POST", path="/members$", slow_body=0.2)
     started = time.monotonic()
     with pytest.raises(CbrApiError) as failure:
         client.add_members(WEB, [DR])
-    assert time.monotonic() - started < 4
+    assert time.monotonic() - started < 3
     assert "not complete within the timeout" in str(failure.value)
 
 

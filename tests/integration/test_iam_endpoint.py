@@ -6,6 +6,7 @@ import pytest
 
 from ansible_collections.cloudops.cbr.plugins.module_utils import _connection
 from demo_ids import OWNER, password_auth  # pylint: disable=import-error
+from runners import warning_texts  # pylint: disable=import-error
 
 
 @pytest.fixture
@@ -41,3 +42,24 @@ def test_a_token_without_auth_url_reads_no_project_names_and_says_why(emulator, 
     assert "names.projects is empty: with a token" in str(audit.get("warnings"))
     assert region_preset.requests(api_only=False) == []
     assert "/v3/auth/projects" not in [e["path"] for e in emulator.requests(api_only=False)]
+
+
+def test_a_task_that_falls_back_to_an_unconfirmed_swiss_host_is_warned(emulator, run_module, monkeypatch):
+    # The emulator stands for the preset host (there is no network here); the module is warned after connecting.
+    monkeypatch.setattr(_connection, "preset_endpoint", lambda service, region: emulator.url)
+    result = run_module(
+        "cbr_vault_info",
+        {
+            "access_key": "AKSOURCE0000000000001",
+            "secret_key": "source-secret-key-0001",
+            "project_id": OWNER,
+            "region": "eu-ch2",
+        },
+    )
+    assert not result.get("failed"), result
+    assert [w for w in warning_texts(result) if "no public source confirms for eu-ch2" in w] == [
+        "the cbr endpoint %s follows the region's pattern, which no public source confirms for eu-ch2: if it fails, "
+        "set endpoints.cbr (or endpoint) to the address your cloud documents, or log in with a password so that the "
+        "token catalog names it" % emulator.url
+    ]
+    assert [e["auth_type"] for e in emulator.requests()] == ["aksk"]

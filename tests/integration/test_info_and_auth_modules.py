@@ -1,6 +1,7 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""cbr_auth, cbr_backup_info and cbr_vault_info through ansible-playbook against the emulator."""
+"""cbr_auth, cbr_backup_info and cbr_vault_info against the emulator: in this process, and through ansible-playbook
+where cbr_auth's output feeds module_defaults."""
 
 import pytest
 import yaml
@@ -123,39 +124,28 @@ def test_cbr_auth_logs_in_with_a_password_from_every_source(emulator, run_module
     ]
 
 
-def test_cbr_auth_refuses_credentials_that_need_no_login(emulator, play):
-    result = play(
-        [{"cloudops.cbr.cbr_auth": {"access_key": "AK", "secret_key": "SK", "project_id": OWNER, "region": "eu-de"}}]
-    )
-    assert "cbr_auth logs in with username and password only" in result[0]["msg"]
+def test_cbr_auth_refuses_credentials_that_need_no_login(emulator, run_module):
+    result = run_module("cbr_auth", {"access_key": "AK", "secret_key": "SK", "project_id": OWNER, "region": "eu-de"})
+    assert "cbr_auth logs in with username and password only" in result["msg"]
     assert emulator.requests(api_only=False) == []
 
 
-def test_cbr_backup_info_owner_and_receiver_views(emulator, play):
+def test_cbr_backup_info_owner_and_receiver_views(emulator, run_module):
     emulator.seed_member(WEB, DR)
     emulator.seed_member(DB, DR, status="accepted")
     owner = password(emulator, "ops-source", "source-pass", OWNER)
     dr = password(emulator, "ops-dr", "dr-pass", DR)
-    result = play(
-        [
-            {"cloudops.cbr.cbr_backup_info": {"backup_id": WEB}, "module_defaults": {"group/cloudops.cbr.cbr": owner}},
-            {"cloudops.cbr.cbr_backup_info": {}, "module_defaults": {"group/cloudops.cbr.cbr": owner}},
-            {
-                "cloudops.cbr.cbr_backup_info": {"resource_type": "OS::Nova::Server", "status": "available"},
-                "module_defaults": {"group/cloudops.cbr.cbr": owner},
-            },
-            {
-                "cloudops.cbr.cbr_backup_info": {"own_type": "shared", "member_status": "pending"},
-                "module_defaults": {"group/cloudops.cbr.cbr": dr},
-            },
-            {"cloudops.cbr.cbr_backup_info": {"backup_id": DB}, "module_defaults": {"group/cloudops.cbr.cbr": dr}},
-            {
-                "cloudops.cbr.cbr_backup_info": {"backup_id": "a5200000-0000-4000-8000-000000000003"},
-                "module_defaults": {"group/cloudops.cbr.cbr": dr},
-            },
-        ]
-    )
-    one, every, servers, pending, shared_one, not_visible = result.results
+    one, every, servers, pending, shared_one, not_visible = [
+        run_module("cbr_backup_info", dict(auth, **options))
+        for auth, options in (
+            (owner, {"backup_id": WEB}),
+            (owner, {}),
+            (owner, {"resource_type": "OS::Nova::Server", "status": "available"}),
+            (dr, {"own_type": "shared", "member_status": "pending"}),
+            (dr, {"backup_id": DB}),
+            (dr, {"backup_id": "a5200000-0000-4000-8000-000000000003"}),
+        )
+    ]
     assert one["backups"][0]["resource_size"] == 40 and one["backups"][0]["project_id"] == OWNER
     assert every["count"] == 5
     assert servers["count"] == 3
@@ -164,18 +154,17 @@ def test_cbr_backup_info_owner_and_receiver_views(emulator, play):
     assert not_visible["backups"] == [] and not not_visible.get("failed")
 
 
-def test_cbr_vault_info_says_which_vaults_fit_and_why_not(emulator, play):
+def test_cbr_vault_info_says_which_vaults_fit_and_why_not(emulator, run_module):
     customer = password(emulator, "ops-customer", "customer-pass", CUSTOMER)
     backup = {"resource_type": "OS::Nova::Server", "resource_size": 40}
-    result = play(
-        [
-            {"cloudops.cbr.cbr_vault_info": {"backup": backup, "capacity_check": "fail"}},
-            {"cloudops.cbr.cbr_vault_info": {"object_type": "disk"}},
-            {"cloudops.cbr.cbr_vault_info": {"vault_id": "3a1f0c1e-0000-4000-8000-0000000000ff"}},
-        ],
-        defaults=customer,
-    )
-    fit, disks, missing = result.results
+    fit, disks, missing = [
+        run_module("cbr_vault_info", dict(customer, **options))
+        for options in (
+            {"backup": backup, "capacity_check": "fail"},
+            {"object_type": "disk"},
+            {"vault_id": "3a1f0c1e-0000-4000-8000-0000000000ff"},
+        )
+    ]
     by_name = {v["name"]: v for v in fit["vaults"]}
     assert [name for name, v in sorted(by_name.items()) if v["fits"]] == ["vault-customer-servers"]
     assert "BackupService.6713" in by_name["vault-customer-disks"]["refusals"][0]

@@ -25,6 +25,7 @@ from demo_ids import (  # pylint: disable=import-error
     WEB,
     password_auth,
 )
+from runners import CALLBACK_PLUGINS  # pylint: disable=import-error
 
 
 def role_vars(emulator, recipients=(DR, GOLDEN, CUSTOMER), **extra):
@@ -43,12 +44,11 @@ def role_vars(emulator, recipients=(DR, GOLDEN, CUSTOMER), **extra):
     return variables
 
 
-@pytest.fixture
-def run_role(tmp_path):
-    """run_role(variables, check=False) -> (rc, report or None, output)."""
+def role_runner(workdir):
+    """run(variables, check=False, env=None, post_tasks=()) -> (rc, report or None, output), in workdir."""
 
     def run(variables, check=False, env=None, post_tasks=()):
-        report_file = tmp_path / "report.json"
+        report_file = workdir / "report.json"
         if report_file.exists():
             report_file.unlink()
         playbook = [
@@ -59,19 +59,21 @@ def run_role(tmp_path):
                 "roles": [{"role": "cloudops.cbr.share_and_accept"}],
                 "post_tasks": [
                     {
-                        "name": "Write the report",
+                        # Written by tests/callback_plugins/cbr_test_results.py (a copy task costs a module run)
+                        "name": "Collect the report",
                         "check_mode": False,
-                        "changed_when": False,
-                        "ansible.builtin.copy": {
-                            "content": "{{ share_and_accept_report | to_json }}",
-                            "dest": str(report_file),
+                        "no_log": True,
+                        "ansible.builtin.set_stats": {
+                            "data": {"cbr_test_results": "{{ share_and_accept_report }}"},
+                            "per_host": False,
+                            "aggregate": False,
                         },
                     }
                 ]
                 + list(post_tasks),
             }
         ]
-        path = tmp_path / "role.yml"
+        path = workdir / "role.yml"
         path.write_text(yaml.safe_dump(playbook))
         command = [
             os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
@@ -85,23 +87,67 @@ def run_role(tmp_path):
         ]
         if check:
             command.append("--check")
-        process = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-            env=dict(os.environ, ANSIBLE_NOCOLOR="1", **(env or {})),
+        environment = dict(
+            os.environ,
+            ANSIBLE_NOCOLOR="1",
+            ANSIBLE_CALLBACK_PLUGINS=CALLBACK_PLUGINS,
+            ANSIBLE_CALLBACKS_ENABLED="cbr_test_results",
+            CBR_TEST_RESULTS_FILE=str(report_file),
+            **(env or {}),
         )
+        process = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, env=environment)
         report = json.loads(report_file.read_text()) if report_file.exists() else None
         return process.returncode, report, process.stdout + process.stderr
 
     return run
 
 
+@pytest.fixture
+def run_role(tmp_path):
+    """run_role(variables, check=False, env=None, post_tasks=()) -> (rc, report or None, output)."""
+    return role_runner(tmp_path)
+
+
+class Run:
+    """One role run on the shared emulator: rc, report, output, and the requests and tokens it caused."""
+
+    def __init__(self, running, result, tokens_before):
+        self.rc, self.report, self.output = result
+        self.requests = running.requests(api_only=False)
+        self.tokens = [token for token in running.state.tokens if token not in tokens_before]
+        running.clear_log()
+
+
+@pytest.fixture(scope="module")
+def three_runs(start_emulator, demo_fixture, tmp_path_factory):
+    """The role for the three recipients on an emulator of its own: in check mode, for real (printing hostvars after
+    it), and again. Several tests assert on these runs, each on its part (a role run costs seconds); make pytest
+    sends a file's tests to one xdist worker (--dist loadfile), so the runs are made once."""
+    running = start_emulator(demo_fixture)
+    run = role_runner(tmp_path_factory.mktemp("role"))
+    runs = {}
+    for name, options in (
+        ("check", {"check": True}),
+        ("first", {"post_tasks": [{"ansible.builtin.debug": {"var": "hostvars"}}]}),
+        ("again", {}),
+    ):
+        tokens_before = set(running.state.tokens)
+        runs[name] = Run(running, run(role_vars(running), **options), tokens_before)
+    return runs
+
+
 def logins(emulator):
     """The project of every IAM login, in order."""
-    return [e["project_id"] for e in emulator.requests(api_only=False) if e["path"] == "/v3/auth/tokens"]
+    return login_projects(emulator.requests(api_only=False))
+
+
+def login_projects(requests):
+    return [e["project_id"] for e in requests if e["path"] == "/v3/auth/tokens"]
+
+
+def api_requests(requests):
+    """The requests but the IAM logins, as RunningEmulator.requests() lists them."""
+    return [e for e in requests if e["path"] != "/v3/auth/tokens"]
 
 
 def writers(emulator):
@@ -109,23 +155,28 @@ def writers(emulator):
     return [(e["method"], e["identity"], e["scope_project"]) for e in emulator.writes()]
 
 
+def write_requests(requests):
+    """(method, identity, scope project) of every write, as writers() gives them."""
+    return [(e["method"], e["identity"], e["scope_project"]) for e in api_requests(requests) if e["method"] != "GET"]
+
+
 def strip_check(entry):
     """A check-mode report entry as the real run should report it."""
     return dict(entry, action=entry["action"].replace("would ", ""))
 
 
-def test_check_mode_is_an_audit_that_predicts_the_real_run(emulator, run_role):
-    rc, predicted, output = run_role(role_vars(emulator), check=True)
-    assert rc == 0, output
-    assert emulator.writes() == []
+def test_check_mode_is_an_audit_that_predicts_the_real_run(three_runs):
+    check, first = three_runs["check"], three_runs["first"]
+    assert check.rc == 0, check.output
+    assert write_requests(check.requests) == []
+    predicted = check.report
     assert {(e["project_id"], e["action"]) for e in predicted} == {
         (DR, "would add and accept"),
         (GOLDEN, "would add and accept"),
         (CUSTOMER, "would add and accept"),
     }
-    emulator.clear_log()
-    rc, real, output = run_role(role_vars(emulator))
-    assert rc == 0, output
+    assert first.rc == 0, first.output
+    real = first.report
     assert [strip_check(e) for e in predicted] == real
     assert {(e["project_id"], e["status_after"], e["vault_id"]) for e in real} == {
         (DR, "accepted", DR_VAULT),
@@ -134,30 +185,29 @@ def test_check_mode_is_an_audit_that_predicts_the_real_run(emulator, run_role):
     }
 
 
-def test_second_run_changes_nothing_and_sends_no_write(emulator, run_role):
-    assert run_role(role_vars(emulator))[0] == 0
-    emulator.clear_log()
-    rc, report, output = run_role(role_vars(emulator))
-    assert rc == 0, output
-    assert emulator.writes() == []
-    assert all(not e["changed"] and e["action"] == "none" and e["status_before"] == "accepted" for e in report)
-    assert "changed=0" in output
+def test_second_run_changes_nothing_and_sends_no_write(three_runs):
+    assert three_runs["first"].rc == 0
+    again = three_runs["again"]
+    assert again.rc == 0, again.output
+    assert write_requests(again.requests) == []
+    assert all(not e["changed"] and e["action"] == "none" and e["status_before"] == "accepted" for e in again.report)
+    assert "changed=0" in again.output
     # Converged: the owner's one login and reads tell everything; no recipient logs in or reads.
-    assert logins(emulator) == [OWNER]
-    assert [(e["method"], e["path"].rsplit("/", 1)[-1]) for e in emulator.requests()] == [
+    assert login_projects(again.requests) == [OWNER]
+    assert [(e["method"], e["path"].rsplit("/", 1)[-1]) for e in api_requests(again.requests)] == [
         ("GET", "backups"),
         ("GET", "members"),
     ]
 
 
-def test_each_password_set_logs_in_for_the_reads_and_once_in_the_task_that_writes(emulator, run_role):
+def test_each_password_set_logs_in_for_the_reads_and_once_in_the_task_that_writes(three_runs):
     # Issue 25: no token is handed from the reads to the writes (hostvars keep none; an expiry stops nothing).
-    rc, _report, output = run_role(role_vars(emulator))
-    assert rc == 0
-    assert sorted(logins(emulator)) == sorted([OWNER, DR, GOLDEN, CUSTOMER] * 2)
-    assert {e["auth_type"] for e in emulator.requests()} == {"token"}
+    first = three_runs["first"]
+    assert first.rc == 0
+    assert sorted(login_projects(first.requests)) == sorted([OWNER, DR, GOLDEN, CUSTOMER] * 2)
+    assert {e["auth_type"] for e in api_requests(first.requests)} == {"token"}
     # Every recipient is read in one task (no loop item per recipient).
-    reads = output.split("Log in once as each receiving project", 1)[1].split("TASK [", 1)[0]
+    reads = first.output.split("Log in once as each receiving project", 1)[1].split("TASK [", 1)[0]
     assert reads.count("ok: [localhost]") == 1 and "item=" not in reads, reads
 
 
@@ -182,12 +232,11 @@ def test_password_recipients_survive_a_token_expiry_between_the_reads_and_the_wr
     ]
 
 
-def test_no_live_token_is_in_hostvars_after_the_role(emulator, run_role):
-    rc, _report, output = run_role(role_vars(emulator), post_tasks=[{"ansible.builtin.debug": {"var": "hostvars"}}])
-    assert rc == 0, output
-    assert "share_and_accept__owner" in output  # the role's registered results are printed
-    issued = list(emulator.state.tokens)
-    assert len(issued) == 8 and not any(token in output for token in issued)
+def test_no_live_token_is_in_hostvars_after_the_role(three_runs):
+    first = three_runs["first"]  # run with a task printing hostvars after the role
+    assert first.rc == 0, first.output
+    assert "share_and_accept__owner" in first.output  # the role's registered results are printed
+    assert len(first.tokens) == 8 and not any(token in first.output for token in first.tokens)
 
 
 def test_aksk_recipients_need_no_login(emulator, run_role):
@@ -205,10 +254,15 @@ def test_aksk_recipients_need_no_login(emulator, run_role):
     assert "dr-secret-key-0001" not in output
 
 
-def test_every_write_is_sent_by_the_project_it_belongs_to(emulator, run_role):
-    rc, report, output = run_role(role_vars(emulator, recipients=(DR, GOLDEN)))
-    assert rc == 0, output
-    assert writers(emulator) == [("POST", "ops-source", OWNER), ("PUT", "ops-dr", DR), ("PUT", "ops-golden", GOLDEN)]
+def test_every_write_is_sent_by_the_project_it_belongs_to(three_runs):
+    first = three_runs["first"]
+    assert first.rc == 0, first.output
+    assert write_requests(first.requests) == [
+        ("POST", "ops-source", OWNER),
+        ("PUT", "ops-dr", DR),
+        ("PUT", "ops-golden", GOLDEN),
+        ("PUT", "ops-customer", CUSTOMER),
+    ]
 
 
 def test_two_backups_that_fit_alone_but_not_together_fail_before_any_write(emulator, run_role):

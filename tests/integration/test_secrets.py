@@ -8,13 +8,15 @@ import json
 import pytest
 import yaml
 
+import runners  # pylint: disable=import-error
 from ansible_collections.cloudops.cbr.plugins.module_utils._connection import connect
-from demo_ids import DR, OWNER, WEB  # pylint: disable=import-error
+from demo_ids import CUSTOMER, DB, DR, DR_VAULT, GOLDEN, GOLDEN_VAULT, OWNER, USERS, WEB  # pylint: disable=import-error
 
 DISK = "a5200000-0000-4000-8000-000000000003"
 SECRETS = [
     "source-pass",
     "dr-pass",
+    "golden-pass",
     "source-secret-key-0001",
     "source-temp-secret-0001",
     "source-temp-security-token-0001",
@@ -51,52 +53,92 @@ def auth_forms(emulator):
     }
 
 
-def every_module_task(emulator):
-    return [
-        {"cloudops.cbr.cbr_share_member_info": {"backup_id": WEB}},
-        {"cloudops.cbr.cbr_share_member": {"backup_id": WEB, "dest_project_ids": [DR]}},
-        {"cloudops.cbr.cbr_backup_info": {"backup_id": WEB}},
-        {"cloudops.cbr.cbr_vault_info": {}},
-        {"cloudops.cbr.cbr_shared_backup_info": {"workers": 2}},
-        {"cloudops.cbr.cbr_backup_share": {"backup_id": DISK, "to_project_ids": [DR], "endpoint": emulator.vbs_url}},
-        {"cloudops.cbr.cbr_share_member_info": {"backup_id": "a5200000-0000-4000-8000-00000000ffff"}},
-    ]
+# Each credential form's role run shares its own backup with its own recipient, which accepts, so that every form
+# writes on both sides; each form also shares the disk backup through VBS:
+# (backup, recipient project, recipient vault, options of the VBS share, the owner's identity in the request log).
+FORM_CASES = {
+    "password": (WEB, DR, DR_VAULT, {"to_project_ids": [DR]}, "ops-source"),
+    "token": (WEB, GOLDEN, GOLDEN_VAULT, {"to_project_ids": [GOLDEN]}, "ops-source"),
+    "aksk": (DB, DR, DR_VAULT, {"to_project_ids": [CUSTOMER]}, "AKSOURCE0000000000001"),
+    "temporary-aksk": (DB, GOLDEN, GOLDEN_VAULT, {"to_project_ids": [DR], "state": "absent"}, "AKSOURCETEMP000000001"),
+}
+MISSING = "a5200000-0000-4000-8000-00000000ffff"
 
 
-@pytest.mark.parametrize("form", ["password", "token", "aksk", "temporary-aksk"])
-def test_no_secret_reaches_output_results_or_the_emulator_log(emulator, play, form):
-    defaults = auth_forms(emulator)[form]
-    tasks = every_module_task(emulator)
+def form_tasks(emulator, form, defaults):
+    """The tasks of one credential form, with its credentials in module_defaults: the VBS share, an API error, the
+    role. Every module takes the connection options from one argument spec: each of them (and cbr_auth) runs with the
+    password; cbr_share_member runs with every form in the role."""
+    backup_id, recipient, vault_id, vbs_share, _identity = FORM_CASES[form]
+    tasks = []
     if form == "password":
-        tasks.append(dict({"cloudops.cbr.cbr_auth": {}}, no_log=True))
-    recipient = {
-        "project_id": DR,
-        "vault_id": "3a1f0c1e-0000-4000-8000-000000000002",
-        "auth": {
-            "auth_url": emulator.url + "/v3",
-            "username": "ops-dr",
-            "password": "dr-pass",
-            "domain_name": "acme",
-            "project_id": DR,
-        },
-    }
+        tasks += [
+            {"cloudops.cbr.cbr_share_member_info": {"backup_id": WEB}},
+            {"cloudops.cbr.cbr_share_member": {"backup_id": WEB, "dest_project_ids": [CUSTOMER]}},
+            {"cloudops.cbr.cbr_backup_info": {"backup_id": WEB}},
+            {"cloudops.cbr.cbr_vault_info": {}},
+            {"cloudops.cbr.cbr_shared_backup_info": {"workers": 2}},
+            dict({"cloudops.cbr.cbr_auth": {}}, no_log=True),
+        ]
+    tasks += [
+        {"cloudops.cbr.cbr_backup_share": dict(vbs_share, backup_id=DISK, endpoint=emulator.vbs_url)},
+        {"cloudops.cbr.cbr_share_member_info": {"backup_id": MISSING}},
+    ]
+    tasks = [dict(task, module_defaults={"group/cloudops.cbr.cbr": defaults}) for task in tasks]
+    user, password = USERS[recipient]
+    auth = {"auth_url": emulator.url + "/v3", "username": user, "password": password, "domain_name": "acme"}
     tasks.append(
         {
             "ansible.builtin.include_role": {"name": "cloudops.cbr.share_and_accept"},
             "vars": {
                 "share_and_accept_owner_auth": defaults,
-                "share_and_accept_backup_ids": [WEB],
-                "share_and_accept_recipients": [recipient],
+                "share_and_accept_backup_ids": [backup_id],
+                "share_and_accept_recipients": [
+                    {"project_id": recipient, "vault_id": vault_id, "auth": dict(auth, project_id=recipient)}
+                ],
             },
         }
     )
-    result = play(tasks, defaults=defaults, verbosity=3)
-    failures = [r for r in result.results[:6] if r.get("failed")]
+    return tasks
+
+
+@pytest.fixture(scope="module")
+def every_form_at_vvv(start_emulator, demo_fixture, tmp_path_factory):
+    """One ansible-playbook run at -vvv: every credential form's tasks one after the other.
+
+    Returns (emulator, PlayResult, {form: its registered results}); results are checked once the run is over."""
+    emulator = start_emulator(demo_fixture)
+    forms = auth_forms(emulator)
+    tasks_of = {form: form_tasks(emulator, form, defaults) for form, defaults in forms.items()}
+    workdir = tmp_path_factory.mktemp("every_form")
+    tasks = [task for form_tasks_ in tasks_of.values() for task in form_tasks_]
+    result = runners.play_tasks(workdir, tasks, verbosity=3, env={"TMPDIR": str(workdir)})
+    results_of, start = {}, 0
+    for form, form_tasks_ in tasks_of.items():
+        results_of[form] = result.results[start : start + len(form_tasks_)]
+        start += len(form_tasks_)
+    return emulator, result, results_of
+
+
+@pytest.mark.parametrize("form", list(FORM_CASES))
+def test_no_secret_reaches_output_results_or_the_emulator_log(every_form_at_vvv, form):
+    emulator, result, results_of = every_form_at_vvv
+    results = results_of[form]
+    *succeeded, api_error, _role = results
+    failures = [r for r in succeeded if r.get("failed")]
     assert failures == [], failures
-    assert result.results[6]["failed"] is True  # an API error: its message must be clean too
+    assert succeeded[-1]["changed"] is True  # this form's VBS share wrote
+    assert api_error["failed"] is True  # an API error: its message must be clean too
     assert "changed" in result.output and "TASK [cloudops.cbr.share_and_accept" in result.output
+    backup_id, recipient, _vault_id, _vbs_share, identity = FORM_CASES[form]
+    # This form's role run shared as the form's owner, and the recipient accepted.
+    shares = [
+        (e["identity"], e["status"]) for e in emulator.requests() if e["method"] == "POST" and backup_id in e["path"]
+    ]
+    assert (identity, 200) in shares, shares
+    assert emulator.state.members[backup_id][recipient]["status"] == "accepted"
     # cbr_auth's registered result holds the token by design (later tasks reuse it); no_log keeps it out of output.
-    scan(result, emulator, [r for r in result.results if "auth" not in r])
+    scan(result, emulator, [r for r in results if "auth" not in r])
 
 
 def scan(result, emulator, registered):

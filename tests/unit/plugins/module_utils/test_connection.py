@@ -63,3 +63,32 @@ def test_a_module_endpoint_is_for_its_own_service_only():
     both = resolved({"endpoints": {"cbr": "https://c", "vbs": "https://v"}, "endpoint": "https://own"})
     assert both.endpoint("vbs", own_service="vbs") == "https://own"
     assert both.endpoint("vbs", own_service="cbr") == "https://v"
+
+
+SWISS_AKSK = {"access_key": "AK", "secret_key": "SK", "project_id": "a" * 32, "region": "eu-ch2"}
+
+
+@pytest.mark.parametrize("service", ["cbr", "vbs"])
+def test_a_swiss_service_at_its_unconfirmed_preset_warns_once_connected(service):
+    connection = resolve(SWISS_AKSK, {})
+    assert connection.warnings == []
+    connect(connection, service)
+    assert connection.warnings == [
+        "the %s endpoint https://%s.eu-ch2.sc.otc.t-systems.com follows the region's pattern, which no public source "
+        "confirms for eu-ch2: if it fails, set endpoints.%s (or endpoint) to the address your cloud documents, or log "
+        "in with a password so that the token catalog names it" % (service, service, service)
+    ]
+
+
+@pytest.mark.parametrize(
+    "options, catalog",
+    [
+        ({"endpoint": "https://cbr.eu-ch2.sc.otc.t-systems.com"}, None),  # named by the user, even as the preset
+        ({"endpoints": {"cbr": "https://cbr.example"}}, None),
+        ({"region": "eu-de"}, None),  # a documented preset
+        ({}, [{"type": "cbr", "endpoints": [{"interface": "public", "region_id": "eu-ch2", "url": "https://b.ch"}]}]),
+    ],
+)
+def test_no_warning_where_the_user_the_catalog_or_a_source_names_the_host(options, catalog):
+    connection = resolve(dict(SWISS_AKSK, **options), {})
+    assert connection.unconfirmed_preset_warning("cbr", catalog) is None

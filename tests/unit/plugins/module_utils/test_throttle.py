@@ -378,3 +378,29 @@ def test_a_pace_written_a_moment_later_by_another_fork_still_counts(clock, tmp_p
     go(behind, clock)
     assert behind.rate is not None
     assert behind.rate == ahead.rate
+
+
+def test_the_shared_file_counts_answers_per_bucket_and_is_rewritten_in_place(clock, tmp_path):
+    first, second = forks(clock, tmp_path)
+    for _round in range(500):  # 500 answers in one second, from two forks
+        clock.sleep(0.002)
+        for throttle in (first, second):
+            throttle.answered(go(throttle, clock)[0])
+    (path,) = tmp_path.iterdir()
+    saved = json.loads(path.read_text())
+    assert len(saved["recent"]) <= 1 / Throttle.BUCKET + 1 and sum(n for _b, n in saved["recent"]) == 1000
+    first.refused(first.reserve())
+    assert first.rate == pytest.approx(0.7 * 1000, rel=0.06)  # the answers of the last second, both forks'
+    clock.sleep(2)
+    second.answered(go(second, clock)[0])  # the old buckets are forgotten: a shorter text, padded over the old one
+    assert json.loads(path.read_text())["recent"] == [[int(clock.now // Throttle.BUCKET), 1]]
+
+
+def test_a_pace_file_of_an_older_release_is_read_without_its_answer_times(clock, tmp_path):
+    (throttle,) = forks(clock, tmp_path, count=1)
+    throttle.answered(go(throttle, clock)[0])
+    (path,) = tmp_path.iterdir()
+    saved = json.loads(path.read_text())
+    path.write_text(json.dumps(dict(saved, recent=[clock.now - 0.5, clock.now - 0.1])))
+    throttle.answered(go(throttle, clock)[0])
+    assert json.loads(path.read_text())["recent"] == [[int(clock.now // Throttle.BUCKET), 1]]
