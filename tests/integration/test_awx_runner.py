@@ -7,6 +7,7 @@ import copy
 import json
 import os
 import re
+import types
 
 import awx_job  # pylint: disable=import-error
 import pytest
@@ -39,6 +40,7 @@ RST = awx_job.rst_code_blocks(os.path.join(awx_job.REPO, "docs", "docsite", "rst
 OUTPUT_CAPTION = "Job output (excerpt)"
 OPENSTACK_CAPTION = "Extra vars with AWX's OpenStack credential"
 SECRETS, GOLDEN_AK, SOURCE_AK, SOURCE_SK = awx_job.DEMO_SECRETS, awx_job.GOLDEN_AK, awx_job.SOURCE_AK, awx_job.SOURCE_SK
+SOURCE_VAULT = "3a1f0c1e-0000-4000-8000-000000000001"
 
 
 @pytest.fixture(scope="session")
@@ -47,28 +49,35 @@ def awx_collections(tmp_path_factory):
     return awx_job.collection_once(tmp_path_factory)
 
 
-@pytest.fixture
-def awx(tmp_path, awx_collections):
-    """awx(playbook, credential_inputs, extra_vars, openstack_inputs=None, recipients_inputs=None) -> an AwxJob in a
-    new private data dir.
+def awx_job_in(
+    root, awx_collections, playbook, credential_inputs, extra_vars, openstack_inputs=None, recipients_inputs=None
+):
+    """An AwxJob in the new private data dir `root`.
 
     credential_inputs: a CBR credential's inputs (None: no CBR credential attached); openstack_inputs: an
     OpenStack credential's, recipients_inputs: a CBR recipients credential's, when one is attached too.
     """
+    root.mkdir()
+    envvars = {}
+    if credential_inputs is not None:
+        envvars.update(awx_job.render_injectors(CREDENTIAL_TYPE, credential_inputs, str(root)))
+    if openstack_inputs is not None:
+        envvars.update(awx_job.openstack_credential_env(openstack_inputs, str(root)))
+    if recipients_inputs is not None:
+        envvars.update(awx_job.render_injectors(RECIPIENTS_TYPE, recipients_inputs, str(root)))
+    return awx_job.AwxJob(root, awx_collections, playbook, envvars, extra_vars)
+
+
+@pytest.fixture
+def awx(tmp_path, awx_collections):
+    """awx(playbook, credential_inputs, extra_vars, openstack_inputs=None, recipients_inputs=None) -> an AwxJob in a
+    new private data dir (awx_job_in)."""
     count = []
 
-    def make(playbook, credential_inputs, extra_vars, openstack_inputs=None, recipients_inputs=None):
+    def make(playbook, credential_inputs, extra_vars, **credentials):
         count.append(1)
         root = tmp_path / ("job%d" % len(count))
-        root.mkdir()
-        envvars = {}
-        if credential_inputs is not None:
-            envvars.update(awx_job.render_injectors(CREDENTIAL_TYPE, credential_inputs, str(root)))
-        if openstack_inputs is not None:
-            envvars.update(awx_job.openstack_credential_env(openstack_inputs, str(root)))
-        if recipients_inputs is not None:
-            envvars.update(awx_job.render_injectors(RECIPIENTS_TYPE, recipients_inputs, str(root)))
-        return awx_job.AwxJob(root, awx_collections, playbook, envvars, extra_vars)
+        return awx_job_in(root, awx_collections, playbook, credential_inputs, extra_vars, **credentials)
 
     return make
 
@@ -264,21 +273,59 @@ def test_share_and_accept_with_the_owner_and_the_recipients_injected_by_their_cr
 # -- the sharing audit
 
 
-def test_the_audit_job_reads_as_the_injected_ak_sk_and_fails_on_a_flag(emulator, awx):
+@pytest.fixture(scope="module")
+def ak_sk_audit(tmp_path_factory, awx_collections, _emulator_server):
+    """The audit job as the injected AK/SK, run once for the tests below on the demo emulator (reset before and after):
+    with DR expected, then as a check job at -vvv with DR and CUSTOMER expected. Its runs, outputs and request log."""
+    emulator = _emulator_server
+    emulator.restore_defaults()
     emulator.seed_member(WEB, DR, status="accepted", vault_id=DR_VAULT)
     emulator.seed_member(DB, CUSTOMER)
     credential = {"access_key": SOURCE_AK, "secret_key": SOURCE_SK, "project_id": OWNER, "cbr_endpoint": emulator.url}
-    flagged = awx("sharing_audit.yml", credential, {"sharing_audit_expected_projects": [DR]}).run()
+    work = tmp_path_factory.mktemp("ak-sk-audit")
+    flagged_job = awx_job_in(
+        work / "flagged", awx_collections, "sharing_audit.yml", credential, {"sharing_audit_expected_projects": [DR]}
+    )
+    flagged = flagged_job.run()
+    clean_job = awx_job_in(
+        work / "clean",
+        awx_collections,
+        "sharing_audit.yml",
+        credential,
+        {"sharing_audit_expected_projects": [DR, CUSTOMER]},
+    )
+    clean = clean_job.run(check=True, verbosity=3)
+    yield types.SimpleNamespace(
+        flagged=flagged,
+        clean_job=clean_job,
+        clean=clean,
+        clean_output=clean.stdout.read(),
+        log=emulator.requests(api_only=False),
+        writes=emulator.writes(),
+    )
+    emulator.restore_defaults()
+
+
+def test_the_audit_job_reads_as_the_injected_ak_sk_and_fails_on_a_flag(ak_sk_audit):
+    flagged = ak_sk_audit.flagged
     assert (flagged.rc, flagged.status) == (2, "failed")
     [audit] = awx_job.task_results(flagged, "Read every backup and whom it is shared with")
     assert [(f["backup_id"], f["project_id"]) for f in audit["summary"]["flagged"]] == [(DB, CUSTOMER)]
 
-    clean = awx("sharing_audit.yml", credential, {"sharing_audit_expected_projects": [DR, CUSTOMER]})
-    run = clean.run(check=True, verbosity=3)
-    assert (run.rc, run.status) == (0, "successful"), run.stdout.read()
-    assert emulator.writes() == []
-    assert {(e["identity"], e["scope_project"]) for e in emulator.requests(api_only=False)} == {(SOURCE_AK, OWNER)}
-    assert_no_secret(clean)
+    run = ak_sk_audit.clean
+    assert (run.rc, run.status) == (0, "successful"), ak_sk_audit.clean_output
+    assert ak_sk_audit.writes == []
+    assert {(e["identity"], e["scope_project"]) for e in ak_sk_audit.log} == {(SOURCE_AK, OWNER)}
+    assert_no_secret(ak_sk_audit.clean_job)
+
+
+def test_with_ak_sk_the_names_are_the_vaults_only(ak_sk_audit):
+    run = ak_sk_audit.clean
+    assert (run.rc, run.status) == (0, "successful"), ak_sk_audit.clean_output
+    [audit] = awx_job.task_results(run, "Read every backup and whom it is shared with")
+    assert audit["names"] == {"projects": {}, "vaults": {SOURCE_VAULT: "vault-source-servers"}}
+    assert not [e for e in ak_sk_audit.log if e["path"] == "/v3/auth/projects"]
+    assert json.dumps(audit).count(SOURCE_SK) == 0
 
 
 def test_awx_builtin_openstack_credential_as_the_owner(emulator, awx):

@@ -1,12 +1,10 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The sharing audit through ansible-playbook, against 1,200 backups over 2 vaults."""
+"""The sharing audit against backups over 2 vaults: at scale (1,200 backups, two pages) in this process, its options,
+views and failure modes on 120 backups of the same patterns, and the shipped playbook's pass and fail."""
 
 import collections
-import json
 import os
-import subprocess
-import sys
 
 import pytest
 import requests
@@ -16,9 +14,9 @@ from demo_ids import OWNER  # pylint: disable=import-error
 RECIPIENTS = ["0761a1f0e5b34c9b8c2f0f0a7d1e00%02d" % n for n in (2, 3, 4)]
 STRANGER = "0761a1f0e5b34c9b8c2f0f0a7d1e0099"
 VAULTS = ["3a1f0c1e-0000-4000-8000-00000000000%d" % n for n in (1, 2)]
-BACKUPS = 1200
+BACKUPS = 1200  # the scale test's: more than one page of the backup list (1,000)
+SMALL = 120  # every other test's, with the same patterns
 OLD = "2020-02-05T10:38:34.210+00:00"
-MODULE = "cloudops.cbr.cbr_shared_backup_info"
 AUDIT_AK = "AKAUDIT00000000000001"
 PLAYBOOK = os.path.join(os.path.dirname(__file__), "..", "..", "playbooks", "sharing_audit.yml")
 
@@ -27,10 +25,10 @@ def backup_id(number):
     return "a5200000-0000-4000-8000-%012d" % number
 
 
-def planned_members():
+def planned_members(backups):
     """(backup, project) -> (status, created_at): every status, some old, some with a stranger."""
     members = {}
-    for number in range(BACKUPS):
+    for number in range(backups):
         if number % 3 == 0:
             continue  # a third of the backups are not shared
         for index, project in enumerate(RECIPIENTS[: 1 + number % 3]):
@@ -42,7 +40,7 @@ def planned_members():
     return members
 
 
-def audit_fixture():
+def audit_fixture(backups):
     def project(pid, name):
         return {"id": pid, "name": name, "domain": "acme", "users": [{"name": name, "password": name + "-pass"}]}
 
@@ -60,12 +58,12 @@ def audit_fixture():
             "vault_id": VAULTS[n % 2],
             "resource_size_gb": 10,
         }
-        for n in range(BACKUPS)
+        for n in range(backups)
     ]
     projects = [owner] + [project(p, "eu-de_r%d" % i) for i, p in enumerate(RECIPIENTS + [STRANGER])]
     members = [
         {"backup_id": b, "dest_project_id": p, "status": s, "created_at": c}
-        for (b, p), (s, c) in planned_members().items()
+        for (b, p), (s, c) in planned_members(backups).items()
     ]
     for member in members:
         if member["status"] == "accepted":
@@ -75,12 +73,25 @@ def audit_fixture():
 
 @pytest.fixture(scope="module")
 def big(start_emulator):
-    return start_emulator(audit_fixture())
+    return start_emulator(audit_fixture(BACKUPS))
 
 
-def login(big, project_id=OWNER, name="eu-de_source"):
+@pytest.fixture(scope="module")
+def small_server(start_emulator):
+    return start_emulator(audit_fixture(SMALL))
+
+
+@pytest.fixture
+def small(small_server):
+    """The 120 backups' emulator, reset to its fixture before and after each test."""
+    small_server.restore_defaults()
+    yield small_server
+    small_server.restore_defaults()
+
+
+def login(emulator, project_id=OWNER, name="eu-de_source"):
     return {
-        "auth_url": big.url + "/v3",
+        "auth_url": emulator.url + "/v3",
         "username": name,
         "password": name + "-pass",
         "domain_name": "acme",
@@ -88,20 +99,16 @@ def login(big, project_id=OWNER, name="eu-de_source"):
     }
 
 
-def test_owner_audit_reports_every_backup_and_member_once_with_flags(big, play):
+def test_owner_audit_reports_every_backup_and_member_once_with_flags(big, run_module):
     big.clear_log()
-    result = play(
-        [{MODULE: {"expected_projects": RECIPIENTS, "pending_older_than": "30d", "workers": 8}}],
-        check=True,
-        defaults=login(big),
-    )
-    audit = result[0]
+    options = dict(login(big), expected_projects=RECIPIENTS, pending_older_than="30d", workers=8)
+    audit = run_module("cbr_shared_backup_info", options, check_mode=True)
     assert audit["changed"] is False and not audit.get("failed"), audit
     ids = [b["id"] for b in audit["backups"]]
     assert len(ids) == BACKUPS and len(set(ids)) == BACKUPS
     assert ids == [backup_id(n) for n in range(BACKUPS)]  # sorted by name, then id
     reported = {(b["id"], m["dest_project_id"]): m for b in audit["backups"] for m in b["members"]}
-    planned = planned_members()
+    planned = planned_members(BACKUPS)
     assert sum(len(b["members"]) for b in audit["backups"]) == len(planned) == len(reported)
     assert {key: m["status"] for key, m in reported.items()} == {key: value[0] for key, value in planned.items()}
     for (backup, project), member in reported.items():
@@ -123,105 +130,79 @@ def test_owner_audit_reports_every_backup_and_member_once_with_flags(big, play):
     assert big.writes() == []
 
 
-def test_owner_audit_of_one_vault_and_one_status(big, play):
-    result = play([{MODULE: {"vault_id": VAULTS[1], "member_status": "accepted", "workers": 16}}], defaults=login(big))
-    audit = result[0]
-    assert len(audit["backups"]) == BACKUPS // 2
+def test_owner_audit_of_one_vault_and_one_status(small, run_module):
+    audit = run_module(
+        "cbr_shared_backup_info", dict(login(small), vault_id=VAULTS[1], member_status="accepted", workers=16)
+    )
+    assert len(audit["backups"]) == SMALL // 2
     assert all(b["vault_id"] == VAULTS[1] for b in audit["backups"])
     assert set(audit["summary"]["by_status"].items()) >= {("pending", 0), ("rejected", 0)}
-    wanted = sum(1 for key, value in planned_members().items() if value[0] == "accepted" and int(key[0][-12:]) % 2 == 1)
+    planned = planned_members(SMALL)
+    wanted = sum(1 for key, value in planned.items() if value[0] == "accepted" and int(key[0][-12:]) % 2 == 1)
     assert audit["summary"]["members"] == wanted
 
 
-def test_receiver_view_lists_exactly_what_was_shared_with_it(big, play):
+def test_receiver_view_lists_exactly_what_was_shared_with_it(small, run_module):
     project = RECIPIENTS[1]
-    big.restore_defaults()
-    result = play(
-        [
-            {MODULE: {"shared_with_me": True, "expected_projects": [OWNER]}},
-            {MODULE: {"shared_with_me": True, "member_status": "pending"}},
-        ],
-        defaults=login(big, project, "eu-de_r1"),
-    )
-    every, pending = result.results
-    planned = {key[0]: value[0] for key, value in planned_members().items() if key[1] == project}
+    receiver = dict(login(small, project, "eu-de_r1"), shared_with_me=True)
+    every = run_module("cbr_shared_backup_info", dict(receiver, expected_projects=[OWNER]))
+    pending = run_module("cbr_shared_backup_info", dict(receiver, member_status="pending"))
+    planned = {key[0]: value[0] for key, value in planned_members(SMALL).items() if key[1] == project}
     assert {b["id"]: b["member_status"] for b in every["backups"]} == planned
     assert all(b["project_id"] == OWNER and b["flags"] == [] for b in every["backups"])
     assert sorted(b["id"] for b in pending["backups"]) == sorted(b for b, s in planned.items() if s == "pending")
     assert every["summary"]["members"] == len(planned) and every["summary"]["flagged"] == []
     # Only the receiving project's documented read (docs/api_notes.md §recipient.reads): the shared list by status,
     # every page.
-    assert big.profile == "strict"
-    backup_reads = [e for e in big.requests() if "/backups" in e["path"]]
+    assert small.profile == "strict"
+    backup_reads = [e for e in small.requests() if "/backups" in e["path"]]
     assert {(e["method"], e["path"], e["query"]["own_type"]) for e in backup_reads} == {
         ("GET", "/v3/%s/backups" % project, "shared")
     }
     assert sorted({e["query"]["member_status"] for e in backup_reads}) == ["accepted", "pending", "rejected"]
     # Besides: its own vaults (names) and IAM's project list, nothing else.
-    assert {e["path"] for e in big.requests() if "/backups" not in e["path"]} <= {
+    assert {e["path"] for e in small.requests() if "/backups" not in e["path"]} <= {
         "/v3/%s/vaults" % project,
         "/v3/auth/projects",
     }
 
 
-def test_bad_audit_options_fail_before_any_request(big, play):
-    big.clear_log()
-    result = play(
-        [
-            {MODULE: {"pending_older_than": "a week"}},
-            {MODULE: {"workers": 0}},
-            {MODULE: {"shared_with_me": True, "pending_older_than": "7d"}},
-            {MODULE: {"expected_projects": ["nope"]}},
-        ],
-        defaults=login(big),
-    )
-    for failed, option in zip(
-        result.results, ("pending_older_than", "workers", "pending_older_than", "expected_projects")
-    ):
-        assert failed["failed"] is True and option in failed["msg"]
-    assert big.requests(api_only=False) == []
+@pytest.mark.parametrize(
+    "options, option",
+    [
+        ({"pending_older_than": "a week"}, "pending_older_than"),
+        ({"workers": 0}, "workers"),
+        ({"shared_with_me": True, "pending_older_than": "7d"}, "pending_older_than"),
+        ({"expected_projects": ["nope"]}, "expected_projects"),
+    ],
+)
+def test_bad_audit_options_fail_before_any_request(small, run_module, options, option):
+    failed = run_module("cbr_shared_backup_info", dict(login(small), **options))
+    assert failed["failed"] is True and option in failed["msg"]
+    assert small.requests(api_only=False) == []
 
 
-def test_the_audit_playbook_fails_the_job_only_when_something_is_flagged(big):
-    playbook = PLAYBOOK
-
+def test_the_audit_playbook_fails_the_job_only_when_something_is_flagged(small, run_playbook):
     def run(expected):
         extra = {
-            "sharing_audit_auth": login(big),
+            "sharing_audit_auth": login(small),
             "sharing_audit_expected_projects": expected,
             "sharing_audit_pending_older_than": "100000d",
         }
-        return subprocess.run(
-            [
-                os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
-                "-i",
-                "localhost,",
-                "-c",
-                "local",
-                playbook,
-                "-e",
-                json.dumps(extra),
-                "-e",
-                "ansible_python_interpreter=%s" % sys.executable,
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=300,
-        )
+        return run_playbook(PLAYBOOK, extra_vars=extra)
 
     flagged = run(RECIPIENTS)
-    assert flagged.returncode != 0 and "Flagged shares" in flagged.stdout and STRANGER in flagged.stdout
+    assert flagged.rc != 0 and "Flagged shares" in flagged.stdout and STRANGER in flagged.stdout
     assert "server-0007" in flagged.stdout and "unexpected_project" in flagged.stdout
     clean = run(RECIPIENTS + [STRANGER])
-    assert clean.returncode == 0, clean.stdout
-    assert "Nothing flagged." in clean.stdout and "1200 backups, 800 shared" in clean.stdout
+    assert clean.rc == 0, clean.stdout
+    assert "Nothing flagged." in clean.stdout and "120 backups, 80 shared" in clean.stdout
 
 
-def token_auth(big):
+def token_auth(emulator):
     """A token of the owner, given as is (no password to log in again with), as cbr_auth hands it on."""
     answer = requests.post(
-        big.url + "/v3/auth/tokens",
+        emulator.url + "/v3/auth/tokens",
         json={
             "auth": {
                 "identity": {
@@ -235,11 +216,16 @@ def token_auth(big):
         },
         timeout=10,
     )
-    return {"token": answer.headers["X-Subject-Token"], "project_id": OWNER, "endpoint": big.url}
+    return {"token": answer.headers["X-Subject-Token"], "project_id": OWNER, "endpoint": emulator.url}
 
 
-def aksk_auth(big):
-    return {"access_key": AUDIT_AK, "secret_key": "audit-secret-key-0001", "project_id": OWNER, "endpoint": big.url}
+def aksk_auth(emulator):
+    return {
+        "access_key": AUDIT_AK,
+        "secret_key": "audit-secret-key-0001",
+        "project_id": OWNER,
+        "endpoint": emulator.url,
+    }
 
 
 LOCKED_KEY = {
@@ -248,78 +234,66 @@ LOCKED_KEY = {
 }
 
 
-def break_reads(big, cause):
-    """Mid-audit: the token expires at backup 300's member read, or member reads of backups 300 and up answer
+def break_reads(emulator, cause):
+    """Mid-audit: the token expires at backup 30's member read, or member reads of backups 30 and up answer
     'key locked'."""
     if cause == "token expires":
-        big.add_fault(method="GET", path=backup_id(300) + "/members$", expire_tokens=True)
+        emulator.add_fault(method="GET", path=backup_id(30) + "/members$", expire_tokens=True)
     else:
-        big.add_fault(
-            method="GET", path=r"-0000000(00[3-9]\d\d|01\d\d\d)/members$", status=401, body=LOCKED_KEY, count=100000
-        )
-
-
-@pytest.fixture
-def fresh_big(big):
-    big.restore_defaults()
-    yield big
-    big.restore_defaults()
+        later = "|".join(backup_id(number) for number in range(30, SMALL))
+        emulator.add_fault(method="GET", path="(%s)/members$" % later, status=401, body=LOCKED_KEY, count=100000)
 
 
 @pytest.mark.parametrize("cause, auth", [("token expires", token_auth), ("key locked", aksk_auth)])
-def test_an_audit_that_cannot_read_fails_and_stops_reading(fresh_big, run_module, cause, auth):
-    big = fresh_big
-    options = dict(auth(big), workers=4)
-    break_reads(big, cause)
+def test_an_audit_that_cannot_read_fails_and_stops_reading(small, run_module, cause, auth):
+    options = dict(auth(small), workers=4)
+    break_reads(small, cause)
     result = run_module("cbr_shared_backup_info", options)
     assert result["failed"] is True and result["status_code"] == 401, result
     assert "Failed to list share members of backup" in result["msg"] and "flagged" not in result
     # The reads not started yet when the first one failed are not made.
-    reads = [e for e in big.requests() if e["path"].endswith("/members")]
-    assert len(reads) < BACKUPS - 100 and len([e for e in reads if e["status"] == 401]) <= 2 * 4 + 2
+    reads = [e for e in small.requests() if e["path"].endswith("/members")]
+    assert len(reads) < SMALL - 10 and len([e for e in reads if e["status"] == 401]) <= 2 * 4 + 2
 
 
 @pytest.mark.parametrize("cause, auth", [("token expires", token_auth), ("key locked", aksk_auth)])
-def test_on_read_error_report_counts_the_unreadable_backups(fresh_big, run_module, cause, auth):
-    big = fresh_big
-    break_reads(big, cause)
-    result = run_module("cbr_shared_backup_info", dict(auth(big), workers=1, on_read_error="report"))
-    refused = [e for e in big.requests() if e["path"].endswith("/members") and e["status"] == 401]
+def test_on_read_error_report_counts_the_unreadable_backups(small, run_module, cause, auth):
+    break_reads(small, cause)
+    result = run_module("cbr_shared_backup_info", dict(auth(small), workers=1, on_read_error="report"))
+    refused = [e for e in small.requests() if e["path"].endswith("/members") and e["status"] == 401]
     assert not result.get("failed") and result["summary"]["errors"] == len(refused) > 0
     unreadable = [b for b in result["backups"] if "error" in b]
     assert len(unreadable) == len(refused) and all("APIG.0301" in b["error"] for b in unreadable)
-    assert result["summary"]["backups"] == BACKUPS
+    assert result["summary"]["backups"] == SMALL
 
 
-def test_a_backup_deleted_during_the_audit_is_left_out_not_an_error(fresh_big, run_module):
-    big = fresh_big
-    big.add_fault(
+def test_a_backup_deleted_during_the_audit_is_left_out_not_an_error(small, run_module):
+    small.add_fault(
         method="GET",
         path=backup_id(5) + "/members$",
         status=404,
         body={"error_code": "BackupService.6200", "error_msg": "The backup does not exist."},
     )
-    big.add_fault(
+    small.add_fault(
         method="GET",
         path=backup_id(6) + "/members$",
         status=401,
         body={"unauthorized": {"code": "401", "message": "Malformed request url"}},
     )
-    result = run_module("cbr_shared_backup_info", dict(login(big), workers=4))
+    result = run_module("cbr_shared_backup_info", dict(login(small), workers=4))
     assert not result.get("failed"), result
     assert result["summary"]["vanished"] == 2 and result["summary"]["errors"] == 0
     assert {backup_id(5), backup_id(6)}.isdisjoint(b["id"] for b in result["backups"])
-    assert result["summary"]["backups"] == BACKUPS - 2
+    assert result["summary"]["backups"] == SMALL - 2
 
 
 @pytest.mark.parametrize("cause, auth", [("token expires", token_auth), ("key locked", aksk_auth)])
-def test_the_audit_playbook_fails_when_backups_could_not_be_read(fresh_big, run_playbook, cause, auth):
-    big = fresh_big
-    break_reads(big, cause)
+def test_the_audit_playbook_fails_when_backups_could_not_be_read(small, run_playbook, cause, auth):
+    break_reads(small, cause)
     result = run_playbook(
         PLAYBOOK,
         extra_vars={
-            "sharing_audit_auth": auth(big),
+            "sharing_audit_auth": auth(small),
             "sharing_audit_expected_projects": RECIPIENTS + [STRANGER],
             "sharing_audit_pending_older_than": "100000d",
             "sharing_audit_workers": 8,

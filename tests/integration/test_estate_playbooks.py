@@ -7,12 +7,12 @@ import csv
 import io
 import json
 import os
-import subprocess
 import sys
 
 import awx_job  # pylint: disable=import-error
 import pytest
 import yaml
+from ansible.parsing.vault import VaultLib, VaultSecret
 
 from demo_ids import CUSTOMER, DB, DR, DR_VAULT, GOLDEN, OWNER, USERS, WEB, password_auth  # pylint: disable=import-error
 from estate_ids import (  # pylint: disable=import-error
@@ -38,15 +38,14 @@ VAULT_PASSWORD = "estate-vault-pass"
 
 
 def vaulted(tmp_path, name, value):
-    """`name: !vault |...` as ansible-vault encrypt_string writes it."""
+    """`name: !vault |...` as ansible-vault encrypt_string writes it (its VaultLib, its layout), and the password
+    file."""
     password_file = tmp_path / "vault-pass"
     password_file.write_text(VAULT_PASSWORD)
-    process = subprocess.run(
-        [os.path.join(os.path.dirname(sys.executable), "ansible-vault"), "encrypt_string", "--vault-password-file",
-         str(password_file), value, "--name", name],
-        capture_output=True, text=True, check=True, timeout=60,
-    )  # fmt: skip
-    return process.stdout, str(password_file)
+    secret = VaultSecret(VAULT_PASSWORD.encode())
+    ciphertext = VaultLib([("default", secret)]).encrypt(value, secret).decode()
+    lines = ["%s: !vault |" % name] + [" " * 10 + line for line in ciphertext.splitlines()]
+    return "\n".join(lines) + "\n", str(password_file)
 
 
 @pytest.fixture

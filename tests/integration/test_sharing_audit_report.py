@@ -7,7 +7,6 @@ import copy
 import csv
 import html.parser
 import io
-import json
 import os
 
 import awx_job  # pylint: disable=import-error
@@ -31,7 +30,7 @@ from demo_ids import (  # pylint: disable=import-error
 )
 
 OWNER_USER, OWNER_PASSWORD = USERS[OWNER]
-SECRETS, SOURCE_AK, SOURCE_SK = awx_job.DEMO_SECRETS, awx_job.SOURCE_AK, awx_job.SOURCE_SK
+SECRETS = awx_job.DEMO_SECRETS
 SOURCE_VAULT = "3a1f0c1e-0000-4000-8000-000000000001"
 
 
@@ -277,15 +276,3 @@ def test_the_audit_job_writes_the_report_with_names_and_no_credential(named_emul
     texts = {"html": page, "csv": (reports / "sharing-audit.csv").read_text()}
     assert awx_job.leaked(texts, SECRETS) == []
     awx_job.assert_no_secret(job)
-
-
-def test_with_ak_sk_the_names_are_the_vaults_only(named_emulator, awx):
-    emulator = named_emulator
-    emulator.restore_defaults()
-    credential = {"access_key": SOURCE_AK, "secret_key": SOURCE_SK, "project_id": OWNER, "cbr_endpoint": emulator.url}
-    run = awx(credential, {}).run()
-    assert (run.rc, run.status) == (0, "successful"), run.stdout.read()
-    [audit] = awx_job.task_results(run, "Read every backup and whom it is shared with")
-    assert audit["names"] == {"projects": {}, "vaults": {SOURCE_VAULT: "vault-source-servers"}}
-    assert not [e for e in emulator.requests() if e["path"] == "/v3/auth/projects"]
-    assert json.dumps(audit).count(SOURCE_SK) == 0
