@@ -6,6 +6,7 @@ only what the plan says, and report every write made, also when a later one fail
 Private to this collection: the interface may change without notice.
 """
 
+import functools
 import time
 
 from ansible_collections.cloudops.cbr.plugins.module_utils import _http
@@ -208,20 +209,21 @@ def _remove_member(client, backup_id, project_id):
 # -- receiving side
 
 
-def read_shared_lists(client, workers):
-    """{status: entries} of the backups shared with the caller, one list per member status, read concurrently
-    (every page): all three, so that the planner can cross-check what the member_status filter returned."""
-    lists = map_concurrently(client.list_shared_backups, list(MEMBER_STATUSES), min(workers, len(MEMBER_STATUSES)))
-    return dict(zip(MEMBER_STATUSES, lists))
-
-
 def read_receiver_plan(client, request, workers, check_mode):
     """The ReceiverPlan from the documented reads of a receiving project (docs/api_notes.md §recipient.reads): the
-    shared lists, the caller's vaults when accepting, and the backups asked for that it does not see as shared."""
-    views, problems = share_views(request, read_shared_lists(client, workers))
+    shared lists, the caller's vaults when accepting, and the backups asked for that it does not see as shared.
+
+    The shared lists (one per member status, every page: all three, so that the planner can cross-check what the
+    member_status filter returned) and the vaults are read at once: an answer run waits for one round trip, not two.
+    """
+    reads = [functools.partial(client.list_shared_backups, status) for status in MEMBER_STATUSES]
+    if request.status == "accepted":
+        reads.append(client.list_vaults)
+    answers = map_concurrently(lambda read: read(), reads, min(workers, len(reads)))
+    views, problems = share_views(request, dict(zip(MEMBER_STATUSES, answers)))
     if problems:
         return ReceiverPlan([], (), tuple(problems), ())
-    vaults = client.list_vaults() if request.status == "accepted" else []
+    vaults = answers[len(MEMBER_STATUSES)] if request.status == "accepted" else []
     owned = []
     for backup_id in unseen_backup_ids(request, views):
         backup = client.show_backup(backup_id)

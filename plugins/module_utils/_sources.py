@@ -15,13 +15,6 @@ import traceback
 from ansible_collections.cloudops.cbr.plugins.module_utils._endpoints import SERVICE_TYPES, endpoint_override_names
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrConfigError
 
-YAML_IMPORT_ERROR = None
-try:
-    import yaml
-except ImportError:
-    yaml = None
-    YAML_IMPORT_ERROR = traceback.format_exc()
-
 # Declared once here, documented once in plugins/doc_fragments/auth.py. No option has a default or an environment
 # fallback: Ansible would merge those option by option, and resolve() takes groups whole instead.
 AUTH_ARGUMENT_SPEC = dict(
@@ -296,7 +289,17 @@ def _deep_merge(base, extra):
     return merged
 
 
-def _first_yaml(name, dirs, first=None):
+def _import_yaml():
+    """PyYAML, imported only when a clouds.yaml is read: a module run pays no import it does not use (a module's
+    code is compiled afresh on every run)."""
+    try:
+        import yaml  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        raise CbrMissingLibrary("PyYAML", "to read clouds.yaml (the cloud option)", traceback.format_exc()) from None
+    return yaml
+
+
+def _first_yaml(yaml, name, dirs, first=None):
     paths = [first] if first else []
     paths += [os.path.join(os.path.expanduser(directory), name) for directory in dirs]
     for path in paths:
@@ -313,11 +316,10 @@ def load_cloud(cloud, dirs=CLOUD_CONFIG_DIRS, config_file=None, secure_file=None
 
     Raises CbrConfigError naming the files when the cloud is not there or a file cannot be read.
     """
-    if yaml is None:
-        raise CbrMissingLibrary("PyYAML", "to read clouds.yaml (the cloud option)", YAML_IMPORT_ERROR)
+    yaml = _import_yaml()
     try:
-        path, config = _first_yaml("clouds.yaml", dirs, config_file)
-        secure_path, secure = _first_yaml("secure.yaml", dirs, secure_file)
+        path, config = _first_yaml(yaml, "clouds.yaml", dirs, config_file)
+        secure_path, secure = _first_yaml(yaml, "secure.yaml", dirs, secure_file)
     except (OSError, yaml.YAMLError) as error:
         raise CbrConfigError("cloud: cannot read clouds.yaml or secure.yaml: %s" % error) from None
     clouds = config.get("clouds") if isinstance(config, dict) else None

@@ -40,9 +40,9 @@ options:
         reports whether the backup shows under O(member_status) only; V(shared_list) finds it in the list of
         backups shared with it and reports which fields the entry has (C(project_id), the owner, among them);
         V(shared_owner) reads that list without a status filter and reports whether every entry has C(project_id)
-        and whether the backup's names O(owner_project_id); V(wrong_type_vault) and V(unavailable_vault) accept the
-        pending share into O(vault_id), a vault the user names as one for another kind of backup or in a status
-        that does not allow it, and report the code and message (without O(vault_id), nothing is sent and the
+        and whether the backup's entry names O(owner_project_id); V(wrong_type_vault) and V(unavailable_vault)
+        accept the pending share into O(vault_id), a vault the user names as one for another kind of backup or in a
+        status that does not allow it, and report the code and message (without O(vault_id), nothing is sent and the
         finding says C(not asked)); V(accept) accepts it into O(vault_id) with one raw request, reporting the
         vault's free space against the backup's C(resource_size) and the answer (which capacity rule applies);
         V(accepted_vault_id) reads the backup after accepting and reports which vault C(vault_id) names;

@@ -1,6 +1,7 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""tests/runners.py as fixtures: a module in this process; tasks or a playbook through ansible-playbook."""
+"""tests/runners.py as fixtures: a module in this process; tasks or a playbook through ansible-playbook. And an
+answer of the emulator a few tests change."""
 
 import subprocess
 import threading
@@ -35,6 +36,24 @@ def play(tmp_path):
 def run_playbook():
     """run_playbook(path, inventory="localhost,", extra_vars=None, check=False, ...) -> PlayResult."""
     return runners.run_playbook
+
+
+@pytest.fixture
+def shared_entries_without_owner(emulator):
+    """For the test, the emulator's backup list leaves project_id (the owner) out of every entry."""
+    handler = emulator.emulator.list_backups
+
+    def without_owner(request, pid):
+        status, headers, body = handler(request, pid)
+        for backup in body["backups"]:
+            backup.pop("project_id", None)
+        return status, headers, body
+
+    routes = emulator.emulator.routes
+    index = next(n for n, route in enumerate(routes) if route[2] == handler)
+    routes[index] = (routes[index][0], routes[index][1], without_owner)
+    yield
+    routes[index] = (routes[index][0], routes[index][1], handler)
 
 
 @pytest.fixture(scope="module")

@@ -42,24 +42,12 @@ def test_the_shipped_audit_playbook_fails_on_an_unknown_status(emulator, run_pla
     assert "unknown_status" in result.stdout and "Nothing flagged." not in result.stdout
 
 
-def test_a_shared_entry_without_an_owner_project_is_flagged_not_a_crash(emulator, run_module):
+def test_a_shared_entry_without_an_owner_project_is_flagged_not_a_crash(
+    emulator, run_module, shared_entries_without_owner
+):
     emulator.seed_member(WEB, DR)
-    handler = emulator.emulator.list_backups
-
-    def without_owner(request, pid):
-        status, headers, body = handler(request, pid)
-        for backup in body["backups"]:
-            backup.pop("project_id", None)
-        return status, headers, body
-
-    routes = emulator.emulator.routes
-    index = next(n for n, route in enumerate(routes) if route[2] == handler)
-    routes[index] = (routes[index][0], routes[index][1], without_owner)
-    try:
-        args = dict(password_auth(emulator.url, DR), shared_with_me=True, expected_projects=[OWNER], names=False)
-        audit = run_module("cbr_shared_backup_info", args)
-    finally:
-        routes[index] = (routes[index][0], routes[index][1], handler)
+    args = dict(password_auth(emulator.url, DR), shared_with_me=True, expected_projects=[OWNER], names=False)
+    audit = run_module("cbr_shared_backup_info", args)
     assert audit.get("failed") is not True, audit
     assert [(b["id"], b["project_id"], b["flags"]) for b in audit["backups"]] == [(WEB, None, ["unexpected_project"])]
 

@@ -222,23 +222,9 @@ def test_a_refused_reject_is_the_observation(emulator, run_module):
     assert result["observation"]["finding"] == "no: the accepted share cannot be rejected (400 BackupService.6706)"
 
 
-def test_shared_entries_without_an_owner_project_are_counted(emulator, run_module):
+def test_shared_entries_without_an_owner_project_are_counted(emulator, run_module, shared_entries_without_owner):
     emulator.seed_member(WEB, CUSTOMER)
-    handler = emulator.emulator.list_backups
-
-    def without_owner(request, pid):
-        status, headers, body = handler(request, pid)
-        for backup in body["backups"]:
-            backup.pop("project_id", None)
-        return status, headers, body
-
-    routes = emulator.emulator.routes
-    index = next(n for n, route in enumerate(routes) if route[2] == handler)
-    routes[index] = (routes[index][0], routes[index][1], without_owner)
-    try:
-        result = observe(run_module, password_auth(emulator.url, CUSTOMER), "shared_owner", owner_project_id=OWNER)
-    finally:
-        routes[index] = (routes[index][0], routes[index][1], handler)
+    result = observe(run_module, password_auth(emulator.url, CUSTOMER), "shared_owner", owner_project_id=OWNER)
     assert (
         result["observation"]["finding"] == "no: 1 of 1 entries have no project_id; owner_project_ids cannot match them"
     )

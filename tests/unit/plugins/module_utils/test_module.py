@@ -2,6 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """CbrModule in this process, without the network: secrets from every source hidden, failures that say what."""
 
+import sys
+
 import pytest
 import yaml
 from ansible.module_utils._internal import _traceback
@@ -47,7 +49,7 @@ def test_a_broken_endpoint_url_is_a_clear_option_error():
 
 
 def test_cloud_without_pyyaml_says_which_library_is_missing(monkeypatch):
-    monkeypatch.setattr(_sources, "yaml", None)
+    monkeypatch.setitem(sys.modules, "yaml", None)  # import yaml raises ImportError
     result = runners.run_module("cbr_vault_info", {"cloud": "source"})
     assert result["failed"] is True
     assert "Failed to import the required Python library (PyYAML)" in result["msg"]

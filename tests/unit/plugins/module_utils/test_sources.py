@@ -2,10 +2,11 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """_sources without the network: levels and groups, the environment families, clouds.yaml."""
 
+import sys
+
 import pytest
 import yaml
 
-from ansible_collections.cloudops.cbr.plugins.module_utils import _sources
 from ansible_collections.cloudops.cbr.plugins.module_utils._connection import resolve
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrConfigError
 from ansible_collections.cloudops.cbr.plugins.module_utils._sources import CbrMissingLibrary, cloud_options, load_cloud
@@ -218,7 +219,7 @@ def test_an_unknown_cloud_names_the_file(tmp_path):
 
 
 def test_without_pyyaml_a_cloud_needs_the_library(monkeypatch, tmp_path):
-    monkeypatch.setattr(_sources, "yaml", None)
+    monkeypatch.setitem(sys.modules, "yaml", None)  # import yaml raises ImportError
     with pytest.raises(CbrMissingLibrary) as failure:
         resolved({"cloud": "x"}, clouds_file(tmp_path, {}))
     assert failure.value.library == "PyYAML"
