@@ -216,11 +216,15 @@ def read_receiver_plan(client, request, workers, check_mode):
     The shared lists (one per member status, every page: all three, so that the planner can cross-check what the
     member_status filter returned) and the vaults are read at once: an answer run waits for one round trip, not two.
     """
-    reads = [functools.partial(client.list_shared_backups, status) for status in MEMBER_STATUSES]
-    if request.status == "accepted":
-        reads.append(client.list_vaults)
+    list_reads = [functools.partial(client.list_shared_backups, status) for status in MEMBER_STATUSES]
+    reads = list_reads + ([client.list_vaults] if request.status == "accepted" else [])
     answers = map_concurrently(lambda read: read(), reads, min(workers, len(reads)))
     views, problems = share_views(request, dict(zip(MEMBER_STATUSES, answers)))
+    if problems:
+        # A share answered by another task while the lists were read shows under two statuses: read them once more,
+        # and only a contradiction that is still there stops the task.
+        again = map_concurrently(lambda read: read(), list_reads, min(workers, len(list_reads)))
+        views, problems = share_views(request, dict(zip(MEMBER_STATUSES, again)))
     if problems:
         return ReceiverPlan([], (), tuple(problems), ())
     vaults = answers[len(MEMBER_STATUSES)] if request.status == "accepted" else []

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from ansible_collections.cloudops.cbr.plugins.module_utils import _api
 from demo_ids import (  # pylint: disable=import-error
     CUSTOMER,
     CUSTOMER_VAULT,
@@ -218,7 +219,30 @@ def test_a_loose_member_status_filter_stops_the_receiver_naming_the_backups(emul
         assert "backup %s is listed as pending and accepted and rejected" % WEB in result["msg"]
     assert DB in every_pending["msg"]
     assert emulator.writes() == []
+    assert sorted(shared_list_reads(emulator)) == sorted(["pending", "accepted", "rejected"] * 4)  # twice each task
     assert emulator.state.members[DB][DR]["status"] == "rejected"
+
+
+def shared_list_reads(emulator):
+    return [e["query"].get("member_status") for e in emulator.requests() if e["query"].get("own_type") == "shared"]
+
+
+def test_a_share_another_task_accepts_while_the_lists_are_read_is_read_again_not_refused(emulator, share, monkeypatch):
+    emulator.seed_member(WEB, DR)
+    real = _api.CbrClient.list_shared_backups
+    moments = []
+
+    def another_task_accepts_first(client, member_status=None, filters=None):
+        if member_status == "accepted" and not moments:  # between the pending and the accepted list of the first round
+            moments.append(member_status)
+            emulator.seed_member(WEB, DR, status="accepted", vault_id=DR_VAULT)
+        return real(client, member_status, filters)
+
+    monkeypatch.setattr(_api.CbrClient, "list_shared_backups", another_task_accepts_first)
+    result = share(DR, backup_ids=[WEB], status="accepted", vault_id=DR_VAULT, workers=1)
+    assert not result.get("failed"), result
+    assert result["changed"] is False and emulator.writes() == []
+    assert shared_list_reads(emulator) == ["pending", "accepted", "rejected"] * 2
 
 
 def test_every_pending_share_leaves_rejected_and_accepted_shares_alone(emulator, share):

@@ -23,16 +23,6 @@ def owner_auth(emulator):
     }
 
 
-def os_environment(emulator):
-    return {
-        "OS_AUTH_URL": emulator.url + "/v3",
-        "OS_USERNAME": "ops-source",
-        "OS_PASSWORD": "source-pass",
-        "OS_USER_DOMAIN_NAME": "acme",
-        "OS_PROJECT_ID": OWNER,
-    }
-
-
 def info(emulator, check_mode=False, **options):
     return runners.run_module("cbr_share_member_info", dict(owner_auth(emulator), **options), check_mode=check_mode)
 
@@ -59,7 +49,14 @@ def verbose_play(start_emulator, demo_fixture, tmp_path_factory):
             {MODULE: aksk},
         ],
         verbosity=3,
-        env=dict(os_environment(emulator), TMPDIR=str(workdir)),
+        env={
+            "OS_AUTH_URL": emulator.url + "/v3",
+            "OS_USERNAME": "ops-source",
+            "OS_PASSWORD": "source-pass",
+            "OS_USER_DOMAIN_NAME": "acme",
+            "OS_PROJECT_ID": OWNER,
+            "TMPDIR": str(workdir),
+        },
     )
     return emulator, result, emulator.writes()
 
