@@ -50,7 +50,7 @@ def shared_entries_without_owner(emulator):
         return status, headers, body
 
     routes = emulator.emulator.routes
-    index = next(n for n, route in enumerate(routes) if route[2] == handler)
+    (index,) = [n for n, route in enumerate(routes) if route[2] == handler]
     routes[index] = (routes[index][0], routes[index][1], without_owner)
     yield
     routes[index] = (routes[index][0], routes[index][1], handler)
