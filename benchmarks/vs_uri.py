@@ -23,6 +23,7 @@ each cbr module run, ansible in each ansible-playbook), which weighs on tools by
 
 import argparse
 import collections
+import contextlib
 import os
 import resource
 import statistics
@@ -175,13 +176,29 @@ def split(log):
     return kinds
 
 
+@contextlib.contextmanager
+def serving(fixture_, latency_ms=0, profile="strict"):
+    """An emulator on a free port for the block: its Emulator (base_url, state)."""
+    server = cbr_emulator.make_server(fixture_, latency_ms=latency_ms, profile=profile)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.emulator
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def attempt(work, tool, backup_count, count, latency_ms, profile):
     """{run: (wall, cpu, request split)} for the first run and the rerun of `tool` on a fresh emulator."""
     recipients = [recipient(n) for n in range(count)]
     backups = backup_ids(backup_count)
-    server = cbr_emulator.make_server(fixture(backups, recipients), latency_ms=latency_ms, profile=profile)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url, state = server.emulator.base_url, server.emulator.state
+    with serving(fixture(backups, recipients), latency_ms, profile) as emulator:
+        return run_both(work, tool, emulator, backups, recipients)
+
+
+def run_both(work, tool, emulator, backups, recipients):
+    """The first run and the rerun of `tool` against the emulator; every share ends accepted."""
+    url, state = emulator.base_url, emulator.state
     if tool == "role":
         path, extra = os.path.join(work, "role.yml"), None
         with open(path, "w", encoding="utf-8") as handle:
@@ -198,9 +215,7 @@ def attempt(work, tool, backup_count, count, latency_ms, profile):
         with state.lock:
             measured[run] = (wall, cpu, split(state.log))
     accepted = [m["status"] for backup_id in backups for m in state.members.get(backup_id, {}).values()]
-    assert accepted == ["accepted"] * (count * backup_count), accepted
-    server.shutdown()
-    server.server_close()
+    assert accepted == ["accepted"] * (len(recipients) * len(backups)), accepted
     return measured
 
 
@@ -370,20 +385,14 @@ def main():
                 import_time_ms("ansible.module_utils.basic"),
             )
         )
-        server = cbr_emulator.make_server(fixture(backup_ids(1), []))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        per_task = task_overhead(work, server.emulator.base_url)
-        server.shutdown()
-        server.server_close()
+        with serving(fixture(backup_ids(1), [])) as emulator:
+            per_task = task_overhead(work, emulator.base_url)
         print(
             "per task: ansible.builtin.ping %.2f s, cbr_share_member_info %.2f s (login + 1 GET, no latency)"
             % (per_task["ping"], per_task["cbr_share_member_info"])
         )
-        server = cbr_emulator.make_server(fixture(backup_ids(1), []), latency_ms=args.latency_ms)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        logins = login_items(work, server.emulator.base_url)
-        server.shutdown()
-        server.server_close()
+        with serving(fixture(backup_ids(1), []), args.latency_ms) as emulator:
+            logins = login_items(work, emulator.base_url)
         print(
             "per loop item of one login, %d ms latency: ansible.builtin.uri %.2f s, cloudops.cbr.cbr_auth %.2f s"
             % (args.latency_ms, logins["uri"], logins["cbr_auth"])
