@@ -244,6 +244,16 @@ def test_sdk_lists_the_auth_projects_of_an_aksk_user(estate):
     assert estate.requests()[-1]["auth_type"] == "aksk" and estate.requests()[-1]["region"] == "eu-de"
 
 
+def password_login_request(password, scope):
+    """The SDK's KeystoneCreateUserTokenByPassword request for estate-ops of acme."""
+    user = iam_sdk.PwdPasswordUser(
+        name="estate-ops", password=password, domain=iam_sdk.PwdPasswordUserDomain(name="acme")
+    )
+    identity = iam_sdk.PwdIdentity(methods=["password"], password=iam_sdk.PwdPassword(user=user))
+    body = iam_sdk.KeystoneCreateUserTokenByPasswordRequestBody(auth=iam_sdk.PwdAuth(identity=identity, scope=scope))
+    return iam_sdk.KeystoneCreateUserTokenByPasswordRequest(body=body)
+
+
 @pytest.mark.parametrize("scope", ["domain", "project"])
 def test_sdk_gets_a_password_token_scoped_to_the_domain_or_a_project(estate, scope):
     scope_model = (
@@ -251,21 +261,8 @@ def test_sdk_gets_a_password_token_scoped_to_the_domain_or_a_project(estate, sco
         if scope == "domain"
         else iam_sdk.AuthScope(project=iam_sdk.AuthScopeProject(id=ACME["eu-de_prod"]))
     )
-    body = iam_sdk.KeystoneCreateUserTokenByPasswordRequestBody(
-        auth=iam_sdk.PwdAuth(
-            identity=iam_sdk.PwdIdentity(
-                methods=["password"],
-                password=iam_sdk.PwdPassword(
-                    user=iam_sdk.PwdPasswordUser(
-                        name="estate-ops", password="estate-pass", domain=iam_sdk.PwdPasswordUserDomain(name="acme")
-                    )
-                ),
-            ),
-            scope=scope_model,
-        )
-    )
     response = iam_client(estate).keystone_create_user_token_by_password(
-        iam_sdk.KeystoneCreateUserTokenByPasswordRequest(body=body)
+        password_login_request("estate-pass", scope_model)
     )
     assert response.x_subject_token
     if scope == "domain":
@@ -276,23 +273,9 @@ def test_sdk_gets_a_password_token_scoped_to_the_domain_or_a_project(estate, sco
 
 
 def test_sdk_sees_a_refused_login_as_a_client_error(estate):
-    body = iam_sdk.KeystoneCreateUserTokenByPasswordRequestBody(
-        auth=iam_sdk.PwdAuth(
-            identity=iam_sdk.PwdIdentity(
-                methods=["password"],
-                password=iam_sdk.PwdPassword(
-                    user=iam_sdk.PwdPasswordUser(
-                        name="estate-ops", password="wrong", domain=iam_sdk.PwdPasswordUserDomain(name="acme")
-                    )
-                ),
-            ),
-            scope=iam_sdk.AuthScope(domain=iam_sdk.AuthScopeDomain(name="acme")),
-        )
-    )
+    request = password_login_request("wrong", iam_sdk.AuthScope(domain=iam_sdk.AuthScopeDomain(name="acme")))
     with pytest.raises(ClientRequestException) as refused:
-        iam_client(estate).keystone_create_user_token_by_password(
-            iam_sdk.KeystoneCreateUserTokenByPasswordRequest(body=body)
-        )
+        iam_client(estate).keystone_create_user_token_by_password(request)
     assert refused.value.status_code == 401
 
 
