@@ -257,11 +257,13 @@ def test_aksk_recipients_need_no_login(emulator, run_role):
 def test_every_write_is_sent_by_the_project_it_belongs_to(three_runs):
     first = three_runs["first"]
     assert first.rc == 0, first.output
-    assert write_requests(first.requests) == [
-        ("POST", "ops-source", OWNER),
+    writes = write_requests(first.requests)
+    # The owner shares first; the recipients then answer at once, in no set order.
+    assert writes[0] == ("POST", "ops-source", OWNER)
+    assert sorted(writes[1:]) == [
+        ("PUT", "ops-customer", CUSTOMER),
         ("PUT", "ops-dr", DR),
         ("PUT", "ops-golden", GOLDEN),
-        ("PUT", "ops-customer", CUSTOMER),
     ]
 
 
@@ -317,6 +319,21 @@ def test_a_recipient_with_another_projects_credentials_fails_naming_both_before_
     assert "the credentials of recipient %s act in project %s, not %s" % (GOLDEN, CUSTOMER, GOLDEN) in output
     assert emulator.writes() == []
     assert ("ops-customer", CUSTOMER) in emulator.identities()
+
+
+def test_a_refused_answer_fails_naming_its_recipient_and_the_other_answers_are_still_given(emulator, run_role):
+    emulator.add_fault(
+        method="PUT",
+        path="/members/" + GOLDEN,
+        status=400,
+        body={"error_code": "BackupService.6799", "error_msg": "Refused for the test."},
+    )
+    rc, report, output = run_role(role_vars(emulator))
+    assert rc != 0 and report is None
+    assert "recipient %s: " % GOLDEN in output and "BackupService.6799" in output
+    assert "recipient %s: " % DR not in output and "recipient %s: " % CUSTOMER not in output
+    statuses = dict((project, member["status"]) for project, member in emulator.state.members[WEB].items())
+    assert statuses == {DR: "accepted", GOLDEN: "pending", CUSTOMER: "accepted"}
 
 
 def test_owner_credentials_from_the_environment_log_in_once_per_task(emulator, run_role):
