@@ -12,6 +12,7 @@ import threading
 import time
 
 import pytest
+from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(TESTS_DIR)
@@ -36,6 +37,9 @@ def _collections_root():
 COLLECTIONS_ROOT = _collections_root()
 if COLLECTIONS_ROOT not in sys.path:
     sys.path.insert(0, COLLECTIONS_ROOT)
+# ansible's collection loader, as `ansible-test units` installs it: the collection imports through it, and ansible's
+# plugin loader finds its plugins in this process (tests/runners.py's inventory_in_process()).
+_AnsibleCollectionFinder(paths=[COLLECTIONS_ROOT])._install()  # pylint: disable=protected-access
 sys.path.insert(0, os.path.join(TESTS_DIR, "emulator"))
 # ansible-playbook run by the tests finds the collection here.
 os.environ["ANSIBLE_COLLECTIONS_PATH"] = COLLECTIONS_ROOT
