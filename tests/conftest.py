@@ -46,6 +46,8 @@ os.environ["ANSIBLE_COLLECTIONS_PATH"] = COLLECTIONS_ROOT
 
 import cbr_emulator  # noqa: E402  pylint: disable=wrong-import-position
 
+# Seconds a server thread waits between checks for shutdown (socketserver's default, 0.5, is what a stop waits).
+SHUTDOWN_POLL = 0.05
 # The profile every emulator of the run starts in (CBR_EMULATOR_PROFILE=lenient runs the suite against the lenient one).
 DEFAULT_PROFILE = os.environ.get("CBR_EMULATOR_PROFILE", cbr_emulator.STRICT)
 
@@ -59,7 +61,8 @@ class RunningEmulator:
         self.url = self.emulator.base_url
         self.vbs_url = self.emulator.vbs_url
         self.default_profile = profile
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll: stop() (shutdown) waits for it on both listeners, once per module.
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(SHUTDOWN_POLL,), daemon=True)
         self.thread.start()
 
     @property
@@ -213,7 +216,7 @@ class Trap:
         self.server.daemon_threads = True
         self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
         # A short poll: stop() (shutdown) waits for it, once per test.
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, args=(SHUTDOWN_POLL,), daemon=True).start()
 
     def stop(self):
         self.server.shutdown()
