@@ -1,7 +1,7 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The sharing audit against backups over 2 vaults: at scale (1,200 backups, two pages) in this process, its options,
-views and failure modes on 120 backups of the same patterns, and the shipped playbook's pass and fail."""
+views and failure modes on 120 backups of the same patterns, and the shipped playbook's pass and fail on 12."""
 
 import collections
 import os
@@ -15,7 +15,8 @@ RECIPIENTS = ["0761a1f0e5b34c9b8c2f0f0a7d1e00%02d" % n for n in (2, 3, 4)]
 STRANGER = "0761a1f0e5b34c9b8c2f0f0a7d1e0099"
 VAULTS = ["3a1f0c1e-0000-4000-8000-00000000000%d" % n for n in (1, 2)]
 BACKUPS = 1200  # the scale test's: more than one page of the backup list (1,000)
-SMALL = 120  # every other test's, with the same patterns
+SMALL = 120  # every other in-process test's, with the same patterns
+TINY = 12  # the shipped playbook's pass and fail (ansible-playbook runs): every status, an old share, the stranger
 OLD = "2020-02-05T10:38:34.210+00:00"
 AUDIT_AK = "AKAUDIT00000000000001"
 PLAYBOOK = os.path.join(os.path.dirname(__file__), "..", "..", "playbooks", "sharing_audit.yml")
@@ -81,12 +82,27 @@ def small_server(start_emulator):
     return start_emulator(audit_fixture(SMALL))
 
 
+@pytest.fixture(scope="module")
+def tiny_server(start_emulator):
+    return start_emulator(audit_fixture(TINY))
+
+
+def _reset(server):
+    server.restore_defaults()
+    yield server
+    server.restore_defaults()
+
+
 @pytest.fixture
 def small(small_server):
     """The 120 backups' emulator, reset to its fixture before and after each test."""
-    small_server.restore_defaults()
-    yield small_server
-    small_server.restore_defaults()
+    yield from _reset(small_server)
+
+
+@pytest.fixture
+def tiny(tiny_server):
+    """The 12 backups' emulator, reset to its fixture before and after each test."""
+    yield from _reset(tiny_server)
 
 
 def login(emulator, project_id=OWNER, name="eu-de_source"):
@@ -182,10 +198,10 @@ def test_bad_audit_options_fail_before_any_request(small, run_module, options, o
     assert small.requests(api_only=False) == []
 
 
-def test_the_audit_playbook_fails_the_job_only_when_something_is_flagged(small, run_playbook):
+def test_the_audit_playbook_fails_the_job_only_when_something_is_flagged(tiny, run_playbook):
     def run(expected):
         extra = {
-            "sharing_audit_auth": login(small),
+            "sharing_audit_auth": login(tiny),
             "sharing_audit_expected_projects": expected,
             "sharing_audit_pending_older_than": "100000d",
         }
@@ -196,7 +212,7 @@ def test_the_audit_playbook_fails_the_job_only_when_something_is_flagged(small, 
     assert "server-0007" in flagged.stdout and "unexpected_project" in flagged.stdout
     clean = run(RECIPIENTS + [STRANGER])
     assert clean.rc == 0, clean.stdout
-    assert "Nothing flagged." in clean.stdout and "120 backups, 80 shared" in clean.stdout
+    assert "Nothing flagged." in clean.stdout and "12 backups, 8 shared" in clean.stdout
 
 
 def token_auth(emulator):
@@ -234,13 +250,13 @@ LOCKED_KEY = {
 }
 
 
-def break_reads(emulator, cause):
-    """Mid-audit: the token expires at backup 30's member read, or member reads of backups 30 and up answer
-    'key locked'."""
+def break_reads(emulator, cause, first=30, backups=SMALL):
+    """Mid-audit: the token expires at backup `first`'s member read (30), or member reads of that backup and up
+    answer 'key locked'."""
     if cause == "token expires":
-        emulator.add_fault(method="GET", path=backup_id(30) + "/members$", expire_tokens=True)
+        emulator.add_fault(method="GET", path=backup_id(first) + "/members$", expire_tokens=True)
     else:
-        later = "|".join(backup_id(number) for number in range(30, SMALL))
+        later = "|".join(backup_id(number) for number in range(first, backups))
         emulator.add_fault(method="GET", path="(%s)/members$" % later, status=401, body=LOCKED_KEY, count=100000)
 
 
@@ -288,12 +304,12 @@ def test_a_backup_deleted_during_the_audit_is_left_out_not_an_error(small, run_m
 
 
 @pytest.mark.parametrize("cause, auth", [("token expires", token_auth), ("key locked", aksk_auth)])
-def test_the_audit_playbook_fails_when_backups_could_not_be_read(small, run_playbook, cause, auth):
-    break_reads(small, cause)
+def test_the_audit_playbook_fails_when_backups_could_not_be_read(tiny, run_playbook, cause, auth):
+    break_reads(tiny, cause, first=3, backups=TINY)
     result = run_playbook(
         PLAYBOOK,
         extra_vars={
-            "sharing_audit_auth": auth(small),
+            "sharing_audit_auth": auth(tiny),
             "sharing_audit_expected_projects": RECIPIENTS + [STRANGER],
             "sharing_audit_pending_older_than": "100000d",
             "sharing_audit_workers": 8,
