@@ -43,6 +43,16 @@ _AnsibleCollectionFinder(paths=[COLLECTIONS_ROOT])._install()  # pylint: disable
 sys.path.insert(0, os.path.join(TESTS_DIR, "emulator"))
 # ansible-playbook run by the tests finds the collection here.
 os.environ["ANSIBLE_COLLECTIONS_PATH"] = COLLECTIONS_ROOT
+# The processes the tests start compile each module payload's sources once per test run (tests/payload_cache says why).
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [os.path.join(TESTS_DIR, "payload_cache")] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+)
+if "CBR_PAYLOAD_CACHE" not in os.environ:
+    if os.environ.get("PYTHONPYCACHEPREFIX"):  # make's bytecode cache (.venv/pycache)
+        os.environ["CBR_PAYLOAD_CACHE"] = os.path.join(os.environ["PYTHONPYCACHEPREFIX"], "cbr-payloads")
+    else:
+        os.environ["CBR_PAYLOAD_CACHE"] = tempfile.mkdtemp(prefix="cbr-payload-cache-")
+        atexit.register(shutil.rmtree, os.environ["CBR_PAYLOAD_CACHE"], True)
 
 import cbr_emulator  # noqa: E402  pylint: disable=wrong-import-position
 
