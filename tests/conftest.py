@@ -12,6 +12,7 @@ import threading
 import time
 
 import pytest
+from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(TESTS_DIR)
@@ -36,12 +37,17 @@ def _collections_root():
 COLLECTIONS_ROOT = _collections_root()
 if COLLECTIONS_ROOT not in sys.path:
     sys.path.insert(0, COLLECTIONS_ROOT)
+# ansible's collection loader, as `ansible-test units` installs it: the collection imports through it, and ansible's
+# plugin loader finds its plugins in this process (tests/runners.py's inventory_in_process()).
+_AnsibleCollectionFinder(paths=[COLLECTIONS_ROOT])._install()  # pylint: disable=protected-access
 sys.path.insert(0, os.path.join(TESTS_DIR, "emulator"))
 # ansible-playbook run by the tests finds the collection here.
 os.environ["ANSIBLE_COLLECTIONS_PATH"] = COLLECTIONS_ROOT
 
 import cbr_emulator  # noqa: E402  pylint: disable=wrong-import-position
 
+# Seconds a server thread waits between checks for shutdown (socketserver's default, 0.5, is what a stop waits).
+SHUTDOWN_POLL = 0.05
 # The profile every emulator of the run starts in (CBR_EMULATOR_PROFILE=lenient runs the suite against the lenient one).
 DEFAULT_PROFILE = os.environ.get("CBR_EMULATOR_PROFILE", cbr_emulator.STRICT)
 
@@ -55,7 +61,8 @@ class RunningEmulator:
         self.url = self.emulator.base_url
         self.vbs_url = self.emulator.vbs_url
         self.default_profile = profile
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll: stop() (shutdown) waits for it on both listeners, once per module.
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(SHUTDOWN_POLL,), daemon=True)
         self.thread.start()
 
     @property
@@ -177,8 +184,12 @@ def start_emulator():
         return running
 
     yield start
-    for running in started:
-        running.stop()
+    # Each stop waits up to half a second for its serving loop to notice: stopped side by side, they wait once.
+    stopping = [threading.Thread(target=running.stop) for running in started]
+    for thread in stopping:
+        thread.start()
+    for thread in stopping:
+        thread.join()
 
 
 class Trap:
@@ -209,7 +220,7 @@ class Trap:
         self.server.daemon_threads = True
         self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
         # A short poll: stop() (shutdown) waits for it, once per test.
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, args=(SHUTDOWN_POLL,), daemon=True).start()
 
     def stop(self):
         self.server.shutdown()

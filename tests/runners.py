@@ -17,9 +17,15 @@ import sys
 from unittest import mock
 
 import yaml
+from ansible import constants, context
+from ansible.cli.inventory import InventoryCLI
+from ansible.errors import AnsibleError
+from ansible.inventory import manager as inventory_manager
 from ansible.module_utils import _internal as _module_utils_internal
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
+from ansible.parsing.dataloader import DataLoader
+from ansible.vars.manager import VariableManager
 
 try:
     from ansible.module_utils.testing import patch_module_args  # ansible-core 2.19 and later
@@ -36,6 +42,8 @@ MODULE_PACKAGE = "ansible_collections.cloudops.cbr.plugins.modules."
 PLAYBOOK_BIN = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 INVENTORY_BIN = os.path.join(os.path.dirname(sys.executable), "ansible-inventory")
 CALLBACK_PLUGINS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "callback_plugins")
+# The command-line arguments InventoryCLI's --list (JSON) reads.
+LIST_AS_JSON = {"export": False, "basedir": None, "yaml": False, "toml": False}
 # Variables the collection reads credentials from: left out of a run unless the test gives them.
 CREDENTIAL_VARIABLE_PREFIXES = ("OS_", "HW_", "HUAWEICLOUD_SDK_")
 
@@ -195,6 +203,14 @@ def run_inventory(*sources, env=None, timeout=120):
     command = [INVENTORY_BIN, "--list"]
     for source in sources:
         command += ["-i", str(source)]
+    environment = inventory_environment(env)
+    process = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=timeout, check=False)
+    parsed = without_ansible_unsafe(json.loads(process.stdout)) if process.returncode == 0 else None
+    return process, parsed
+
+
+def inventory_environment(env=None):
+    """The environment of an inventory run: this one without credential variables, unparsed sources fail, and env."""
     environment = dict(
         (name, value) for name, value in os.environ.items() if not name.startswith(CREDENTIAL_VARIABLE_PREFIXES)
     )
@@ -202,9 +218,39 @@ def run_inventory(*sources, env=None, timeout=120):
         ANSIBLE_NOCOLOR="1", ANSIBLE_INVENTORY_UNPARSED_FAILED="true", ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED="true"
     )
     environment.update(env or {})
-    process = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=timeout, check=False)
-    parsed = without_ansible_unsafe(json.loads(process.stdout)) if process.returncode == 0 else None
-    return process, parsed
+    return environment
+
+
+def inventory_in_process(*sources, env=None):
+    """What run_inventory() gives, built in this process the way ansible-inventory --list builds it (DataLoader,
+    InventoryManager with its cache, VariableManager), in the same environment: for the plugin's own behaviour, where
+    the command line is not the point. Returns (the messages ansible would print, the parsed inventory or None)."""
+    messages = []
+
+    def warning(msg, *_args, exception=None, **_kwargs):
+        messages.append(msg)
+        while exception is not None:
+            messages.append(str(exception))
+            exception = exception.__cause__ or exception.__context__
+
+    unparsed_failed = {"INVENTORY_UNPARSED_IS_FAILED": True, "INVENTORY_ANY_UNPARSED_IS_FAILED": True}
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(mock.patch.dict(os.environ, inventory_environment(env), clear=True))
+        stack.enter_context(mock.patch.multiple(constants, **unparsed_failed))
+        stack.enter_context(mock.patch.object(inventory_manager.display, "warning", warning))
+        stack.enter_context(mock.patch.object(inventory_manager.display, "error_as_warning", warning))
+        loader = DataLoader()
+        try:
+            inventory = inventory_manager.InventoryManager(loader=loader, sources=[str(source) for source in sources])
+        except AnsibleError as error:
+            messages.append(str(error))
+            return "\n".join(messages), None
+        # ansible-inventory's own --list output, without its command line
+        cli = InventoryCLI(["ansible-inventory", "--list"])
+        cli.loader, cli.inventory, cli.vm = loader, inventory, VariableManager(loader=loader, inventory=inventory)
+        stack.enter_context(mock.patch.object(context, "CLIARGS", LIST_AS_JSON))
+        listed = cli.dump(cli.json_inventory(inventory.groups["all"]))
+    return "\n".join(messages), without_ansible_unsafe(json.loads(listed))
 
 
 def project_hosts_play(tasks, name="Each project of the estate", **defaults):

@@ -16,13 +16,12 @@ failed recipient, named, with the API's facts of the first.
 
 import contextvars
 import copy
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
-
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import map_concurrently
 
 MODULE = "cloudops.cbr.cbr_share_member"
 API_FACTS = ("status_code", "error_code", "error_msg", "request_id")
@@ -67,6 +66,8 @@ class ActionModule(ActionBase):
         checked = ArgumentSpecValidator(ARGUMENT_SPEC).validate(dict(self._task.args))
         params = checked.validated_parameters
         problems = ["share_and_accept_answer: %s" % message for message in checked.error_messages]
+        if not 1 <= params.get("workers", 1) <= 64:
+            problems.append("share_and_accept_answer: workers must be from 1 to 64, got %d" % params["workers"])
         auth_of = dict((read["item"]["project_id"], read["auth"]) for read in params.get("recipients") or [])
         answers = params.get("answers") or []
         problems += [
@@ -80,11 +81,11 @@ class ActionModule(ActionBase):
         self._discover_interpreter(runs, task_vars)
         # Templating needs the task's context in every thread: one copy of it for each run.
         contexts = [contextvars.copy_context() for _run in runs]
-        results = map_concurrently(
-            lambda index: contexts[index].run(self._run_alone, runs[index], task_vars),
-            list(range(len(runs))),
-            params["workers"],
-        )
+        # A run never raises (_run_alone turns a failure into its result), so every answer runs.
+        with ThreadPoolExecutor(max_workers=min(params["workers"], len(runs) or 1)) as pool:
+            results = list(
+                pool.map(lambda index: contexts[index].run(self._run_alone, runs[index], task_vars), range(len(runs)))
+            )
         for answer, run in zip(answers, results):
             run["item"] = dict((key, value) for key, value in answer.items() if key != "auth")
         result.update(changed=any(run.get("changed") for run in results), results=results)

@@ -209,6 +209,11 @@ def _remove_member(client, backup_id, project_id):
 # -- receiving side
 
 
+def _read_at_once(reads, workers):
+    """[read() for read in reads], the reads sent at once (at most `workers` together)."""
+    return map_concurrently(lambda read: read(), reads, min(workers, len(reads)))
+
+
 def read_receiver_plan(client, request, workers, check_mode):
     """The ReceiverPlan from the documented reads of a receiving project (docs/api_notes.md §recipient.reads): the
     shared lists, the caller's vaults when accepting, and the backups asked for that it does not see as shared.
@@ -218,12 +223,12 @@ def read_receiver_plan(client, request, workers, check_mode):
     """
     list_reads = [functools.partial(client.list_shared_backups, status) for status in MEMBER_STATUSES]
     reads = list_reads + ([client.list_vaults] if request.status == "accepted" else [])
-    answers = map_concurrently(lambda read: read(), reads, min(workers, len(reads)))
+    answers = _read_at_once(reads, workers)
     views, problems = share_views(request, dict(zip(MEMBER_STATUSES, answers)))
     if problems:
         # A share answered by another task while the lists were read shows under two statuses: read them once more,
         # and only a contradiction that is still there stops the task.
-        again = map_concurrently(lambda read: read(), list_reads, min(workers, len(list_reads)))
+        again = _read_at_once(list_reads, workers)
         views, problems = share_views(request, dict(zip(MEMBER_STATUSES, again)))
     if problems:
         return ReceiverPlan([], (), tuple(problems), ())

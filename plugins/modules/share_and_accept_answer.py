@@ -39,8 +39,8 @@ options:
     required: true
   workers:
     description:
-      - How many runs go on at once. The default starts every answer at once for 10 recipients, the most a backup
-        is shared with.
+      - How many runs go on at once, 1 to 64. The default starts every answer at once for 10 recipients, the most a
+        backup is shared with.
     type: int
     default: 10
 attributes:

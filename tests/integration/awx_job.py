@@ -13,6 +13,7 @@ CredentialTypeInputField / CredentialTypeInjectorField; awx/api/views, JobTempla
   which ANSIBLE_COLLECTIONS_PATH points at; a check job runs ansible-playbook with --check.
 """
 
+import fcntl
 import glob
 import json
 import os
@@ -348,9 +349,20 @@ def build_collection(workdir):
 
 
 def collection_once(tmp_path_factory):
-    """build_collection() once per test process, however many test modules ask."""
+    """build_collection() once per pytest run, however many test modules and xdist workers ask: the first builds it
+    under a lock in the run's temporary root (which every worker of the run shares), the others install nothing."""
     if not _COLLECTIONS:
-        _COLLECTIONS.append(build_collection(str(tmp_path_factory.mktemp("awx-collection"))))
+        root = tmp_path_factory.getbasetemp()
+        if os.environ.get("PYTEST_XDIST_WORKER"):
+            root = root.parent  # each worker's base temporary directory is in the run's root
+        workdir = os.path.join(str(root), "awx-collection")
+        with open(workdir + ".lock", "w", encoding="utf-8") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            installed = os.path.join(workdir, "requirements_collections")
+            if not os.path.isfile(os.path.join(installed, "ansible_collections", "cloudops", "cbr", "MANIFEST.json")):
+                shutil.rmtree(workdir, ignore_errors=True)  # what a build that failed left
+                installed = build_collection(workdir)
+        _COLLECTIONS.append(installed)
     return _COLLECTIONS[0]
 
 

@@ -84,7 +84,7 @@ def tls_emulator(tmp_path_factory, demo_fixture):
         capture_output=True,
     )
     server = cbr_emulator.make_server(demo_fixture, tls_cert=cert, tls_key=key)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()  # a short poll: a quick stop
     yield server.emulator, cert
     server.shutdown()
     server.server_close()

@@ -18,6 +18,8 @@ import awx_job  # pylint: disable=import-error
 import pytest
 import yaml
 
+import runners  # pylint: disable=import-error
+
 AWX_COLLECTIONS = os.path.join(awx_job.REPO, ".venv", "awx")
 PLAYBOOK = os.path.join(awx_job.AWX_DIR, "configure_awx.yml")
 SETTINGS = {
@@ -63,9 +65,16 @@ def awx_calls(tmp_path, settings):
         modules.append(module.split(".")[-1])
         task["ansible.builtin.set_fact"] = {"awx_call_%d" % index: task.pop(module)}
         task.pop("no_log", None)
-    dump = "{{ [%s] | to_json }}" % ", ".join("awx_call_%d" % index for index in range(len(modules)))
+    # Collected on the controller (tests/callback_plugins/cbr_test_results.py writes them): no module run.
     play["tasks"].append(
-        {"name": "Dump", "ansible.builtin.copy": {"content": dump, "dest": str(tmp_path / "out.json")}}
+        {
+            "name": "Collect the arguments",
+            "ansible.builtin.set_stats": {
+                "data": {"cbr_test_results": "{{ [%s] }}" % ", ".join("awx_call_%d" % n for n in range(len(modules)))},
+                "per_host": False,
+                "aggregate": False,
+            },
+        }
     )
     (tmp_path / "configure.yml").write_text(yaml.safe_dump([play]))
     (tmp_path / "settings.json").write_text(json.dumps(settings))
@@ -87,7 +96,12 @@ def awx_calls(tmp_path, settings):
         text=True,
         check=False,
         timeout=300,
-        env=awx_job.clean_environment(),
+        env=dict(
+            awx_job.clean_environment(),
+            ANSIBLE_CALLBACK_PLUGINS=runners.CALLBACK_PLUGINS,
+            ANSIBLE_CALLBACKS_ENABLED="cbr_test_results",
+            CBR_TEST_RESULTS_FILE=str(tmp_path / "out.json"),
+        ),
     )
     assert process.returncode == 0, process.stdout + process.stderr
     return list(zip(modules, json.loads((tmp_path / "out.json").read_text())))
@@ -114,8 +128,24 @@ def calls(tmp_path_factory):
     return awx_calls(tmp_path_factory.mktemp("configure-awx"), SETTINGS)
 
 
-def test_awx_awx_accepts_every_task_of_the_configuration(calls):
-    problems = awx_problems(calls)
+def broken_calls(calls):
+    """A misspelled option, a wrong choice and a missing required option, each in a copy of one of the calls."""
+    by_module = dict((module, args) for module, args in reversed(calls))
+    return [
+        ("job_template", dict(by_module["job_template"], survey=by_module["job_template"].get("survey_spec"))),
+        ("credential_type", dict(by_module["credential_type"], kind="clouds")),
+        ("schedule", dict((k, v) for k, v in by_module["schedule"].items() if k != "name")),
+    ]
+
+
+@pytest.fixture(scope="module")
+def problems(calls):
+    """awx_problems() of the calls, then of broken_calls(), from one run of awx.awx's modules."""
+    return awx_problems(calls + broken_calls(calls))
+
+
+def test_awx_awx_accepts_every_task_of_the_configuration(calls, problems):
+    problems = problems[: len(calls)]
     assert [(module, problem) for (module, _args), problem in zip(calls, problems) if problem] == []
     assert [module for module, _args in calls] == [
         "credential_type",
@@ -133,15 +163,10 @@ def test_awx_awx_accepts_every_task_of_the_configuration(calls):
     ]
 
 
-def test_the_checker_refuses_what_awx_awx_refuses(calls):
+def test_the_checker_refuses_what_awx_awx_refuses(calls, problems):
     """A misspelled option, a wrong choice and a missing required option each fail, naming the option."""
-    by_module = dict((module, args) for module, args in reversed(calls))
-    broken = [
-        ("job_template", dict(by_module["job_template"], survey=by_module["job_template"].get("survey_spec"))),
-        ("credential_type", dict(by_module["credential_type"], kind="clouds")),
-        ("schedule", dict((k, v) for k, v in by_module["schedule"].items() if k != "name")),
-    ]
-    problems = awx_problems(broken)
+    problems = problems[len(calls) :]
+    assert len(problems) == len(broken_calls(calls))
     assert "Unsupported parameters" in problems[0] and "survey" in problems[0]
     assert "kind" in problems[1] and "clouds" in problems[1]
     assert "missing required arguments: name" in problems[2]

@@ -27,14 +27,19 @@ def info(emulator, check_mode=False, **options):
     return runners.run_module("cbr_share_member_info", dict(owner_auth(emulator), **options), check_mode=check_mode)
 
 
+def seed_two_members(emulator):
+    """WEB shared with DR (pending), then with GOLDEN (accepted into a vault)."""
+    emulator.seed_member(WEB, DR)
+    emulator.seed_member(WEB, GOLDEN, status="accepted", vault_id="3a1f0c1e-0000-4000-8000-000000000003")
+
+
 @pytest.fixture(scope="module")
 def verbose_play(start_emulator, demo_fixture, tmp_path_factory):
     """One ansible-playbook run at -vvv, with the owner's credentials in the OS_* environment, for the tests of the
-    playbook layer. Tasks 0-2 take their auth from module_defaults; task 3 from the environment; tasks 4-5 are the
+    playbook layer. Task 0 takes its auth from module_defaults; task 1 from the environment; tasks 2-3 are the
     -vvv case (module_defaults, then AK/SK on the task). Returns (emulator, PlayResult, writes)."""
     emulator = start_emulator(demo_fixture)
-    emulator.seed_member(WEB, DR)
-    emulator.seed_member(WEB, GOLDEN, status="accepted", vault_id="3a1f0c1e-0000-4000-8000-000000000003")
+    seed_two_members(emulator)
     with_defaults = {"module_defaults": {"group/cloudops.cbr.cbr": owner_auth(emulator)}}
     aksk = dict(AKSK_ON_THE_TASK, backup_id=DB, endpoint=emulator.url)
     workdir = tmp_path_factory.mktemp("verbose_play")
@@ -42,8 +47,6 @@ def verbose_play(start_emulator, demo_fixture, tmp_path_factory):
         workdir,
         [
             dict({MODULE: {"backup_id": WEB}}, **with_defaults),
-            dict({MODULE: {"backup_id": WEB, "status": "accepted"}}, **with_defaults),
-            dict({MODULE: {"backup_id": WEB, "sort": "created_at:asc", "limit": 1}}, **with_defaults),
             {MODULE: {"backup_id": DB}},
             dict({MODULE: {"backup_id": DB}}, **with_defaults),
             {MODULE: aksk},
@@ -65,28 +68,35 @@ def verbose_play(start_emulator, demo_fixture, tmp_path_factory):
 # the play usually runs once (twice when a batch boundary falls between them).
 def test_lists_every_member_with_auth_from_module_defaults(verbose_play):
     _emulator, result, writes = verbose_play
-    everything, accepted, first = result.results[:3]
+    everything = result[0]
     assert everything["changed"] is False and everything["count"] == 2
     assert [m["dest_project_id"] for m in everything["members"]] == [GOLDEN, DR]
     assert set(everything["members"][1]) == {"id", "backup_id", "dest_project_id", "status", "created_at"}
-    assert [m["vault_id"] for m in accepted["members"]] == ["3a1f0c1e-0000-4000-8000-000000000003"]
-    assert [m["dest_project_id"] for m in first["members"]] == [DR] and first["count"] == 1
     assert writes == []
 
 
 def test_credentials_from_os_environment_variables(verbose_play):
     _emulator, result, _writes = verbose_play
-    from_environment = result[3]
+    from_environment = result[1]
     assert from_environment["count"] == 0 and not from_environment.get("failed")
 
 
 def test_secrets_stay_out_of_verbose_output(verbose_play):
     _emulator, result, _writes = verbose_play
-    with_defaults, aksk = result.results[4:6]
+    with_defaults, aksk = result.results[2:4]
     assert with_defaults["count"] == 0 and aksk["count"] == 0
     for secret in ("source-pass", "source-secret-key-0001", "emu-", "Signature="):
         assert secret not in result.output
         assert secret not in str(result.results)
+
+
+def test_status_sort_and_limit_choose_the_members(emulator):
+    seed_two_members(emulator)
+    accepted = info(emulator, backup_id=WEB, status="accepted")
+    first = info(emulator, backup_id=WEB, sort="created_at:asc", limit=1)
+    assert [m["vault_id"] for m in accepted["members"]] == ["3a1f0c1e-0000-4000-8000-000000000003"]
+    assert [m["dest_project_id"] for m in first["members"]] == [DR] and first["count"] == 1
+    assert emulator.writes() == []
 
 
 def test_check_mode_gives_the_same_answer_and_writes_nothing(emulator):

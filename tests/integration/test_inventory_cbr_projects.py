@@ -1,22 +1,29 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The cbr_projects inventory plugin through ansible-inventory, against the estate emulator (two regions, two
-accounts): hosts, groups, host variables and the cache for each credential form and source; filters that match
-nothing fail; no secret in the output or the cache; a playbook over the inventory acts in each project."""
+"""The cbr_projects inventory plugin against the estate emulator (two regions, two accounts): hosts, groups, host
+variables and the cache for each credential form and source; filters that match nothing fail; no secret in the output
+or the cache; a playbook over the inventory acts in each project. The plugin runs in this process the way
+ansible-inventory runs it; ansible-inventory itself where the command line is the point (the cache between runs, the
+output of a refused login), ansible-playbook for the play over the inventory."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 import yaml
+from ansible.plugins.loader import fragment_loader, inventory_loader
+from ansible.utils.plugin_docs import get_plugin_docs
 
 from estate_ids import ACME, ACME_DOMAIN, ESTATE_OPS, GLOBEX, GLOBEX_OPS, region_url  # pylint: disable=import-error
-from runners import project_hosts_play, run_inventory, run_playbook  # pylint: disable=import-error
+from runners import (  # pylint: disable=import-error
+    inventory_in_process,
+    project_hosts_play,
+    run_inventory,
+    run_playbook,
+)
 
 SECRETS = ("estate-pass", ESTATE_OPS[3], "globex-pass", GLOBEX_OPS[3])
 ACME_HOSTS = sorted(ACME)
+PLAY_HOSTS = ["eu-de", "eu-de_prod", "eu-nl", "eu-nl_prod"]
 
 
 def password_options(estate):
@@ -41,9 +48,9 @@ def write_config(tmp_path, options, name="estate"):
 
 
 def inventory(tmp_path, options, env=None, name="estate"):
-    process, parsed = run_inventory(write_config(tmp_path, options, name), env=env)
-    assert process.returncode == 0, process.stderr
-    assert not [secret for secret in SECRETS if secret in process.stdout + process.stderr]
+    messages, parsed = inventory_in_process(write_config(tmp_path, options, name), env=env)
+    assert parsed is not None, messages
+    assert not [secret for secret in SECRETS if secret in messages + json.dumps(parsed)]
     return parsed
 
 
@@ -148,9 +155,9 @@ def test_filters_by_region_and_name_patterns(estate, tmp_path):
     ],
 )
 def test_a_filter_entry_that_matches_nothing_fails_the_inventory(estate, tmp_path, option, value):
-    process, parsed = run_inventory(write_config(tmp_path, dict(password_options(estate), **{option: value})))
-    assert process.returncode != 0 and parsed is None
-    assert "%s: %s matched no project" % (option, value[-1]) in process.stderr
+    messages, parsed = inventory_in_process(write_config(tmp_path, dict(password_options(estate), **{option: value})))
+    assert parsed is None
+    assert "%s: %s matched no project" % (option, value[-1]) in messages
 
 
 def test_a_refused_login_fails_the_inventory_without_the_password(estate, tmp_path):
@@ -172,11 +179,11 @@ def test_constructed_options_compose_groups_and_keyed_groups(estate, tmp_path):
     assert hosts_of(parsed, "production") == ["eu-de_prod", "eu-nl_prod"]
     assert hosts_of(parsed, "kind_dr") == ["eu-de_dr", "eu-nl_dr"]
     bad = dict(options, compose={"broken": "no_such_variable + 1"})
-    process, _parsed = run_inventory(write_config(tmp_path, bad))
-    assert process.returncode != 0
+    assert inventory_in_process(write_config(tmp_path, bad))[1] is None
 
 
 def test_the_cache_answers_the_second_run_and_holds_no_secret(estate, tmp_path):
+    """The first and third runs in this process, the second through ansible-inventory: the cache outlives a run."""
     cache_dir = tmp_path / "cache"
     options = dict(
         aksk_options(estate), cache=True, cache_plugin="ansible.builtin.jsonfile", cache_connection=str(cache_dir)
@@ -184,7 +191,10 @@ def test_the_cache_answers_the_second_run_and_holds_no_secret(estate, tmp_path):
     first = inventory(tmp_path, options)
     sent = len(estate.requests())
     assert sent == 2
-    assert inventory(tmp_path, options) == first and len(estate.requests()) == sent
+    process, second = run_inventory(write_config(tmp_path, options))
+    assert process.returncode == 0, process.stderr
+    assert not [secret for secret in SECRETS if secret in process.stdout + process.stderr]
+    assert second == first and len(estate.requests()) == sent
     cached = "".join(path.read_text() for path in cache_dir.iterdir())
     assert ACME["eu-nl_web"] in cached and not [secret for secret in SECRETS if secret in cached]
     assert ESTATE_OPS[2] not in cached  # the access key id only as part of a hash of the cache key
@@ -196,27 +206,28 @@ def test_the_cache_answers_the_second_run_and_holds_no_secret(estate, tmp_path):
 def test_two_accounts_in_one_inventory_need_host_names_that_cannot_collide(estate, tmp_path):
     acme = write_config(tmp_path, aksk_options(estate), "acme")
     globex = write_config(tmp_path, aksk_options(estate, GLOBEX_OPS), "globex")
-    process, _parsed = run_inventory(acme, globex)
-    assert process.returncode != 0 and "host eu-de is already project %s" % ACME["eu-de"] in process.stderr
+    messages, parsed = inventory_in_process(acme, globex)
+    assert parsed is None and "host eu-de is already project %s" % ACME["eu-de"] in messages
     for path in (acme, globex):
         config = yaml.safe_load(path.read_text())
         path.write_text(yaml.safe_dump(dict(config, hostname="domain_and_name")))
-    process, parsed = run_inventory(acme, globex)
-    assert process.returncode == 0, process.stderr
+    messages, parsed = inventory_in_process(acme, globex)
+    assert parsed is not None, messages
     assert hosts_of(parsed) == sorted(["acme." + n for n in ACME] + ["globex." + n for n in GLOBEX])
     assert parsed["_meta"]["hostvars"]["globex.eu-de"]["cbr_project_id"] == GLOBEX["eu-de"]
 
 
 @pytest.mark.parametrize("credential", ["aksk", "password"])
 def test_a_play_over_the_inventory_acts_in_each_project_with_forks(estate, tmp_path, credential):
-    """Each host reads its own project's backups, in its region, with the play's identity (from the environment)."""
+    """Each host reads its own project's backups, in its region, with the play's identity (from the environment).
+    Four hosts: a region's own project and another in each region (test_estate_playbooks.py plays over all 12)."""
     if credential == "aksk":
         options = aksk_options(estate)
         env = {"OS_ACCESS_KEY": options.pop("access_key"), "OS_SECRET_KEY": options.pop("secret_key")}
     else:
         options = {"auth_url": estate.url + "/v3"}
         env = {"OS_USERNAME": "estate-ops", "OS_PASSWORD": "estate-pass", "OS_USER_DOMAIN_NAME": "acme"}
-    config = write_config(tmp_path, options)
+    config = write_config(tmp_path, dict(options, project_names=PLAY_HOSTS))
     playbook = tmp_path / "estate.yml"
     task = {"name": "Read the project's backups", "cloudops.cbr.cbr_backup_info": {}}
     playbook.write_text(yaml.safe_dump(project_hosts_play([task])))
@@ -226,18 +237,15 @@ def test_a_play_over_the_inventory_acts_in_each_project_with_forks(estate, tmp_p
     assert "ok=1" in result.stdout and "failed=0" in result.stdout
     backups = [e for e in estate.requests() if e["path"].endswith("/backups")]
     assert sorted((e["scope_project"], e["region"], e["status"]) for e in backups) == sorted(
-        (ACME[name], name.split("_")[0], 200) for name in ACME
+        (ACME[name], name.split("_")[0], 200) for name in PLAY_HOSTS
     )
     assert all(e["path"] == "/v3/%s/backups" % e["scope_project"] for e in backups)
     assert not [secret for secret in SECRETS if secret in result.output]
 
 
 def test_the_plugin_documents_itself():
-    doc_bin = os.path.join(os.path.dirname(sys.executable), "ansible-doc")
-    process = subprocess.run(
-        [doc_bin, "-t", "inventory", "--json", "cloudops.cbr.cbr_projects"], capture_output=True, text=True, check=True
-    )
-    doc = json.loads(process.stdout)["cloudops.cbr.cbr_projects"]["doc"]
+    """The documentation ansible-doc shows, read the way ansible-doc reads it (doc fragments included)."""
+    doc = get_plugin_docs("cloudops.cbr.cbr_projects", "inventory", inventory_loader, fragment_loader, False)[0]
     assert doc["version_added"] == "1.1.0"
     wanted = {"regions", "project_names", "exclude_project_names", "hostname", "cache", "keyed_groups", "cloud"}
     assert wanted <= set(doc["options"])

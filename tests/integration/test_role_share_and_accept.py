@@ -4,12 +4,14 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 import yaml
 
+import runners  # pylint: disable=import-error
 from demo_ids import (  # pylint: disable=import-error
     CUSTOMER,
     CUSTOMER_DISK_VAULT,
@@ -165,6 +167,90 @@ def strip_check(entry):
     return dict(entry, action=entry["action"].replace("would ", ""))
 
 
+# -- cases of one batched play: each case is a host with an emulator of its own (an ansible-playbook start costs about
+# a second of CPU; the hosts run side by side). Cases that need an environment variable run alone.
+
+ROLE_CASES = {}
+
+
+def role_case(prepare):
+    """Registers prepare(emulator) -> the role's variables (changing the emulator first if the case needs it) as a
+    case of the batched play; the case's name is the function's."""
+    ROLE_CASES[prepare.__name__] = prepare
+    return prepare
+
+
+class CaseRun:
+    """One case of the batched play: its emulator, whether its host failed, its report (None when it failed) and
+    the lines of the output about it."""
+
+    def __init__(self, emulator, failed, report, output):
+        self.emulator, self.failed, self.report, self.output = emulator, failed, report, output
+
+
+def lines_about(output, hosts):
+    """{host: the lines of the output about it}: the lines that name it, each with the lines before it that name no
+    host (Ansible prints a task's error just before the host's "fatal:" line)."""
+    about, pending = dict((host, []) for host in hosts), []
+    for line in output.splitlines():
+        named = [host for host in hosts if "[%s]" % host in line]
+        if named:
+            about[named[0]] += pending + [line]
+            pending = []
+        else:
+            pending.append(line)
+    return dict((host, "\n".join(lines)) for host, lines in about.items())
+
+
+def failed_hosts(output):
+    """The hosts the PLAY RECAP counts a failure for."""
+    recap = output.split("PLAY RECAP", 1)[1]
+    return set(re.findall(r"^(\S+)\s+:.* failed=[1-9]", recap, re.MULTILINE))
+
+
+@pytest.fixture(scope="module")
+def role_cases(start_emulator, demo_fixture, tmp_path_factory):
+    """{case name: CaseRun} of every case of ROLE_CASES, run as the hosts of one play."""
+    emulators = dict((name, start_emulator(demo_fixture)) for name in ROLE_CASES)
+    hosts = dict(
+        (name, dict(prepare(emulators[name]), ansible_connection="local", ansible_python_interpreter=sys.executable))
+        for name, prepare in ROLE_CASES.items()
+    )
+    work = tmp_path_factory.mktemp("role-cases")
+    results = work / "reports.json"
+    (work / "inventory.yml").write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
+    collect = {
+        "name": "Collect the report of every host",
+        "no_log": True,
+        "ansible.builtin.set_stats": {
+            "data": {"cbr_test_results": "{{ {inventory_hostname: share_and_accept_report} }}"},
+            "per_host": False,
+            "aggregate": True,
+        },
+    }
+    (work / "role.yml").write_text(
+        yaml.safe_dump(
+            [
+                {
+                    "hosts": "all",
+                    "gather_facts": False,
+                    "roles": ["cloudops.cbr.share_and_accept"],
+                    "post_tasks": [collect],
+                }
+            ]
+        )
+    )
+    env = dict(
+        ANSIBLE_CALLBACK_PLUGINS=CALLBACK_PLUGINS,
+        ANSIBLE_CALLBACKS_ENABLED="cbr_test_results",
+        CBR_TEST_RESULTS_FILE=str(results),
+    )
+    run = runners.run_playbook(work / "role.yml", inventory=work / "inventory.yml", forks=len(hosts), env=env)
+    reports = json.loads(results.read_text()) if results.exists() else {}
+    failed, about = failed_hosts(run.output), lines_about(run.output, hosts)
+    return dict((name, CaseRun(emulators[name], name in failed, reports.get(name), about[name])) for name in hosts)
+
+
 def test_check_mode_is_an_audit_that_predicts_the_real_run(three_runs):
     check, first = three_runs["check"], three_runs["first"]
     assert check.rc == 0, check.output
@@ -211,19 +297,24 @@ def test_each_password_set_logs_in_for_the_reads_and_once_in_the_task_that_write
     assert reads.count("ok: [localhost]") == 1 and "item=" not in reads, reads
 
 
-def test_password_recipients_survive_a_token_expiry_between_the_reads_and_the_writes(emulator, run_role):
+@role_case
+def token_expiry(emulator):
     # Every token issued by the reads expires just before the owner's first write.
     emulator.add_fault(method="POST", path="/members$", expire_tokens=True)
-    rc, report, output = run_role(role_vars(emulator))
-    assert rc == 0, output
-    assert {(e["project_id"], e["status_after"]) for e in report} == {
+    return role_vars(emulator)
+
+
+def test_password_recipients_survive_a_token_expiry_between_the_reads_and_the_writes(role_cases):
+    case = role_cases["token_expiry"]
+    assert not case.failed, case.output
+    assert {(e["project_id"], e["status_after"]) for e in case.report} == {
         (DR, "accepted"),
         (GOLDEN, "accepted"),
         (CUSTOMER, "accepted"),
     }
     # The owner's sharing task finds its own token expired too and logs in again; the recipients' answer tasks log
     # in after the expiry, where the reads' tokens (refused from then on) would have stopped them.
-    assert [(e["method"], e["status"]) for e in emulator.writes()] == [
+    assert [(e["method"], e["status"]) for e in case.emulator.writes()] == [
         ("POST", 401),
         ("POST", 200),
         ("PUT", 200),
@@ -239,7 +330,8 @@ def test_no_live_token_is_in_hostvars_after_the_role(three_runs):
     assert len(first.tokens) == 8 and not any(token in first.output for token in first.tokens)
 
 
-def test_aksk_recipients_need_no_login(emulator, run_role):
+@role_case
+def aksk_recipient(emulator):
     variables = role_vars(emulator, recipients=(DR,))
     variables["share_and_accept_recipients"][0]["auth"] = {
         "access_key": "AKDR00000000000000001",
@@ -247,11 +339,15 @@ def test_aksk_recipients_need_no_login(emulator, run_role):
         "project_id": DR,
         "endpoint": emulator.url,
     }
-    rc, report, output = run_role(variables)
-    assert rc == 0, output
-    assert logins(emulator) == [OWNER, OWNER]  # the reads, then the owner's sharing task
-    assert report[0]["status_after"] == "accepted"
-    assert "dr-secret-key-0001" not in output
+    return variables
+
+
+def test_aksk_recipients_need_no_login(role_cases):
+    case = role_cases["aksk_recipient"]
+    assert not case.failed, case.output
+    assert logins(case.emulator) == [OWNER, OWNER]  # the reads, then the owner's sharing task
+    assert case.report[0]["status_after"] == "accepted"
+    assert "dr-secret-key-0001" not in case.output
 
 
 def test_every_write_is_sent_by_the_project_it_belongs_to(three_runs):
@@ -267,72 +363,93 @@ def test_every_write_is_sent_by_the_project_it_belongs_to(three_runs):
     ]
 
 
-def test_two_backups_that_fit_alone_but_not_together_fail_before_any_write(emulator, run_role):
+@role_case
+def two_backups_too_big_together(emulator):
     # 110 GB free in the golden vault: web (40 GB) and db (100 GB) each fit, both do not.
     emulator.state.vaults[GOLDEN_VAULT]["size_gb"] = 120
-    rc, report, output = run_role(
-        role_vars(
-            emulator,
-            recipients=(GOLDEN,),
-            share_and_accept_backup_ids=[WEB, DB],
-            share_and_accept_capacity_check="fail",
-        )
+    return role_vars(
+        emulator, recipients=(GOLDEN,), share_and_accept_backup_ids=[WEB, DB], share_and_accept_capacity_check="fail"
     )
-    assert rc != 0 and report is None
-    assert "project %s cannot accept backup %s: no vault can take it" % (GOLDEN, WEB) in output
-    assert "after 102400 MB placed there for the other backups of this run" in output
-    assert emulator.writes() == []
 
 
-def test_an_explicit_vault_of_the_wrong_type_fails_before_any_write(emulator, run_role):
+def test_two_backups_that_fit_alone_but_not_together_fail_before_any_write(role_cases):
+    case = role_cases["two_backups_too_big_together"]
+    assert case.failed and case.report is None
+    assert "project %s cannot accept backup %s: no vault can take it" % (GOLDEN, WEB) in case.output
+    assert "after 102400 MB placed there for the other backups of this run" in case.output
+    assert case.emulator.writes() == []
+
+
+@role_case
+def vault_of_the_wrong_type(emulator):
     variables = role_vars(emulator, recipients=(CUSTOMER,))
     variables["share_and_accept_recipients"][0]["vault_id"] = CUSTOMER_DISK_VAULT
-    rc, report, output = run_role(variables)
-    assert rc != 0 and report is None
+    return variables
+
+
+def test_an_explicit_vault_of_the_wrong_type_fails_before_any_write(role_cases):
+    case = role_cases["vault_of_the_wrong_type"]
+    assert case.failed and case.report is None
     assert (
         "project %s cannot accept backup %s: vault %s (vault-customer-disks): it holds disk backups"
         % (CUSTOMER, WEB, CUSTOMER_DISK_VAULT)
-        in output
+        in case.output
     )
-    assert emulator.writes() == []
+    assert case.emulator.writes() == []
 
 
-def test_no_fitting_vault_fails_naming_the_recipient_and_each_refusal(emulator, run_role):
+@role_case
+def no_fitting_vault(emulator):
     emulator.state.vaults.pop(CUSTOMER_VAULT)
-    rc, report, output = run_role(role_vars(emulator, recipients=(CUSTOMER,), share_and_accept_capacity_check="fail"))
-    assert rc != 0 and report is None
-    assert "project %s cannot accept backup %s: no vault can take it" % (CUSTOMER, WEB) in output
+    return role_vars(emulator, recipients=(CUSTOMER,), share_and_accept_capacity_check="fail")
+
+
+def test_no_fitting_vault_fails_naming_the_recipient_and_each_refusal(role_cases):
+    case = role_cases["no_fitting_vault"]
+    assert case.failed and case.report is None
+    assert "project %s cannot accept backup %s: no vault can take it" % (CUSTOMER, WEB) in case.output
     for refusal in (
         "(vault-customer-disks): it holds disk backups",
         "(vault-customer-full): it has 10240 MB free",
         "(vault-customer-frozen): its status is frozen",
     ):
-        assert refusal in output
-    assert emulator.writes() == []
+        assert refusal in case.output
+    assert case.emulator.writes() == []
 
 
-def test_a_recipient_with_another_projects_credentials_fails_naming_both_before_any_write(emulator, run_role):
+@role_case
+def another_projects_credentials(emulator):
     variables = role_vars(emulator, recipients=(DR, GOLDEN))
     variables["share_and_accept_recipients"][1]["auth"] = password_auth(emulator.url, CUSTOMER)
-    rc, report, output = run_role(variables)
-    assert rc != 0 and report is None
-    assert "the credentials of recipient %s act in project %s, not %s" % (GOLDEN, CUSTOMER, GOLDEN) in output
-    assert emulator.writes() == []
-    assert ("ops-customer", CUSTOMER) in emulator.identities()
+    return variables
 
 
-def test_a_refused_answer_fails_naming_its_recipient_and_the_other_answers_are_still_given(emulator, run_role):
+def test_a_recipient_with_another_projects_credentials_fails_naming_both_before_any_write(role_cases):
+    case = role_cases["another_projects_credentials"]
+    assert case.failed and case.report is None
+    assert "the credentials of recipient %s act in project %s, not %s" % (GOLDEN, CUSTOMER, GOLDEN) in case.output
+    assert case.emulator.writes() == []
+    assert ("ops-customer", CUSTOMER) in case.emulator.identities()
+
+
+@role_case
+def refused_answer(emulator):
     emulator.add_fault(
         method="PUT",
         path="/members/" + GOLDEN,
         status=400,
         body={"error_code": "BackupService.6799", "error_msg": "Refused for the test."},
     )
-    rc, report, output = run_role(role_vars(emulator))
-    assert rc != 0 and report is None
-    assert "recipient %s: " % GOLDEN in output and "BackupService.6799" in output
-    assert "recipient %s: " % DR not in output and "recipient %s: " % CUSTOMER not in output
-    statuses = dict((project, member["status"]) for project, member in emulator.state.members[WEB].items())
+    return role_vars(emulator)
+
+
+def test_a_refused_answer_fails_naming_its_recipient_and_the_other_answers_are_still_given(role_cases):
+    case = role_cases["refused_answer"]
+    assert case.failed and case.report is None
+    assert "recipient %s: " % GOLDEN in case.output and "BackupService.6799" in case.output
+    assert "recipient %s: " % DR not in case.output and "recipient %s: " % CUSTOMER not in case.output
+    members = case.emulator.state.members[WEB]
+    statuses = dict((project, member["status"]) for project, member in members.items())
     assert statuses == {DR: "accepted", GOLDEN: "pending", CUSTOMER: "accepted"}
 
 
@@ -372,11 +489,16 @@ def test_purge_in_check_mode_says_would_remove_and_the_real_run_removes(emulator
     assert sorted(emulator.state.members[WEB]) == sorted([DR, GOLDEN])
 
 
-def test_an_existing_acceptance_keeps_its_vault(emulator, run_role):
+@role_case
+def existing_acceptance(emulator):
     emulator.seed_member(WEB, CUSTOMER, status="accepted", vault_id=CUSTOMER_FULL_VAULT)
-    rc, report, output = run_role(role_vars(emulator, recipients=(CUSTOMER,)))
-    assert rc == 0, output
-    assert report == [
+    return role_vars(emulator, recipients=(CUSTOMER,))
+
+
+def test_an_existing_acceptance_keeps_its_vault(role_cases):
+    case = role_cases["existing_acceptance"]
+    assert not case.failed, case.output
+    assert case.report == [
         {
             "backup_id": WEB,
             "project_id": CUSTOMER,
@@ -388,51 +510,68 @@ def test_an_existing_acceptance_keeps_its_vault(emulator, run_role):
             "action": "none",
         }
     ]
-    assert emulator.writes() == []
+    assert case.emulator.writes() == []
 
 
-def test_backups_selected_like_cbr_backup_info(emulator, run_role):
-    variables = role_vars(
+@role_case
+def selection(emulator):
+    return role_vars(
         emulator,
         recipients=(DR,),
         share_and_accept_backup_ids=[],
         share_and_accept_backup_selection={"name": "db-01-daily", "status": ["available"]},
     )
-    rc, report, output = run_role(variables)
-    assert rc == 0, output
-    assert [(e["backup_id"], e["action"]) for e in report] == [(DB, "add and accept")]
-    listing = [e for e in emulator.requests() if e["path"].endswith("/backups")]
+
+
+def test_backups_selected_like_cbr_backup_info(role_cases):
+    case = role_cases["selection"]
+    assert not case.failed, case.output
+    assert [(e["backup_id"], e["action"]) for e in case.report] == [(DB, "add and accept")]
+    listing = [e for e in case.emulator.requests() if e["path"].endswith("/backups")]
     assert listing[0]["query"]["name"] == "db-01-daily"
 
 
-@pytest.mark.parametrize(
-    "change, message",
-    [
-        ({"share_and_accept_backup_ids": []}, "share_and_accept_backup_ids or share_and_accept_backup_selection"),
-        ({"share_and_accept_reject": [OWNER]}, "share_and_accept_reject names"),
-        # Issue 25: a misspelt variable never falls back to the default (reject -> accept, purge -> nothing).
-        ({"share_and_accept_rejects": [DR]}, "did you mean share_and_accept_reject?"),
-        ({"share_and_accept_purg": True}, "did you mean share_and_accept_purge?"),
-        ({"share_and_accept_backup_ids": [WEB, WEB]}, "share_and_accept_backup_ids lists"),
-        ({"share_and_accept_backup_selection": {"resource_ids": []}}, "resource_ids must not be empty"),
-        ({"share_and_accept_backup_selection": {"resource_ids": ["web-01"]}}, "'web-01'"),
-    ],
-)
-def test_input_mistakes_fail_before_any_request(emulator, run_role, change, message):
-    rc, report, output = run_role(role_vars(emulator, **change))
-    assert rc != 0 and message in output
-    assert emulator.requests(api_only=False) == []
+INPUT_MISTAKES = [
+    ({"share_and_accept_backup_ids": []}, "share_and_accept_backup_ids or share_and_accept_backup_selection"),
+    ({"share_and_accept_reject": [OWNER]}, "share_and_accept_reject names"),
+    # Issue 25: a misspelt variable never falls back to the default (reject -> accept, purge -> nothing).
+    ({"share_and_accept_rejects": [DR]}, "did you mean share_and_accept_reject?"),
+    ({"share_and_accept_purg": True}, "did you mean share_and_accept_purge?"),
+    ({"share_and_accept_backup_ids": [WEB, WEB]}, "share_and_accept_backup_ids lists"),
+    ({"share_and_accept_backup_selection": {"resource_ids": []}}, "resource_ids must not be empty"),
+    ({"share_and_accept_backup_selection": {"resource_ids": ["web-01"]}}, "'web-01'"),
+]
 
 
-def test_a_recipients_auth_typo_fails_before_the_owners_reads_naming_the_recipient(emulator, run_role):
+def input_mistake(change):
+    return lambda emulator: role_vars(emulator, **change)
+
+
+for number, (change, _message) in enumerate(INPUT_MISTAKES):
+    ROLE_CASES["input_mistake_%d" % number] = input_mistake(change)
+
+
+@pytest.mark.parametrize("number", range(len(INPUT_MISTAKES)))
+def test_input_mistakes_fail_before_any_request(role_cases, number):
+    case = role_cases["input_mistake_%d" % number]
+    assert case.failed and INPUT_MISTAKES[number][1] in case.output
+    assert case.emulator.requests(api_only=False) == []
+
+
+@role_case
+def recipient_auth_typo(emulator):
     variables = role_vars(emulator)
     auth = variables["share_and_accept_recipients"][1]["auth"]
     auth["usrname"] = auth.pop("username")
-    rc, _report, output = run_role(variables)
-    assert rc != 0
-    assert "share_and_accept_recipients[1].auth (project %s): option usrname is not known" % GOLDEN in output
-    assert "did you mean username?" in output
-    assert emulator.requests(api_only=False) == []
+    return variables
+
+
+def test_a_recipients_auth_typo_fails_before_the_owners_reads_naming_the_recipient(role_cases):
+    case = role_cases["recipient_auth_typo"]
+    assert case.failed
+    assert "share_and_accept_recipients[1].auth (project %s): option usrname is not known" % GOLDEN in case.output
+    assert "did you mean username?" in case.output
+    assert case.emulator.requests(api_only=False) == []
 
 
 def test_owner_aksk_from_the_environment_never_signs_for_a_recipient_given_by_project_name(emulator, run_role):

@@ -68,13 +68,13 @@ MISSING = "a5200000-0000-4000-8000-00000000ffff"
 def form_tasks(emulator, form, defaults):
     """The tasks of one credential form, with its credentials in module_defaults: the VBS share, an API error, the
     role. Every module takes the connection options from one argument spec: each of them (and cbr_auth) runs with the
-    password; cbr_share_member runs with every form in the role."""
+    password; cbr_share_member runs with every form in the role (the role's owner task runs it with the form's own
+    credentials: share_and_accept_read hands them on, never a token)."""
     backup_id, recipient, vault_id, vbs_share, _identity = FORM_CASES[form]
     tasks = []
     if form == "password":
         tasks += [
             {"cloudops.cbr.cbr_share_member_info": {"backup_id": WEB}},
-            {"cloudops.cbr.cbr_share_member": {"backup_id": WEB, "dest_project_ids": [CUSTOMER]}},
             {"cloudops.cbr.cbr_backup_info": {"backup_id": WEB}},
             {"cloudops.cbr.cbr_vault_info": {}},
             {"cloudops.cbr.cbr_shared_backup_info": {"workers": 2}},

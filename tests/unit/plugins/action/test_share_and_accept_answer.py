@@ -107,3 +107,9 @@ def test_an_answer_without_a_read_recipient_fails_before_any_run(monkeypatch):
     result = action_for([answer(DR), answer(GOLDEN)], reads(DR)).run(task_vars={})
     assert result["failed"] is True
     assert result["msg"] == "share_and_accept_answer: no credentials read for recipient %s" % GOLDEN
+
+
+def test_workers_out_of_range_fail_before_any_run(monkeypatch):
+    monkeypatch.setattr(ActionModule, "_execute_module", lambda self, **options: {})
+    result = action_for([answer(DR)], reads(DR), workers=0).run(task_vars={})
+    assert result["failed"] is True and result["msg"] == "share_and_accept_answer: workers must be from 1 to 64, got 0"
