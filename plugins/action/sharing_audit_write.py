@@ -87,10 +87,7 @@ def file_diff(path, before, after):
 
 
 class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
-    _supports_check_mode = True
-    _supports_async = False
+    _requires_connection = False  # works in the controller process only (ActionBase supports check mode)
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
