@@ -368,9 +368,13 @@ def collection_once(tmp_path_factory):
 
 def clean_environment():
     """The environment of an execution environment's container: the toolchain, none of the caller's settings."""
-    keep = ("HOME", "LANG", "LC_ALL", "TMPDIR", "SSL_CERT_FILE")
+    # Installed packages load from bytecode as in an image (pip compiles at install), and module payloads compile once
+    # per test run (tests/payload_cache): neither changes what a job does.
+    keep = ("HOME", "LANG", "LC_ALL", "TMPDIR", "SSL_CERT_FILE", "PYTHONPYCACHEPREFIX", "CBR_PAYLOAD_CACHE")
     env = dict((name, os.environ[name]) for name in keep if name in os.environ)
     env["PATH"] = BIN + os.pathsep + "/usr/local/bin:/usr/bin:/bin"
+    if "CBR_PAYLOAD_CACHE" in env:
+        env["PYTHONPATH"] = os.path.join(REPO, "tests", "payload_cache")
     return env
 
 
