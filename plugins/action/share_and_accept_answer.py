@@ -21,7 +21,6 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
-from ansible.utils.display import Display
 
 MODULE = "cloudops.cbr.cbr_share_member"
 API_FACTS = ("status_code", "error_code", "error_msg", "request_id")
@@ -32,8 +31,6 @@ ARGUMENT_SPEC = dict(
     # A backup is shared with 10 projects at most (docs/api_notes.md §members.add): every answer starts at once.
     workers=dict(type="int", default=10),
 )
-
-display = Display()
 
 
 def module_args(answer, auth, capacity_check):
@@ -81,13 +78,13 @@ class ActionModule(ActionBase):
         self._discover_interpreter(runs, task_vars)
         # Templating needs the task's context in every thread: one copy of it for each run.
         contexts = [contextvars.copy_context() for _run in runs]
-        # A run never raises (_run_alone turns a failure into its result), so every answer runs.
+        # A run that fails returns its failure (_run_alone), so every answer runs.
         with ThreadPoolExecutor(max_workers=min(params["workers"], len(runs) or 1)) as pool:
             results = list(
                 pool.map(lambda index: contexts[index].run(self._run_alone, runs[index], task_vars), range(len(runs)))
             )
         for answer, run in zip(answers, results):
-            run["item"] = dict((key, value) for key, value in answer.items() if key != "auth")
+            run["item"] = answer
         result.update(changed=any(run.get("changed") for run in results), results=results)
         diffs = [run["diff"] for run in results if run.get("changed") and run.get("diff")]
         if diffs:
