@@ -194,7 +194,7 @@ def start_emulator():
         return running
 
     yield start
-    # Each stop waits up to half a second for its serving loop to notice: stopped side by side, they wait once.
+    # Each stop waits for its serving loops to notice (SHUTDOWN_POLL, both listeners): side by side, they wait once.
     stopping = [threading.Thread(target=running.stop) for running in started]
     for thread in stopping:
         thread.start()
