@@ -237,7 +237,7 @@ def test_a_play_over_the_inventory_acts_in_each_project_with_forks(estate, tmp_p
     assert "ok=1" in result.stdout and "failed=0" in result.stdout
     backups = [e for e in estate.requests() if e["path"].endswith("/backups")]
     assert sorted((e["scope_project"], e["region"], e["status"]) for e in backups) == sorted(
-        (ACME[name], name.split("_")[0], 200) for name in PLAY_HOSTS
+        (ACME[name], name.split("_", maxsplit=1)[0], 200) for name in PLAY_HOSTS
     )
     assert all(e["path"] == "/v3/%s/backups" % e["scope_project"] for e in backups)
     assert not [secret for secret in SECRETS if secret in result.output]
