@@ -28,8 +28,8 @@ ARGUMENT_SPEC = dict(
     answers=dict(type="list", elements="dict", required=True),
     recipients=dict(type="list", elements="dict", required=True),
     capacity_check=dict(type="str", required=True),
-    # A backup is shared with 10 projects at most (docs/api_notes.md §members.add): every answer starts at once.
-    workers=dict(type="int", default=10),
+    # Each run is a Python process of about 35 MB: the role's share_and_accept_answer_workers (default 4) bounds them.
+    workers=dict(type="int", default=4),
 )
 
 

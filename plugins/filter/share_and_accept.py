@@ -52,6 +52,7 @@ ROLE_VARIABLES = (
     "share_and_accept_older_than",
     "share_and_accept_pending_older_than",
     "share_and_accept_backup_wait_timeout",
+    "share_and_accept_answer_workers",
     "share_and_accept_report",
 )
 INTERNAL_PREFIX = "share_and_accept__"

@@ -39,10 +39,10 @@ options:
     required: true
   workers:
     description:
-      - How many runs go on at once, 1 to 64. The default starts every answer at once for 10 recipients, the most a
-        backup is shared with.
+      - How many runs go on at once, 1 to 64 (the role passes its C(share_and_accept_answer_workers)). Each run is
+        a Python process of about 35 MB.
     type: int
-    default: 10
+    default: 4
 attributes:
   check_mode:
     support: none

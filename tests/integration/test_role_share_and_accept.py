@@ -540,6 +540,7 @@ INPUT_MISTAKES = [
     ({"share_and_accept_backup_ids": [WEB, WEB]}, "share_and_accept_backup_ids lists"),
     ({"share_and_accept_backup_selection": {"resource_ids": []}}, "resource_ids must not be empty"),
     ({"share_and_accept_backup_selection": {"resource_ids": ["web-01"]}}, "'web-01'"),
+    ({"share_and_accept_answer_workers": 11}, "share_and_accept_answer_workers"),
 ]
 
 
