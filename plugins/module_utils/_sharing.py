@@ -225,9 +225,9 @@ def read_receiver_plan(client, request, workers, check_mode):
     reads = list_reads + ([client.list_vaults] if request.status == "accepted" else [])
     answers = _read_at_once(reads, workers)
     views, problems = share_views(request, dict(zip(MEMBER_STATUSES, answers)))
-    if problems:
-        # A share answered by another task while the lists were read shows under two statuses: read them once more,
-        # and only a contradiction that is still there stops the task.
+    if problems or unseen_backup_ids(request, views):
+        # A share answered by another task while the lists were read shows under two statuses, or under none (one list
+        # read before the answer, the other after it): read them once more, and only what is still so stops the task.
         again = _read_at_once(list_reads, workers)
         views, problems = share_views(request, dict(zip(MEMBER_STATUSES, again)))
     if problems:

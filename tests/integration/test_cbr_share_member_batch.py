@@ -245,6 +245,32 @@ def test_a_share_another_task_accepts_while_the_lists_are_read_is_read_again_not
     assert shared_list_reads(emulator) == ["pending", "accepted", "rejected"] * 2
 
 
+def test_a_share_another_task_accepts_between_the_lists_shows_in_neither_and_is_read_again(
+    emulator, share, monkeypatch
+):
+    # The lists are read at once: the accepted list can be read before another task's answer, the pending list after.
+    emulator.seed_member(WEB, DR)
+    real = _api.CbrClient.list_shared_backups
+    first_round = []
+
+    def accepted_list_read_before_the_answer(client, member_status=None, filters=None):
+        if len(first_round) == 3:
+            return real(client, member_status, filters)
+        first_round.append(member_status)
+        if member_status == "pending":  # the other task accepts just before this list is read
+            emulator.seed_member(WEB, DR, status="accepted", vault_id=DR_VAULT)
+        found = real(client, member_status, filters)
+        if member_status == "accepted":  # ... and just after this one was
+            found = [backup for backup in found if backup["id"] != WEB]
+        return found
+
+    monkeypatch.setattr(_api.CbrClient, "list_shared_backups", accepted_list_read_before_the_answer)
+    result = share(DR, backup_ids=[WEB], status="accepted", vault_id=DR_VAULT, workers=1)
+    assert not result.get("failed"), result
+    assert result["changed"] is False and emulator.writes() == []
+    assert shared_list_reads(emulator) == ["pending", "accepted", "rejected"] * 2
+
+
 def test_every_pending_share_leaves_rejected_and_accepted_shares_alone(emulator, share):
     emulator.seed_member(WEB, DR)
     emulator.seed_member(DB, DR, status="rejected")
