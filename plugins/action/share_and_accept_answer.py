@@ -41,6 +41,14 @@ def module_args(answer, auth, capacity_check):
     return args
 
 
+def named_diff(diff, project_id):
+    """A run's diff, headed with the recipient it belongs to (the runs of one task print their diffs together)."""
+    header = "recipient %s" % project_id
+    if "backup_id" in diff:
+        header += ", backup %s" % diff["backup_id"]
+    return dict(diff, before_header=header, after_header=header)
+
+
 def answers_failure(answers, results):
     """The failure of the task: every recipient whose run failed, named, and the API facts of the first."""
     failed = [(answer, run) for answer, run in zip(answers, results) if run.get("failed")]
@@ -86,7 +94,12 @@ class ActionModule(ActionBase):
         for answer, run in zip(answers, results):
             run["item"] = answer
         result.update(changed=any(run.get("changed") for run in results), results=results)
-        diffs = [run["diff"] for run in results if run.get("changed") and run.get("diff")]
+        diffs = [
+            named_diff(diff, answer["project_id"])
+            for answer, run in zip(answers, results)
+            if run.get("changed") and run.get("diff")
+            for diff in (run["diff"] if isinstance(run["diff"], list) else [run["diff"]])
+        ]
         if diffs:
             result["diff"] = diffs
         if self._discovered_interpreter_key:

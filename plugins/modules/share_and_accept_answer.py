@@ -39,8 +39,8 @@ options:
     required: true
   workers:
     description:
-      - How many runs go on at once, 1 to 64 (the role passes its C(share_and_accept_answer_workers)). Each run is
-        a Python process of about 35 MB.
+      - How many runs go on at once, 1 to 64. The role passes its C(share_and_accept_answer_workers), 1 to 10.
+        Each run is a Python process of about 35 MB.
     type: int
     default: 4
 attributes:

@@ -96,7 +96,10 @@ def test_every_answer_runs_at_once_in_a_directory_of_its_own_and_a_failure_stops
     assert [run["item"] for run in result["results"]] == answers
     assert result["failed"] is True and result["changed"] is True
     assert result["msg"] == "recipient %s: refused" % GOLDEN and result["status_code"] == 400
-    assert result["diff"] == [{"after": {"status": "accepted"}}] * 2
+    assert result["diff"] == [
+        {"after": {"status": "accepted"}, "before_header": "recipient " + p, "after_header": "recipient " + p}
+        for p in (DR, CUSTOMER)
+    ]
 
 
 def test_an_answer_without_a_read_recipient_fails_before_any_run(monkeypatch):
