@@ -22,6 +22,9 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.cloudops.cbr.plugins.action.share_and_accept_read import recipients_failure
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import workers_problem
+
 MODULE = "cloudops.cbr.cbr_share_member"
 API_FACTS = ("status_code", "error_code", "error_msg", "request_id")
 ARGUMENT_SPEC = dict(
@@ -50,15 +53,13 @@ def named_diff(diff, project_id):
 
 
 def answers_failure(answers, results):
-    """The failure of the task: every recipient whose run failed, named, and the API facts of the first."""
-    failed = [(answer, run) for answer, run in zip(answers, results) if run.get("failed")]
-    if not failed:
-        return None
-    facts = dict((key, failed[0][1][key]) for key in API_FACTS if key in failed[0][1])
-    return dict(
-        facts,
-        msg="; ".join("recipient %s: %s" % (answer["project_id"], run.get("msg")) for answer, run in failed),
-    )
+    """The failure of the task (as the recipients' read words it): every recipient whose run failed, named, and
+    the API facts of the first."""
+    failures = [
+        dict(((key, run[key]) for key in API_FACTS if key in run), msg=run.get("msg")) if run.get("failed") else None
+        for run in results
+    ]
+    return recipients_failure(answers, [(run, failure) for run, failure in zip(results, failures)])
 
 
 class ActionModule(ActionBase):
@@ -71,8 +72,8 @@ class ActionModule(ActionBase):
         checked = ArgumentSpecValidator(ARGUMENT_SPEC).validate(dict(self._task.args))
         params = checked.validated_parameters
         problems = ["share_and_accept_answer: %s" % message for message in checked.error_messages]
-        if not 1 <= params.get("workers", 1) <= 64:
-            problems.append("share_and_accept_answer: workers must be from 1 to 64, got %d" % params["workers"])
+        if not checked.error_messages and workers_problem(params["workers"]):
+            problems.append("share_and_accept_answer: %s" % workers_problem(params["workers"]))
         auth_of = dict((read["item"]["project_id"], read["auth"]) for read in params.get("recipients") or [])
         answers = params.get("answers") or []
         problems += [

@@ -17,6 +17,7 @@ Never writes. The task must set no_log: the result holds the credentials as give
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.cloudops.cbr.plugins.module_utils._checks import workers_problem
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._lifecycle import run_lifecycle
 from ansible_collections.cloudops.cbr.plugins.module_utils._select import (
@@ -108,8 +109,9 @@ def _recipient_name(recipient):
     return "recipient %s" % recipient.get("project_id")
 
 
-def _recipients_failure(recipients, outcomes):
-    """The failure of the recipients' read: every recipient that failed, named, and the API facts of the first."""
+def recipients_failure(recipients, outcomes):
+    """The failure of a task over the recipients (their reads, or their answers: action/share_and_accept_answer):
+    every recipient that failed, named, and the API facts of the first. outcomes are (result, failure or None)."""
     failed = [(r, failure) for r, (_read, failure) in zip(recipients, outcomes) if failure]
     if not failed:
         return None
@@ -127,14 +129,13 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         result["changed"] = False
         params, problems = _validated(ARGUMENT_SPEC, self._task.args, "share_and_accept_read")
-        if not 1 <= params["workers"] <= 64:
-            problems.append("workers must be from 1 to 64, got %d" % params["workers"])
+        problems += [problem for problem in [workers_problem(params["workers"])] if problem]
         if params["recipients"] is not None:
             if problems:
                 return dict(result, failed=True, msg="; ".join(problems))
             recipients = params["recipients"]
             outcomes = read_recipients(recipients, params)
-            failure = _recipients_failure(recipients, outcomes)
+            failure = recipients_failure(recipients, outcomes)
             if failure:
                 return dict(result, failed=True, **failure)
             return dict(result, recipients=[read for read, _failure in outcomes])

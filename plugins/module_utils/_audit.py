@@ -13,6 +13,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
     project_id_problem,
     shown,
     uuid_problem,
+    workers_problem,
 )
 from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrNotFound, map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._removals import age_cutoffs, member_flags
@@ -44,8 +45,7 @@ def audit_problems(params):
             "(for example 7d), got %s" % shown(params["pending_older_than"])
         )
     problems.append(time_option_problem("older_than", params["older_than"], utc_now()))
-    if not 1 <= params["workers"] <= 64:
-        problems.append("workers must be from 1 to 64, got %d" % params["workers"])
+    problems.append(workers_problem(params["workers"]))
     return [p for p in problems if p]
 
 

@@ -45,6 +45,11 @@ def resource_id_problem(name, value):
     return None
 
 
+def workers_problem(workers):
+    """The problem of a `workers` option (how many requests or runs go on at once), or None."""
+    return None if 1 <= workers <= 64 else "workers must be from 1 to 64, got %d" % workers
+
+
 def list_problems(name, values, item_problem=None, may_be_empty=False):
     """What is wrong with a list option that selects or targets something; None (not given) is fine.
 

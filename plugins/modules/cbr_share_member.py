@@ -454,6 +454,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
     list_problems,
     project_id_problem,
     uuid_problem,
+    workers_problem,
 )
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 from ansible_collections.cloudops.cbr.plugins.module_utils._owner_plan import (
@@ -533,8 +534,7 @@ class ShareMember(CbrModule):
         params = self.params
         problems = [uuid_problem("backup_id", params["backup_id"]) if params["backup_id"] is not None else None]
         problems += list_problems("backup_ids", params["backup_ids"], uuid_problem)
-        if not 1 <= params["workers"] <= 64:
-            problems.append("workers must be from 1 to 64, got %d" % params["workers"])
+        problems.append(workers_problem(params["workers"]))
         if params["status"]:
             return [p for p in problems + self._receiver_problems() if p]
         if params["vault_id"]:

@@ -6,9 +6,9 @@ import threading
 
 from ansible_collections.cloudops.cbr.plugins.action import share_and_accept_read
 from ansible_collections.cloudops.cbr.plugins.action.share_and_accept_read import (
-    _recipients_failure,
     read_owner,
     read_recipients,
+    recipients_failure,
 )
 
 B1, B2, B3 = ("a5200000-0000-4000-8000-00000000000%d" % n for n in (1, 2, 3))
@@ -109,10 +109,10 @@ def test_every_recipient_that_cannot_be_read_is_named_with_the_first_api_facts(m
         {"project_id": GOLDEN, "auth": {"usernme": "golden"}},
         {"project_id": "0" * 31 + "4", "auth": {"username": "other", "password": "p"}},
     ]
-    failure = _recipients_failure(recipients, read_recipients(recipients, dict(params(), vaults=True)))
+    failure = recipients_failure(recipients, read_recipients(recipients, dict(params(), vaults=True)))
     assert failure["msg"].startswith(
         "recipient %s: logging in: 401 wrong password; recipient %s: auth: " % (DR, GOLDEN)
     )
     assert "usernme" in failure["msg"] and "0" * 31 + "4" not in failure["msg"]
     assert (failure["status_code"], failure["request_id"]) == (401, "r1")
-    assert _recipients_failure(recipients[2:], read_recipients(recipients[2:], params())) is None
+    assert recipients_failure(recipients[2:], read_recipients(recipients[2:], params())) is None
