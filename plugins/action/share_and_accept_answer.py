@@ -59,7 +59,7 @@ def answers_failure(answers, results):
         dict(((key, run[key]) for key in API_FACTS if key in run), msg=run.get("msg")) if run.get("failed") else None
         for run in results
     ]
-    return recipients_failure(answers, [(run, failure) for run, failure in zip(results, failures)])
+    return recipients_failure(answers, list(zip(results, failures)))
 
 
 class ActionModule(ActionBase):
