@@ -18,8 +18,8 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import workers_problem
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._lifecycle import run_lifecycle
+from ansible_collections.cloudops.cbr.plugins.module_utils._lists import map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._select import (
     SELECTION_ARGUMENT_SPEC,
     list_selected,

@@ -17,7 +17,7 @@ from ansible.errors import AnsibleFilterError
 from jinja2 import Environment, StrictUndefined
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._api import MEMBER_STATUSES
-from ansible_collections.cloudops.cbr.plugins.modules.cbr_shared_backup_info import summarize
+from ansible_collections.cloudops.cbr.plugins.module_utils._audit import summarize
 
 REPORT_FORMAT = "cloudops.cbr.sharing_audit/1"
 CSV_COLUMNS = (

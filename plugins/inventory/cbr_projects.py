@@ -135,8 +135,8 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 from ansible.template import trust_as_template
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._connection import resolve
+from ansible_collections.cloudops.cbr.plugins.module_utils._errors import CbrApiError, CbrConfigError
 from ansible_collections.cloudops.cbr.plugins.module_utils._estate import location, reachable
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrConfigError
 from ansible_collections.cloudops.cbr.plugins.module_utils._sources import AUTH_ARGUMENT_SPEC, IDENTITY
 
 

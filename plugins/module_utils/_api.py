@@ -9,13 +9,8 @@ from urllib.parse import quote
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import shown
 from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import iam_url
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import (
-    PAGE_SIZE,
-    CbrApiError,
-    CbrNotFound,
-    iter_marker_pages,
-    iter_offset_pages,
-)
+from ansible_collections.cloudops.cbr.plugins.module_utils._errors import CbrApiError, CbrNotFound
+from ansible_collections.cloudops.cbr.plugins.module_utils._lists import PAGE_SIZE, iter_marker_pages, iter_offset_pages
 
 # The statuses of a share member (docs/api_notes.md §members.record): the one vocabulary of options, plans and
 # summaries. Anything else in an answer is not an API value.

@@ -8,6 +8,7 @@ same options flag the same members. Private to this collection: the interface ma
 
 import datetime
 
+from ansible_collections.cloudops.cbr.plugins.module_utils._api import MEMBER_STATUSES
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
     list_problems,
     project_id_problem,
@@ -15,7 +16,8 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._checks import (
     uuid_problem,
     workers_problem,
 )
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrNotFound, map_concurrently
+from ansible_collections.cloudops.cbr.plugins.module_utils._errors import CbrApiError, CbrNotFound
+from ansible_collections.cloudops.cbr.plugins.module_utils._lists import map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._removals import age_cutoffs, member_flags
 from ansible_collections.cloudops.cbr.plugins.module_utils._select import (
     has_name,
@@ -91,3 +93,38 @@ def audit_own_backups(client, params, member_status=None, on_read_error="fail"):
             backup["error"] = error
         audited.append(backup)
     return audited, vanished
+
+
+def summarize(backups, owner_view, vanished=0):
+    """Counts by status and the flagged entries, from the audited backups."""
+    by_status = dict((status, 0) for status in MEMBER_STATUSES)
+    flagged, members, shared = [], 0, 0
+    for backup in backups:
+        entries = (
+            backup.get("members", [])
+            if owner_view
+            else [dict(dest_project_id=backup["project_id"], status=backup["member_status"], flags=backup["flags"])]
+        )
+        shared += bool(entries)
+        for entry in entries:
+            members += 1
+            status = entry.get("status") if entry.get("status") in MEMBER_STATUSES else "unknown"
+            by_status[status] = by_status.get(status, 0) + 1
+            if entry["flags"]:
+                flagged.append(
+                    dict(
+                        backup_id=backup["id"],
+                        project_id=entry["dest_project_id"],
+                        status=entry.get("status"),
+                        flags=entry["flags"],
+                    )
+                )
+    return dict(
+        backups=len(backups),
+        shared_backups=shared,
+        members=members,
+        by_status=by_status,
+        flagged=flagged,
+        errors=sum(1 for backup in backups if "error" in backup),
+        vanished=vanished,
+    )

@@ -24,7 +24,8 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._endpoints import (
     service_root,
     url_problem,
 )
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import ApiSession, CbrConfigError
+from ansible_collections.cloudops.cbr.plugins.module_utils._errors import CbrConfigError
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import ApiSession
 from ansible_collections.cloudops.cbr.plugins.module_utils._sources import (
     AUTH_ARGUMENT_SPEC,
     CREDENTIAL_KINDS,

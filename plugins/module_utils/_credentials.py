@@ -12,7 +12,7 @@ import hmac
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError
+from ansible_collections.cloudops.cbr.plugins.module_utils._errors import CbrApiError
 
 SIGNING_ALGORITHM = "SDK-HMAC-SHA256"
 SDK_DATE_FORMAT = "%Y%m%dT%H%M%SZ"

@@ -16,7 +16,8 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._endpoints import (
     catalog_endpoint,
     service_root,
 )
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import ApiSession, CbrConfigError
+from ansible_collections.cloudops.cbr.plugins.module_utils._errors import CbrConfigError
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import ApiSession
 
 # A URL option may name each project's region with this placeholder: one option for every region's address.
 REGION_PLACEHOLDER = "{region}"

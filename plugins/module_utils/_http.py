@@ -1,6 +1,9 @@
 # Copyright: (c) 2026, cloudops.cbr contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""HTTP for every service: session, retries, errors, paging and bounded concurrency.
+"""HTTP for every service: the session, retries, answers read whole and the API's errors read.
+
+The errors it raises are in _errors, paging and concurrency in _lists: the controller's filters import those
+without importing an HTTP library.
 
 Private to this collection: the interface may change without notice.
 """
@@ -10,9 +13,9 @@ import random
 import threading
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote, urlencode
 
+from ansible_collections.cloudops.cbr.plugins.module_utils._errors import NOT_FOUND_CODES, CbrApiError, CbrNotFound
 from ansible_collections.cloudops.cbr.plugins.module_utils._throttle import Throttle, shared_pace
 
 REQUESTS_IMPORT_ERROR = None
@@ -24,65 +27,12 @@ except ImportError:
 
 HAS_REQUESTS = requests is not None
 USER_AGENT = "cloudops.cbr/1.0.0"
-# Backups document 1000 as default and maximum page size; members document none (docs/api_notes.md §members.list).
-PAGE_SIZE = 1000
-
 # No answer of these APIs comes near this (a page of 1000 backups is a few MB): a larger body is not read.
 MAX_BODY_BYTES = 32 * 1024 * 1024
 READ_SIZE = 65536
 
 # Every wait goes through this name, so that tests can make it instant.
 sleep = time.sleep
-
-
-class CbrConfigError(Exception):
-    """The connection options are incomplete or contradictory; nothing was sent."""
-
-
-class CbrApiError(Exception):
-    """A request failed: what we were doing, and what the API (or the network) said."""
-
-    def __init__(self, action, error_msg, status_code=None, error_code=None, request_id=None):
-        self.action = action
-        self.error_msg = error_msg
-        self.status_code = status_code
-        self.error_code = error_code
-        self.request_id = request_id
-        self.attempts = 1
-        super().__init__(str(self))
-
-    def __str__(self):
-        said = " ".join(part for part in (self.error_code, self.error_msg) if part)
-        return "%s: %s" % (self.action, said or "HTTP %s" % self.status_code)
-
-    def fail_kwargs(self):
-        """Keyword arguments for fail_json: the message plus the API's facts as separate keys."""
-        return dict(
-            msg=str(self),
-            status_code=self.status_code,
-            error_code=self.error_code,
-            error_msg=self.error_msg,
-            request_id=self.request_id,
-        )
-
-
-class CbrNotFound(CbrApiError):
-    """The thing asked for is not there: a code of NOT_FOUND_CODES, or the 401 of a deleted backup.
-
-    `what` says which kind of thing (backup, vault, member). Every other CbrApiError means the read failed.
-    """
-
-    def __init__(self, what, action, error_msg, **facts):
-        self.what = what
-        super().__init__(action, error_msg, **facts)
-
-
-# The one table of "not there" (docs/api_notes.md §errors.codes; amazon.aws errors.py's _is_missing() does the same).
-NOT_FOUND_CODES = {
-    "BackupService.6200": "backup",
-    "BackupService.6105": "vault",
-    "BackupService.6705": "member",
-}
 
 
 def is_malformed_url(message):
@@ -399,112 +349,3 @@ class ApiSession:
             hint = self.auth.refused_hint if authenticated else self.auth.login_refused_hint
             message = "%s. %s" % ((message or "HTTP 401").rstrip("."), hint)
         return CbrApiError(action, message, **facts)
-
-
-# Bounds of one list against a broken or hostile API; no source gives any (docs/api_notes.md §paging).
-MAX_PAGES = 1000
-MAX_ITEMS = 100000
-
-
-class _PageGuard:
-    """Counts the pages and items of one list, drops items already listed, and stops a list that does not end."""
-
-    def __init__(self, action, max_pages, max_items):
-        self.action = action
-        self.max_pages = max_pages
-        self.max_items = max_items
-        self.pages = 0
-        self.seen = set()
-
-    def fail(self, message):
-        raise CbrApiError(self.action, message)
-
-    def new_items(self, items, where):
-        """The items of one page not listed before (each item reported once), after the bounds are checked."""
-        self.pages += 1
-        if self.pages > self.max_pages:
-            self.fail(
-                "the API is still answering pages after %d pages; stopped (at most %d pages)"
-                % (self.max_pages, self.max_pages)
-            )
-        fresh = []
-        for item in items:
-            key = item.get("id") if isinstance(item, dict) else None
-            if key is None or key not in self.seen:
-                fresh.append(item)
-                self.seen.add(key)
-        if items and not fresh:
-            self.fail("the page %s repeats only items already listed: the API does not page forward" % where)
-        if len(self.seen) > self.max_items:
-            self.fail("the list has more than %d items; stopped (narrow the selection)" % self.max_items)
-        return fresh
-
-
-def iter_marker_pages(fetch, key, page_size=PAGE_SIZE, limit=None, action="Failed to list", bounds=None):
-    """Yield the items of every page, each once; fetch(marker, size) returns one page; the marker is the last id.
-
-    A page shorter than asked for is the last one. With `limit`, stop after that many items. A marker the API
-    sends back again, a page of items already listed and a list beyond `bounds` (pages, items; default
-    MAX_PAGES, MAX_ITEMS) raise CbrApiError(action, ...) instead of looping.
-    """
-    guard = _PageGuard(action, *(bounds or (MAX_PAGES, MAX_ITEMS)))
-    marker, markers, seen = None, set(), 0
-    while True:
-        size = page_size if limit is None else min(page_size, limit - seen)
-        items = fetch(marker, size).get(key) or []
-        fresh = guard.new_items(items, "after marker %s" % marker if marker else "first")
-        yield from fresh
-        seen += len(fresh)
-        if len(items) < size or (limit is not None and seen >= limit) or items[-1].get("id") is None:
-            return
-        marker = items[-1]["id"]
-        if marker in markers:
-            guard.fail("the API led back to marker %s, which was already used: the pages go round in a circle" % marker)
-        markers.add(marker)
-
-
-def iter_offset_pages(fetch, key, page_size=PAGE_SIZE, limit=None, action="Failed to list", bounds=None):
-    """Yield the items of every page, each once; fetch(offset, size) returns one page.
-
-    A page shorter than asked for is the last one. With `limit`, stop after that many items. A full page of items
-    already listed (an offset the API ignores) and a list beyond `bounds` (pages, items; default MAX_PAGES,
-    MAX_ITEMS) raise CbrApiError(action, ...) instead of looping.
-    """
-    guard = _PageGuard(action, *(bounds or (MAX_PAGES, MAX_ITEMS)))
-    offset, seen = 0, 0
-    while True:
-        size = page_size if limit is None else min(page_size, limit - seen)
-        items = fetch(offset, size).get(key) or []
-        fresh = guard.new_items(items, "at offset %d" % offset)
-        yield from fresh
-        seen += len(fresh)
-        offset += len(items)
-        if len(items) < size or (limit is not None and seen >= limit):
-            return
-
-
-def map_concurrently(function, items, workers):
-    """[function(item) for item in items], computed by at most `workers` threads, in the items' order.
-
-    The first exception raised by a call is raised here, after the calls already started finish; the calls
-    not started yet are not made (a locked key or an expired token is not tried on every item left).
-    The workers share the session's throttle through `function`.
-    """
-    if workers <= 1 or len(items) <= 1:
-        return [function(item) for item in items]
-    failed = threading.Event()
-
-    def call_until_one_fails(item):
-        if failed.is_set():
-            return None  # never returned: an exception is raised for an item of this batch
-        try:
-            return function(item)
-        except BaseException:
-            failed.set()
-            raise
-
-    pool = ThreadPoolExecutor(max_workers=workers)
-    try:
-        return list(pool.map(call_until_one_fails, items))
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)

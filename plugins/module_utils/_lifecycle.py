@@ -11,7 +11,7 @@ Private to this collection: the interface may change without notice.
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._connection import connect, resolve
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrConfigError
+from ansible_collections.cloudops.cbr.plugins.module_utils._errors import CbrApiError, CbrConfigError
 from ansible_collections.cloudops.cbr.plugins.module_utils._sources import CbrMissingLibrary
 
 

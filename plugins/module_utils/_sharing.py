@@ -11,7 +11,8 @@ import time
 
 from ansible_collections.cloudops.cbr.plugins.module_utils import _http
 from ansible_collections.cloudops.cbr.plugins.module_utils._api import MEMBER_STATUSES
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrNotFound, map_concurrently
+from ansible_collections.cloudops.cbr.plugins.module_utils._errors import CbrApiError, CbrNotFound
+from ansible_collections.cloudops.cbr.plugins.module_utils._lists import map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._owner_plan import (
     needs_backup,
     owner_result,

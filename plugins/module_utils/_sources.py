@@ -13,7 +13,7 @@ import os
 import traceback
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._endpoints import SERVICE_TYPES, endpoint_override_names
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrConfigError
+from ansible_collections.cloudops.cbr.plugins.module_utils._errors import CbrConfigError
 
 # Declared once here, documented once in plugins/doc_fragments/auth.py. No option has a default or an environment
 # fallback: Ansible would merge those option by option, and resolve() takes groups whole instead.

@@ -185,7 +185,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._api import MEMBER_STATUSES
 from ansible_collections.cloudops.cbr.plugins.module_utils._checks import project_id_problem, uuid_problem
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError
+from ansible_collections.cloudops.cbr.plugins.module_utils._errors import CbrApiError
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 from ansible_collections.cloudops.cbr.plugins.module_utils._plan import vault_free_mb
 from ansible_collections.cloudops.cbr.plugins.module_utils._select import (

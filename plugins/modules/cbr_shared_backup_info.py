@@ -225,6 +225,7 @@ from ansible_collections.cloudops.cbr.plugins.module_utils._audit import (
     BACKUP_FIELDS,
     audit_own_backups,
     audit_problems,
+    summarize,
 )
 from ansible_collections.cloudops.cbr.plugins.module_utils._module import CbrModule
 from ansible_collections.cloudops.cbr.plugins.module_utils._select import has_name
@@ -249,41 +250,6 @@ def flag_unknown_statuses(backups):
         for member in backup.get("members", []):
             if member.get("status") not in MEMBER_STATUSES:
                 member["flags"] = member.get("flags", []) + ["unknown_status"]
-
-
-def summarize(backups, owner_view, vanished=0):
-    """Counts by status and the flagged entries, from the audited backups."""
-    by_status = dict((status, 0) for status in MEMBER_STATUSES)
-    flagged, members, shared = [], 0, 0
-    for backup in backups:
-        entries = (
-            backup.get("members", [])
-            if owner_view
-            else [dict(dest_project_id=backup["project_id"], status=backup["member_status"], flags=backup["flags"])]
-        )
-        shared += bool(entries)
-        for entry in entries:
-            members += 1
-            status = entry.get("status") if entry.get("status") in MEMBER_STATUSES else "unknown"
-            by_status[status] = by_status.get(status, 0) + 1
-            if entry["flags"]:
-                flagged.append(
-                    dict(
-                        backup_id=backup["id"],
-                        project_id=entry["dest_project_id"],
-                        status=entry.get("status"),
-                        flags=entry["flags"],
-                    )
-                )
-    return dict(
-        backups=len(backups),
-        shared_backups=shared,
-        members=members,
-        by_status=by_status,
-        flagged=flagged,
-        errors=sum(1 for backup in backups if "error" in backup),
-        vanished=vanished,
-    )
 
 
 class SharedBackupInfo(CbrModule):

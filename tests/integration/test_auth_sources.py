@@ -12,7 +12,7 @@ import yaml
 import runners  # pylint: disable=import-error
 from ansible_collections.cloudops.cbr.plugins.module_utils import _sources
 from ansible_collections.cloudops.cbr.plugins.module_utils._connection import connect
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError
+from ansible_collections.cloudops.cbr.plugins.module_utils._errors import CbrApiError
 from demo_ids import DR, OWNER, USERS, WEB, password_auth  # pylint: disable=import-error
 
 EVERY_VARIABLE = sorted(

@@ -9,7 +9,7 @@ import pytest
 from ansible_collections.cloudops.cbr.plugins.module_utils import _http
 from ansible_collections.cloudops.cbr.plugins.module_utils._connection import connect
 from ansible_collections.cloudops.cbr.plugins.module_utils._credentials import canonical_query
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError, CbrNotFound
+from ansible_collections.cloudops.cbr.plugins.module_utils._errors import CbrApiError, CbrNotFound
 from demo_ids import CUSTOMER, DR, GOLDEN, OWNER, WEB  # pylint: disable=import-error
 
 MEMBERS_PATH = "/v3/%s/backups/%s/members" % (OWNER, WEB)

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._connection import resolve
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrConfigError
+from ansible_collections.cloudops.cbr.plugins.module_utils._errors import CbrConfigError
 from demo_ids import DR, OWNER, WEB  # pylint: disable=import-error
 from runners import warning_texts  # pylint: disable=import-error
 

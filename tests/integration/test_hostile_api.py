@@ -10,7 +10,8 @@ import pytest
 
 from ansible_collections.cloudops.cbr.plugins.module_utils import _http
 from ansible_collections.cloudops.cbr.plugins.module_utils._connection import connect
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrApiError
+from ansible_collections.cloudops.cbr.plugins.module_utils._errors import CbrApiError
+from ansible_collections.cloudops.cbr.plugins.module_utils._lists import map_concurrently
 from demo_ids import DR, GOLDEN, OWNER, WEB, password_auth  # pylint: disable=import-error
 from runners import run_module  # pylint: disable=import-error
 
@@ -192,7 +193,7 @@ def test_one_relogin_serves_every_worker_and_requests_in_flight_are_sent_again(e
     emulator.emulator.latency_ms = 200
     emulator.emulator.control("POST", "/tokens/revoke", {})
     emulator.clear_log()
-    answers = _http.map_concurrently(lambda _n: client.list_members(WEB), list(range(8)), 8)
+    answers = map_concurrently(lambda _n: client.list_members(WEB), list(range(8)), 8)
     assert answers == [[]] * 8
     log = emulator.requests(api_only=False)
     assert [e["path"] for e in log].count("/v3/auth/tokens") == 1

@@ -5,7 +5,7 @@
 import pytest
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._connection import connect, resolve
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrConfigError
+from ansible_collections.cloudops.cbr.plugins.module_utils._errors import CbrConfigError
 
 OWNER = "0761a1f0e5b34c9b8c2f0f0a7d1e0001"
 

@@ -5,8 +5,9 @@
 import pytest
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._connection import resolve
+from ansible_collections.cloudops.cbr.plugins.module_utils._errors import CbrConfigError
 from ansible_collections.cloudops.cbr.plugins.module_utils._estate import location, project_region, reachable
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import ApiSession, CbrConfigError
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import ApiSession
 
 CATALOG = [
     {

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from ansible_collections.cloudops.cbr.plugins.module_utils._connection import resolve
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import CbrConfigError
+from ansible_collections.cloudops.cbr.plugins.module_utils._errors import CbrConfigError
 from ansible_collections.cloudops.cbr.plugins.module_utils._sources import CbrMissingLibrary, cloud_options, load_cloud
 
 OWNER, DR = "0761a1f0e5b34c9b8c2f0f0a7d1e0001", "0761a1f0e5b34c9b8c2f0f0a7d1e0002"

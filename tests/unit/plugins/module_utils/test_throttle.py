@@ -9,7 +9,9 @@ import threading
 import pytest
 
 from ansible_collections.cloudops.cbr.plugins.module_utils import _http, _throttle
-from ansible_collections.cloudops.cbr.plugins.module_utils._http import ApiSession, CbrApiError, map_concurrently
+from ansible_collections.cloudops.cbr.plugins.module_utils._errors import CbrApiError
+from ansible_collections.cloudops.cbr.plugins.module_utils._http import ApiSession
+from ansible_collections.cloudops.cbr.plugins.module_utils._lists import map_concurrently
 from ansible_collections.cloudops.cbr.plugins.module_utils._throttle import SharedPace, Throttle, shared_pace
 
 
