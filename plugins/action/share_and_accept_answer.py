@@ -72,8 +72,9 @@ class ActionModule(ActionBase):
         checked = ArgumentSpecValidator(ARGUMENT_SPEC).validate(dict(self._task.args))
         params = checked.validated_parameters
         problems = ["share_and_accept_answer: %s" % message for message in checked.error_messages]
-        if not checked.error_messages and workers_problem(params["workers"]):
-            problems.append("share_and_accept_answer: %s" % workers_problem(params["workers"]))
+        workers_wrong = None if checked.error_messages else workers_problem(params["workers"])
+        if workers_wrong:
+            problems.append("share_and_accept_answer: %s" % workers_wrong)
         auth_of = dict((read["item"]["project_id"], read["auth"]) for read in params.get("recipients") or [])
         answers = params.get("answers") or []
         problems += [

@@ -129,7 +129,9 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         result["changed"] = False
         params, problems = _validated(ARGUMENT_SPEC, self._task.args, "share_and_accept_read")
-        problems += [problem for problem in [workers_problem(params["workers"])] if problem]
+        workers_wrong = workers_problem(params["workers"])
+        if workers_wrong:
+            problems.append(workers_wrong)
         if params["recipients"] is not None:
             if problems:
                 return dict(result, failed=True, msg="; ".join(problems))
